@@ -1,0 +1,177 @@
+"""Reporting months, reference dates and England and Wales working days.
+
+A reporting month is written ``YYYY-MM``; its reference date is its last calendar day
+(the DfE census uses 30 September). Working days are weekdays less England and Wales
+bank holidays, which are computed here (fixed rules, Easter, substitute days and the
+one-off holidays since 2012) so that no table needs maintaining.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from functools import lru_cache
+
+import numpy as np
+
+_MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+# One-off holidays and moved dates, from gov.uk/bank-holidays.
+_ONE_OFF_ADDED = {
+    dt.date(2012, 6, 5),  # Queen's Diamond Jubilee
+    dt.date(2022, 6, 3),  # Platinum Jubilee
+    dt.date(2022, 9, 19),  # State funeral of Queen Elizabeth II
+    dt.date(2023, 5, 8),  # Coronation of King Charles III
+}
+_MOVED = {
+    dt.date(2012, 5, 28): dt.date(2012, 6, 4),  # spring holiday moved for the jubilee
+    dt.date(2020, 5, 4): dt.date(2020, 5, 8),  # early May moved to VE day
+    dt.date(2022, 5, 30): dt.date(2022, 6, 2),  # spring holiday moved for the jubilee
+    dt.date(1995, 5, 1): dt.date(1995, 5, 8),
+}
+
+
+def is_month(text: str) -> bool:
+    """Return True when ``text`` is a reporting month written ``YYYY-MM``."""
+    return bool(_MONTH_RE.match(str(text)))
+
+
+def parse_month(text: str) -> str:
+    """Check and return a reporting month ``YYYY-MM``.
+
+    Raises
+    ------
+    ValueError
+        When ``text`` is not a month written ``YYYY-MM``.
+    """
+    text = str(text).strip()
+    if not is_month(text):
+        raise ValueError(f"month {text!r} is not written YYYY-MM (for example 2025-09)")
+    return text
+
+
+def reference_date(month: str) -> dt.date:
+    """Return the reference date of a month: its last calendar day."""
+    year, mon = (int(p) for p in parse_month(month).split("-"))
+    return dt.date(year, mon, calendar.monthrange(year, mon)[1])
+
+
+def month_start(month: str) -> dt.date:
+    """Return the first day of a reporting month."""
+    year, mon = (int(p) for p in parse_month(month).split("-"))
+    return dt.date(year, mon, 1)
+
+
+def month_of(day: dt.date) -> str:
+    """Return the reporting month ``YYYY-MM`` that contains ``day``."""
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def add_months(month: str, n: int) -> str:
+    """Return the month ``n`` months after ``month`` (``n`` may be negative)."""
+    year, mon = (int(p) for p in parse_month(month).split("-"))
+    index = year * 12 + (mon - 1) + n
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def month_range(first: str, last: str) -> list[str]:
+    """Return every month from ``first`` to ``last`` inclusive."""
+    out, cur = [], parse_month(first)
+    while cur <= parse_month(last):
+        out.append(cur)
+        cur = add_months(cur, 1)
+    return out
+
+
+def month_label(month: str) -> str:
+    """Return a month as readers write it, e.g. ``September 2025``."""
+    return reference_date(month).strftime("%B %Y")
+
+
+def easter_sunday(year: int) -> dt.date:
+    """Return Easter Sunday (Gregorian calendar, anonymous algorithm)."""
+    a = year % 19
+    b, c = divmod(year, 100)
+    d, e = divmod(b, 4)
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    l_ = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * l_) // 451
+    month, day = divmod(h + l_ - 7 * m + 114, 31)
+    return dt.date(year, month, day + 1)
+
+
+def _first_monday(year: int, month: int) -> dt.date:
+    day = dt.date(year, month, 1)
+    return day + dt.timedelta(days=(7 - day.weekday()) % 7)
+
+
+def _last_monday(year: int, month: int) -> dt.date:
+    day = dt.date(year, month, calendar.monthrange(year, month)[1])
+    return day - dt.timedelta(days=day.weekday())
+
+
+@lru_cache(maxsize=None)
+def bank_holidays(year: int) -> tuple[dt.date, ...]:
+    """Return England and Wales bank holidays in ``year``, substitute days included."""
+    days: list[dt.date] = []
+    new_year = dt.date(year, 1, 1)
+    while new_year.weekday() >= 5:
+        new_year += dt.timedelta(days=1)
+    days.append(new_year)
+    easter = easter_sunday(year)
+    days += [easter - dt.timedelta(days=2), easter + dt.timedelta(days=1)]
+    days += [_first_monday(year, 5), _last_monday(year, 5), _last_monday(year, 8)]
+    # Christmas and Boxing Day, with substitute weekdays when they fall at a weekend.
+    christmas, boxing = dt.date(year, 12, 25), dt.date(year, 12, 26)
+    taken: set[dt.date] = set()
+    for day in (christmas, boxing):
+        sub = day
+        while sub.weekday() >= 5 or sub in taken:
+            sub += dt.timedelta(days=1)
+        taken.add(sub)
+    days += sorted(taken)
+    days = [_MOVED.get(d, d) for d in days]
+    days += [d for d in _ONE_OFF_ADDED if d.year == year]
+    return tuple(sorted(set(days)))
+
+
+def _holidays_between(start: dt.date, end: dt.date) -> list[dt.date]:
+    out: list[dt.date] = []
+    for year in range(start.year, end.year + 1):
+        out += [d for d in bank_holidays(year) if start <= d <= end]
+    return out
+
+
+def working_days(start: dt.date, end: dt.date) -> int:
+    """Count working days from ``start`` to ``end`` inclusive (weekdays less holidays)."""
+    if end < start:
+        return 0
+    holidays = np.array(_holidays_between(start, end), dtype="datetime64[D]")
+    return int(
+        np.busday_count(
+            np.datetime64(start, "D"), np.datetime64(end + dt.timedelta(days=1), "D"),
+            holidays=holidays,
+        )
+    )
+
+
+def month_working_days(month: str) -> int:
+    """Return the number of working days in a reporting month."""
+    return working_days(month_start(month), reference_date(month))
+
+
+def add_working_days(start: dt.date, n: int) -> dt.date:
+    """Return the date ``n`` working days after ``start`` (``start`` itself not counted)."""
+    end = start + dt.timedelta(days=n * 2 + 30)
+    holidays = np.array(_holidays_between(start, end), dtype="datetime64[D]")
+    begin = np.datetime64(start, "D")
+    if not np.is_busday(begin, holidays=holidays):
+        # Rolling a weekend or holiday start forward lands on the first working day
+        # after it, which already counts as day one.
+        n -= 1
+    result = np.busday_offset(begin, n, roll="forward", holidays=holidays)
+    return result.astype(dt.date)
