@@ -1,0 +1,219 @@
+"""Accessible charts: a colour-blind-safe palette, text labels, alt text and the numbers.
+
+Every chart in a report goes through :func:`figure`, which turns a matplotlib figure into
+a self-contained ``<figure>``: a title, the image (inlined, so the page works offline),
+alt text that states the finding, a source line and the numbers as a table. Lines are
+told apart by labels, markers and dash styles as well as colour.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+
+from carelib import html as h
+
+#: Okabe-Ito palette: distinguishable with the common forms of colour blindness.
+PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
+#: Dark text-safe versions for labels on white.
+INK = "#0b0c0c"
+GREY = "#505a5f"
+MARKERS = ["o", "s", "^", "D", "v", "P", "X"]
+DASHES = ["-", "--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1)), (0, (1, 1))]
+
+_configured = False
+
+
+def pyplot():
+    """Import and configure matplotlib (and seaborn's theme) on first use."""
+    global _configured
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    if not _configured:
+        import seaborn as sns
+
+        sns.set_theme(style="whitegrid", palette=PALETTE, font_scale=1.05)
+        plt.rcParams.update(
+            {
+                "figure.dpi": 100,
+                "savefig.dpi": 110,
+                "axes.spines.top": False,
+                "axes.spines.right": False,
+                "axes.titleweight": "bold",
+                "axes.labelcolor": INK,
+                "xtick.color": INK,
+                "ytick.color": INK,
+                "text.color": INK,
+                "svg.fonttype": "none",
+            }
+        )
+        _configured = True
+    return plt
+
+
+def new_figure(width: float = 8.0, height: float = 3.6):
+    """Return ``(fig, ax)`` sized for a report page."""
+    plt = pyplot()
+    return plt.subplots(figsize=(width, height), layout="constrained")
+
+
+def figure_png(fig) -> bytes:
+    """Render a figure to PNG bytes and close it."""
+    plt = pyplot()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight")
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def figure(
+    fig,
+    *,
+    title: str,
+    alt: str,
+    source: str,
+    data: pd.DataFrame | None = None,
+    data_caption: str | None = None,
+    formats: Mapping[str, object] | None = None,
+) -> h.HTML:
+    """Return an accessible ``<figure>`` for a matplotlib figure.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The chart; it is rendered and closed.
+    title : str
+        What the chart shows (shown above it).
+    alt : str
+        Alt text that states the finding, e.g. "The agency rate fell from 38% to 23%".
+    source : str
+        Where the numbers come from.
+    data : pandas.DataFrame, optional
+        The numbers behind the chart, shown as a table under a "Show the numbers" control.
+    data_caption : str, optional
+        Caption of that table (defaults to the title).
+    formats : mapping, optional
+        Column formats for the table (see :func:`carelib.html.table`).
+    """
+    png = base64.b64encode(figure_png(fig)).decode("ascii")
+    parts = [
+        h.tag("figcaption", h.tag("span", title, class_="chart-title")),
+        h.HTML(f'<img src="data:image/png;base64,{png}" alt="{h.escape(alt)}">'),
+        h.paragraph("Source: ", source, class_="chart-source"),
+    ]
+    if data is not None:
+        parts.append(
+            h.details(
+                f"Show the numbers: {title}",
+                h.table(data, data_caption or title, formats=dict(formats or {})),
+            )
+        )
+    return h.tag("figure", *parts, class_="chart")
+
+
+def trend(
+    frame: pd.DataFrame,
+    x: str,
+    lines: Mapping[str, str],
+    *,
+    ylabel: str,
+    target: float | None = None,
+    target_label: str = "Target",
+    references: Mapping[str, float] | None = None,
+    percent: bool = False,
+    ax=None,
+):
+    """Draw labelled trend lines, a dashed target line and reference lines.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per period.
+    x : str
+        Column of x positions (e.g. month labels or dates).
+    lines : mapping
+        Legend label -> column to draw.
+    ylabel : str
+        Axis label, including the unit.
+    target : float, optional
+        Target value drawn as a dashed line with a text label.
+    references : mapping, optional
+        Label -> value (e.g. "England 2025: 13.0%") drawn as dotted lines with labels.
+    percent : bool
+        Whether values are percentages (axis starts at 0).
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    """
+    if ax is None:
+        fig, ax = new_figure()
+    else:
+        fig = ax.figure
+    xs = list(range(len(frame)))
+    for i, (label, col) in enumerate(lines.items()):
+        ys = frame[col].astype("float64")
+        ax.plot(xs, ys, color=PALETTE[i % len(PALETTE)], marker=MARKERS[i % len(MARKERS)],
+                markersize=4, linestyle=DASHES[i % len(DASHES)], linewidth=2, label=label)
+        last = ys.last_valid_index()
+        if last is not None:
+            pos = frame.index.get_loc(last)
+            ax.annotate(f"{label}: {ys[last]:,.1f}{'%' if percent else ''}",
+                        (xs[pos], ys[last]), xytext=(6, 0), textcoords="offset points",
+                        va="center", fontsize=9, color=INK)
+    if target is not None:
+        ax.axhline(target, color=INK, linestyle=(0, (6, 3)), linewidth=1.4)
+        ax.annotate(f"{target_label}: {target:,.1f}{'%' if percent else ''}", (0, target),
+                    xytext=(2, 4), textcoords="offset points", fontsize=9, color=INK)
+    for j, (label, value) in enumerate((references or {}).items()):
+        if value is None or pd.isna(value):
+            continue
+        ax.axhline(value, color=GREY, linestyle=":", linewidth=1.4)
+        ax.annotate(label, (len(xs) - 1, value), xytext=(0, 4 + 10 * j),
+                    textcoords="offset points", ha="right", fontsize=9, color=GREY)
+    ticks = xs[:: max(1, len(xs) // 8)]
+    ax.set_xticks(ticks)
+    ax.set_xticklabels([str(frame[x].iloc[t]) for t in ticks], rotation=0, fontsize=9)
+    ax.set_ylabel(ylabel)
+    if percent:
+        ax.set_ylim(bottom=0)
+    ax.margins(x=0.12)
+    if len(lines) > 1:
+        ax.legend(loc="best", fontsize=9, frameon=False)
+    return fig
+
+
+def bar(
+    labels: Sequence[str],
+    values: Sequence[float],
+    *,
+    xlabel: str,
+    highlight: float | None = None,
+    highlight_label: str = "Target",
+    value_format: str = "{:,.1f}",
+):
+    """Draw horizontal bars with their values written at the end of each bar."""
+    height = max(2.2, 0.42 * len(labels) + 0.8)
+    fig, ax = new_figure(8.0, height)
+    ypos = list(range(len(labels)))
+    ax.barh(ypos, values, color=PALETTE[0])
+    for y, v in zip(ypos, values, strict=True):
+        if v is not None and not pd.isna(v):
+            ax.annotate(value_format.format(v), (v, y), xytext=(4, 0),
+                        textcoords="offset points", va="center", fontsize=9, color=INK)
+    ax.set_yticks(ypos)
+    ax.set_yticklabels(labels)
+    ax.invert_yaxis()
+    ax.set_xlabel(xlabel)
+    if highlight is not None:
+        ax.axvline(highlight, color=INK, linestyle=(0, (6, 3)), linewidth=1.4)
+        ax.annotate(f"{highlight_label}: {value_format.format(highlight)}", (highlight, -0.6),
+                    xytext=(4, 0), textcoords="offset points", fontsize=9, color=INK)
+    ax.margins(x=0.15)
+    return fig

@@ -1,0 +1,138 @@
+"""What a report notebook needs in its first cell: config, data and an output folder.
+
+Notebooks stay thin: the setup cell calls :func:`setup`, later cells call carelib
+functions and display the :class:`carelib.html.HTML` they return. The same call works in
+JupyterLab on the defaults and under papermill in the monthly run.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from carelib import config as config_mod
+from carelib import dates, loading
+
+HEADLINES_MIMETYPE = "application/vnd.carelib.headlines+json"
+
+
+def quiet() -> None:
+    """Keep warnings and library logging out of the rendered report."""
+    warnings.filterwarnings("ignore")
+    logging.getLogger().setLevel(logging.ERROR)
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+
+@dataclass
+class ReportContext:
+    """Everything a report notebook works from.
+
+    Attributes
+    ----------
+    month : str
+        The reporting month, ``YYYY-MM``.
+    config : carelib.config.Config
+        The validated configuration.
+    history : carelib.loading.History
+        Every month of data up to and including ``month``.
+    output_dir : Path or None
+        Where CSV outputs go (the month's report folder being built), or None.
+    publication : bool
+        Whether pages are for publication outside the service (small numbers suppressed).
+    """
+
+    month: str
+    config: config_mod.Config
+    history: loading.History
+    data_dir: Path
+    output_dir: Path | None = None
+    publication: bool = False
+    emitted: dict = field(default_factory=dict)
+
+    @property
+    def reference_date(self):
+        """The month's reference date."""
+        return dates.reference_date(self.month)
+
+    @property
+    def label(self) -> str:
+        """The month as readers write it."""
+        return dates.month_label(self.month)
+
+    def current(self, dataset: str) -> pd.DataFrame:
+        """Return this month's rows of ``dataset``."""
+        frame = self.history.frame(dataset)
+        return frame[frame["month"] == self.month]
+
+    def write_csv(self, name: str, frame: pd.DataFrame) -> Path | None:
+        """Write a published CSV (aggregates only) into the output folder, if any."""
+        if self.output_dir is None:
+            return None
+        path = self.output_dir / name
+        frame.to_csv(path, index=False, encoding="utf-8")
+        return path
+
+    def headlines(self, items: dict) -> None:
+        """Hand headline figures to the runner for the month's landing page."""
+        from IPython.display import display
+
+        self.emitted.update(items)
+        display({HEADLINES_MIMETYPE: items}, raw=True)
+
+
+def resolve_month(month: str, data_dir: Path) -> str:
+    """Turn ``latest`` / ``previous`` / ``YYYY-MM`` into a month that has data."""
+    available = loading.available_months(data_dir)
+    if month in ("latest", "previous"):
+        if not available:
+            raise FileNotFoundError(f"no month folders (YYYY-MM) in {data_dir}")
+        if month == "latest":
+            return available[-1]
+        if len(available) < 2:
+            raise FileNotFoundError(f"only one month of data in {data_dir}: no previous month")
+        return available[-2]
+    month = dates.parse_month(month)
+    if month not in available:
+        raise FileNotFoundError(f"no data folder for {month} in {data_dir}")
+    return month
+
+
+def setup(
+    month: str = "latest",
+    data_dir: str | Path = "../data",
+    config_path: str | Path = "../carelib.toml",
+    output_dir: str | Path = "",
+    publication: bool | None = None,
+) -> ReportContext:
+    """Load config and data for a report notebook.
+
+    Parameters
+    ----------
+    month : str
+        ``YYYY-MM``, ``latest`` or ``previous``.
+    data_dir : path
+        The data folder (one sub-folder per month).
+    config_path : path
+        The carelib configuration file.
+    output_dir : path
+        Folder for the CSVs behind the page; empty means do not write any.
+    publication : bool, optional
+        Publication mode; defaults to the config's ``publication.enabled``.
+    """
+    quiet()
+    cfg = config_mod.load(config_path)
+    data_dir = Path(data_dir)
+    month = resolve_month(month, data_dir)
+    history = loading.load_history(data_dir, month)
+    out = Path(output_dir) if str(output_dir) else None
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+    if publication is None:
+        publication = bool(cfg["publication"]["enabled"])
+    return ReportContext(month=month, config=cfg, history=history, data_dir=data_dir,
+                         output_dir=out, publication=bool(publication))

@@ -1,0 +1,499 @@
+"""The monthly run: validate, execute the report notebooks, export HTML, publish.
+
+Everything happens in one Python process through the libraries' APIs (never their
+command-line tools): great_expectations is imported once, suites are built once, each
+notebook runs top to bottom in a fresh kernel via papermill, and nbconvert exports it
+through carelib's template. A month's notebooks run side by side while its data is
+validated; nothing is published unless validation passed and every page succeeded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from carelib import __version__, dates, loading, overview, pages, privacy, publish
+from carelib.config import Config
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_NOTEBOOK = 0, 1, 2, 3
+
+#: The report notebooks: source file -> (published page, page title).
+NOTEBOOKS = {
+    "01_workforce.ipynb": ("workforce.html", "Workforce stability"),
+    "02_improvement_plan.ipynb": ("improvement_plan.html", "Improvement plan"),
+}
+
+
+class RunFailure(Exception):
+    """A month could not be published; ``exit_code`` says why."""
+
+    def __init__(self, message: str, exit_code: int):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+@dataclass
+class RunOptions:
+    """Settings of one ``carelib report`` run."""
+
+    config: Config
+    data_dir: Path
+    reports_dir: Path
+    notebooks_dir: Path
+    publication: bool = False
+    force: bool = False
+    kernel_name: str = "python3"
+    jobs: int = 1
+    quiet: bool = False
+
+
+@dataclass
+class MonthResult:
+    """The outcome of building one month."""
+
+    month: str
+    status: str  # published | skipped
+    path: Path
+    durations: dict[str, float] = field(default_factory=dict)
+    warnings: int = 0
+
+
+def default_notebooks_dir() -> Path:
+    """The ``notebooks/`` folder beside the package (a source checkout)."""
+    return Path(__file__).resolve().parent.parent / "notebooks"
+
+
+# --- Fingerprints and manifests --------------------------------------------------------
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def input_files(opts: RunOptions, month: str) -> list[Path]:
+    """Every file a month's reports depend on: its data and all earlier months' data."""
+    files = []
+    for m in loading.available_months(opts.data_dir):
+        if m <= month:
+            files += sorted(p for p in (opts.data_dir / m).iterdir() if p.is_file())
+    files += sorted(opts.notebooks_dir.glob("*.ipynb"))
+    return files
+
+
+def fingerprint(opts: RunOptions, month: str) -> tuple[str, dict[str, str]]:
+    """Return a fingerprint of everything a month depends on, and the inputs' checksums."""
+    checksums = {}
+    for path in input_files(opts, month):
+        try:
+            key = str(path.relative_to(opts.data_dir))
+        except ValueError:
+            key = f"notebooks/{path.name}"
+        checksums[key] = _sha256(path)
+    digest = hashlib.sha256()
+    digest.update(json.dumps(checksums, sort_keys=True).encode())
+    digest.update(json.dumps(opts.config.as_dict(), sort_keys=True, default=str).encode())
+    digest.update(f"{__version__}|{opts.publication}|{opts.kernel_name}".encode())
+    return digest.hexdigest(), checksums
+
+
+def package_versions() -> dict[str, str]:
+    """Versions of the packages that shape the output."""
+    from importlib import metadata
+
+    out = {"python": sys.version.split()[0], "carelib": __version__}
+    for name in ("pandas", "numpy", "great-expectations", "papermill", "nbconvert",
+                 "ipykernel", "matplotlib", "seaborn"):
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            pass
+    return out
+
+
+def is_current(opts: RunOptions, month: str, digest: str) -> bool:
+    """Whether ``month`` is published from exactly these inputs, config and version."""
+    manifest = publish.read_manifest(opts.reports_dir / month)
+    return manifest.get("fingerprint") == digest and all(
+        (opts.reports_dir / month / name).is_file() for name in pages.MONTH_PAGES
+    )
+
+
+# --- Notebook execution and export ---------------------------------------------------
+
+
+def check_parameters(notebook: Path, parameters: dict) -> None:
+    """Reject parameters the notebook does not declare (papermill only warns)."""
+    import papermill
+
+    declared = set(papermill.inspect_notebook(str(notebook)))
+    unknown = sorted(set(parameters) - declared)
+    if unknown:
+        raise RunFailure(
+            f"{notebook.name} does not declare the parameter(s) {', '.join(unknown)} "
+            f"(it declares: {', '.join(sorted(declared)) or 'none'})",
+            EXIT_USAGE,
+        )
+
+
+def execute(notebook: Path, out: Path, parameters: dict, opts: RunOptions):
+    """Execute one notebook top to bottom in a fresh kernel; return the executed notebook."""
+    import papermill
+
+    check_parameters(notebook, parameters)
+    return papermill.execute_notebook(
+        str(notebook),
+        str(out),
+        parameters=parameters,
+        kernel_name=opts.kernel_name,
+        cwd=str(notebook.parent),
+        progress_bar=False,
+        log_output=False,
+        request_save_on_cell_execute=False,
+    )
+
+
+_exporter = None
+
+
+def exporter():
+    """Return the HTML exporter (built once per process) using carelib's template."""
+    global _exporter
+    if _exporter is None:
+        from nbconvert import HTMLExporter
+        from nbconvert.preprocessors import TagRemovePreprocessor
+
+        templates = Path(__file__).resolve().parent / "templates"
+        exp = HTMLExporter(
+            template_name="carelib",
+            extra_template_basedirs=[str(templates)],
+            exclude_input=True,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+        )
+        exp.register_preprocessor(
+            TagRemovePreprocessor(remove_cell_tags={"remove_cell"}, enabled=True), enabled=True
+        )
+        _exporter = exp
+    return _exporter
+
+
+def headlines_of(nb) -> dict:
+    """Collect the headline items a notebook handed over (see ``ReportContext.headlines``)."""
+    from carelib.notebook import HEADLINES_MIMETYPE
+
+    found: dict = {}
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if HEADLINES_MIMETYPE in data:
+                found.update(data[HEADLINES_MIMETYPE])
+    return found
+
+
+def strip_headlines(nb) -> None:
+    """Remove the hand-over outputs so the audit notebook holds only what readers saw."""
+    from carelib.notebook import HEADLINES_MIMETYPE
+
+    for cell in nb.cells:
+        if cell.get("outputs"):
+            cell["outputs"] = [o for o in cell["outputs"]
+                               if HEADLINES_MIMETYPE not in o.get("data", {})]
+
+
+# --- Building one month ----------------------------------------------------------------
+
+
+def _log(opts: RunOptions, text: str) -> None:
+    if not opts.quiet:
+        print(text, file=sys.stderr, flush=True)
+
+
+def build_month(month: str, opts: RunOptions, validator=None) -> MonthResult:
+    """Build and publish one month (the caller holds the reports lock).
+
+    Raises
+    ------
+    RunFailure
+        With exit code 1 (data invalid), 2 (usage) or 3 (a notebook failed or personal
+        data was found in the output). Nothing is published and previously published
+        reports are untouched.
+    """
+    from carelib import contracts, validation
+
+    digest, checksums = fingerprint(opts, month)
+    if not opts.force and is_current(opts, month, digest):
+        return MonthResult(month, "skipped", opts.reports_dir / month)
+
+    started = time.perf_counter()
+    durations: dict[str, float] = {}
+    generated_at = dt.datetime.now().replace(microsecond=0)
+    stage = publish.staging_dir(opts.reports_dir, month)
+    executed_dir = stage / "executed"
+    executed_dir.mkdir()
+    try:
+        parameters = {
+            "month": month,
+            "data_dir": str(opts.data_dir.resolve()),
+            "config_path": str(opts.config.path) if opts.config.path else "",
+            "output_dir": str(stage.resolve()),
+            "publication": bool(opts.publication),
+        }
+        notebooks = [opts.notebooks_dir / name for name in NOTEBOOKS]
+        for nb_path in notebooks:
+            if not nb_path.is_file():
+                raise RunFailure(f"report notebook {nb_path} is missing", EXIT_USAGE)
+
+        # The notebooks run in their own kernels while this process validates the data.
+        t0 = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=len(notebooks)) as pool:
+            futures = {
+                nb_path: pool.submit(_timed_execute, nb_path, executed_dir / nb_path.name,
+                                     parameters, opts)
+                for nb_path in notebooks
+            }
+            t_val = time.perf_counter()
+            report = contracts.validate_month(opts.data_dir, month, validator=validator)
+            durations["validate"] = round(time.perf_counter() - t_val, 3)
+            outcomes = {}
+            for nb_path, fut in futures.items():
+                try:
+                    outcomes[nb_path] = fut.result()
+                except Exception as exc:  # reported below, after validation's verdict
+                    outcomes[nb_path] = exc
+        durations["notebooks_wall"] = round(time.perf_counter() - t0, 3)
+
+        if report.has_errors:
+            raise RunFailure(
+                f"{month}: the data is not valid, so no report was published.\n"
+                + report.to_text(),
+                EXIT_INVALID,
+            )
+        for nb_path, outcome in outcomes.items():
+            if isinstance(outcome, RunFailure):
+                raise outcome
+            if isinstance(outcome, Exception):
+                kept = _keep_failed(opts, month, executed_dir / nb_path.name)
+                raise RunFailure(
+                    f"{month}: notebook {nb_path.name} failed, so nothing was published for "
+                    f"this month.\n{_describe(outcome)}\nThe notebook with the error is kept "
+                    f"at {kept}",
+                    EXIT_NOTEBOOK,
+                )
+
+        t_exp = time.perf_counter()
+        cfg = opts.config
+        council = cfg["council"]["name"]
+        marking = cfg["publication"]["marking"] if opts.publication else None
+        period = _data_period(opts.data_dir, month)
+        headlines: dict = {}
+        for nb_path, (nb, seconds) in outcomes.items():
+            durations[f"execute:{nb_path.name}"] = seconds
+            page_name, title = NOTEBOOKS[nb_path.name]
+            headlines.update(headlines_of(nb))
+            strip_headlines(nb)
+            body, _ = exporter().from_notebook_node(nb)
+            info = pages.PageInfo(council=council, title=title, filename=page_name,
+                                  month=month, generated_at=generated_at,
+                                  data_period=period, marking=marking)
+            (stage / page_name).write_text(pages.render(body, info), encoding="utf-8")
+            import nbformat
+
+            nbformat.write(nb, str(executed_dir / nb_path.name))
+
+        quality = validation.quality_page(report)
+        info = pages.PageInfo(council=council, title="Data quality", filename="data_quality.html",
+                              month=month, generated_at=generated_at, data_period=period,
+                              marking=marking)
+        (stage / "data_quality.html").write_text(pages.render(quality, info), encoding="utf-8")
+        counts = {"checks": len(report.checks), "errors": len(report.errors),
+                  "warnings": len(report.warnings)}
+        info = pages.PageInfo(council=council, title="Monthly report", filename="index.html",
+                              month=month, generated_at=generated_at, data_period=period,
+                              marking=marking)
+        (stage / "index.html").write_text(
+            pages.render(overview.month_body(month, headlines, counts), info), encoding="utf-8"
+        )
+        durations["export"] = round(time.perf_counter() - t_exp, 3)
+
+        t_scan = time.perf_counter()
+        month_data = loading.load_month(opts.data_dir, month)
+        ids = privacy.worker_ids(month_data.workforce, month_data.leavers)
+        leaks = privacy.scan(stage, ids)
+        durations["privacy_scan"] = round(time.perf_counter() - t_scan, 3)
+        if leaks:
+            listed = "; ".join(f"{leak.path.relative_to(stage)} ({leak.count} time(s))"
+                               for leak in leaks[:5])
+            raise RunFailure(
+                f"{month}: a worker identifier appears in the output, so nothing was "
+                f"published (personal data must never leave in a report): {listed}",
+                EXIT_NOTEBOOK,
+            )
+
+        durations["total"] = round(time.perf_counter() - started, 3)
+        manifest = {
+            "month": month,
+            "fingerprint": digest,
+            "generated_at": generated_at.isoformat(),
+            "carelib_version": __version__,
+            "packages": package_versions(),
+            "publication": bool(opts.publication),
+            "kernel_name": opts.kernel_name,
+            "inputs": checksums,
+            "validation": counts,
+            "durations_seconds": durations,
+        }
+        (stage / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+        target = publish.swap_in(stage, opts.reports_dir, month)
+        return MonthResult(month, "published", target, durations, counts["warnings"])
+    except BaseException:
+        publish.discard(stage)
+        raise
+
+
+def _timed_execute(nb_path: Path, out: Path, parameters: dict, opts: RunOptions):
+    t = time.perf_counter()
+    nb = execute(nb_path, out, parameters, opts)
+    return nb, round(time.perf_counter() - t, 3)
+
+
+def _describe(exc: Exception) -> str:
+    name = type(exc).__name__
+    if name == "PapermillExecutionError":
+        return (f"Cell {exc.exec_count} raised {exc.ename}: {exc.evalue}")
+    return f"{name}: {exc}"
+
+
+def _keep_failed(opts: RunOptions, month: str, executed: Path) -> Path:
+    """Move an errored notebook where the analyst can open it (outside any publication)."""
+    folder = opts.reports_dir / "failed" / month
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / executed.name
+    if executed.is_file():
+        os.replace(executed, target)
+    return target
+
+
+def _data_period(data_dir: Path, month: str) -> str:
+    months = [m for m in loading.available_months(data_dir) if m <= month]
+    first = months[0] if months else month
+    return (f"{dates.month_start(first):%-d %B %Y} to {dates.reference_date(month):%-d %B %Y} "
+            f"(month end {dates.reference_date(month):%-d %B %Y})")
+
+
+# --- The archive ------------------------------------------------------------------------
+
+
+def write_archive(opts: RunOptions) -> Path:
+    """Rewrite ``reports/index.html`` listing every published month."""
+    entries = []
+    for month in publish.published_months(opts.reports_dir):
+        manifest = publish.read_manifest(opts.reports_dir / month)
+        when = manifest.get("generated_at", "")
+        entries.append({"month": month, "generated_at": when.replace("T", " ")[:16]})
+    info = pages.PageInfo(council=opts.config["council"]["name"], title="All monthly reports",
+                          filename="index.html", month=None, in_month_folder=False,
+                          marking=(opts.config["publication"]["marking"]
+                                   if opts.publication else None))
+    path = opts.reports_dir / "index.html"
+    publish.write_atomic(path, pages.render(overview.archive_body(entries), info))
+    return path
+
+
+# --- Whole runs -------------------------------------------------------------------------
+
+
+def run(months: list[str], opts: RunOptions) -> list[MonthResult]:
+    """Build ``months`` (oldest first) under the reports lock; stop at the first failure.
+
+    With ``opts.jobs > 1`` months are built by that many worker processes, each
+    publishing its months atomically; the first failure is raised after the others end.
+    """
+    opts.reports_dir.mkdir(parents=True, exist_ok=True)
+    with publish.locked(opts.reports_dir):
+        publish.recover(opts.reports_dir)
+        try:
+            if opts.jobs > 1 and len(months) > 1:
+                results = _run_parallel(months, opts)
+            else:
+                results = _run_serial(months, opts)
+        finally:
+            if publish.published_months(opts.reports_dir):
+                write_archive(opts)
+    return results
+
+
+def _progress(opts: RunOptions, i: int, n: int, result: MonthResult, seconds: float) -> None:
+    if n > 1 or not opts.quiet:
+        verb = "skipped (unchanged)" if result.status == "skipped" else "published"
+        _log(opts, f"[{i}/{n}] {result.month} {verb} in {seconds:.1f} s")
+
+
+_validator = None
+
+
+def shared_validator():
+    """Return this process's validator (great_expectations imported and suites built once)."""
+    global _validator
+    if _validator is None:
+        from carelib import contracts
+
+        _validator = contracts.Validator()
+    return _validator
+
+
+def _run_serial(months: list[str], opts: RunOptions) -> list[MonthResult]:
+    results = []
+    for i, month in enumerate(months, 1):
+        t = time.perf_counter()
+        digest, _ = fingerprint(opts, month)
+        needed = opts.force or not is_current(opts, month, digest)
+        validator = shared_validator() if needed else None
+        results.append(build_month(month, opts, validator))
+        _progress(opts, i, len(months), results[-1], time.perf_counter() - t)
+    return results
+
+
+def _worker(months: list[str], opts: RunOptions) -> list[MonthResult]:
+    opts.quiet = True
+    return _run_serial(months, opts)
+
+
+def _run_parallel(months: list[str], opts: RunOptions) -> list[MonthResult]:
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    jobs = min(opts.jobs, len(months))
+    # Interleave so each worker gets a share of old and new months.
+    chunks = [[m] for m in months]
+    ctx = mp.get_context("spawn" if sys.platform == "win32" else "forkserver")
+    results: list[MonthResult] = []
+    failure: BaseException | None = None
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx,
+                             initializer=_init_worker) as pool:
+        futures = {pool.submit(_worker, chunk, opts): chunk for chunk in chunks}
+        done = 0
+        t0 = time.perf_counter()
+        for fut in as_completed(futures):
+            try:
+                for result in fut.result():
+                    done += 1
+                    results.append(result)
+                    _progress(opts, done, len(months), result, time.perf_counter() - t0)
+            except BaseException as exc:  # keep going; report the first failure
+                failure = failure or exc
+                for f in futures:
+                    f.cancel()
+    if failure is not None:
+        raise failure
+    return sorted(results, key=lambda r: r.month)
+
+
+def _init_worker() -> None:
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")

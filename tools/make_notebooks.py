@@ -1,0 +1,94 @@
+"""Regenerate the report notebooks' skeleton (run once by developers; edit notebooks after).
+
+Kept so the cell layout is reviewable as code; `python tools/make_notebooks.py` rewrites
+notebooks/01_workforce.ipynb and notebooks/02_improvement_plan.ipynb.
+"""
+
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+PARAMETERS = '''month = "latest"  # reporting month: YYYY-MM, latest or previous
+data_dir = "../data"  # data folder with one sub-folder per month
+config_path = "../carelib.toml"  # carelib configuration file
+output_dir = ""  # folder for the CSVs behind the page (empty: write none)
+publication = False  # publication mode: suppress small numbers, show the marking'''
+
+
+def notebook(title, intro, setup, sections):
+    cells = [
+        new_markdown_cell(f"# {title}\n\n{intro}", metadata={"tags": ["remove_cell"]}),
+        new_code_cell(PARAMETERS, metadata={"tags": ["parameters"]}),
+        new_code_cell(setup, metadata={"tags": ["setup"]}),
+    ]
+    for heading, text, code in sections:
+        cells.append(new_markdown_cell(f"## {heading}" + (f"\n\n{text}" if text else "")))
+        cells.append(new_code_cell(code))
+    nb = new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
+                                 "language": "python"}
+    nb.metadata["language_info"] = {"name": "python"}
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{i:02d}"  # stable ids keep diffs of regenerated notebooks small
+    return nb
+
+
+WORKFORCE = notebook(
+    "Workforce stability",
+    "Builds `workforce.html`. Run it top to bottom (the monthly run does the same with "
+    "papermill in a fresh kernel). Every figure is computed by `carelib.workforce`; this "
+    "notebook only lays out the page.",
+    "from carelib import notebook\n"
+    "from carelib.workforce_report import WorkforceReport\n\n"
+    "ctx = notebook.setup(month, data_dir, config_path, output_dir, publication)\n"
+    "report = WorkforceReport(ctx)\n"
+    "report.publish_outputs()",
+    [
+        ("At a glance", None, "report.headline_tiles()"),
+        ("What changed this month", None, "report.narrative()"),
+        ("Agency reliance",
+         "Agency social workers cost more and move on sooner; reducing reliance on them is "
+         "the heart of the improvement plan.", "report.agency()"),
+        ("Real change or noise?",
+         "Statistical process control charts separate real change from month-to-month "
+         "noise, using the NHS *Making Data Count* rules.", "report.spc()"),
+        ("Turnover and leavers", None, "report.turnover()"),
+        ("Vacancies and recruitment", None, "report.vacancies()"),
+        ("Caseloads", None, "report.caseloads()"),
+        ("Sickness absence", None, "report.absence()"),
+        ("Newly qualified social workers", None, "report.nqsw()"),
+        ("Agency spend against budget", None, "report.spend()"),
+        ("Teams", None, "report.teams()"),
+        ("How these figures are calculated", None, "report.definitions()"),
+    ],
+)
+
+PLAN = notebook(
+    "Improvement plan",
+    "Builds `improvement_plan.html`. Run it top to bottom (the monthly run does the same "
+    "with papermill in a fresh kernel). Ratings are computed by `carelib.plan` by the rules "
+    "in docs/plan_rules.md; this notebook only lays out the page.",
+    "from carelib import notebook\n"
+    "from carelib.plan_report import PlanReport\n\n"
+    "ctx = notebook.setup(month, data_dir, config_path, output_dir, publication)\n"
+    "report = PlanReport(ctx)\n"
+    "report.publish_outputs()",
+    [
+        ("At a glance", None, "report.headline_tiles()"),
+        ("What needs attention", "Overdue, blocked, slipped and worsening items first.",
+         "report.exceptions()"),
+        ("Statutory timeline", None, "report.timeline()"),
+        ("Changes since last month", None, "report.changes()"),
+        ("Progress by recommendation", None, "report.by_recommendation()"),
+        ("Progress by theme", None, "report.by_theme()"),
+        ("Plan burn-up", None, "report.burnup()"),
+        ("Recommendations in detail", None, "report.recommendation_sections()"),
+        ("How ratings are worked out", None, "report.rules()"),
+    ],
+)
+
+if __name__ == "__main__":
+    root = Path(__file__).resolve().parent.parent / "notebooks"
+    nbformat.write(WORKFORCE, str(root / "01_workforce.ipynb"))
+    nbformat.write(PLAN, str(root / "02_improvement_plan.ipynb"))
