@@ -8,7 +8,9 @@ column and source row number (header = row 1) so validation can report them all.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -143,6 +145,7 @@ def read_raw(path: Path) -> pd.DataFrame:
         except Exception as exc:  # openpyxl raises many types for a broken workbook
             raise ValueError(f"cannot be opened as an Excel workbook ({exc})") from exc
         frame = frame.fillna("")
+        frame = frame[(frame.astype(str).apply(lambda c: c.str.strip()) != "").any(axis=1)]
     else:
         data = path.read_bytes()
         if not data.strip():
@@ -153,19 +156,47 @@ def read_raw(path: Path) -> pd.DataFrame:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             text = data.decode("cp1252", errors="replace")
-        import io
-
-        try:
-            frame = pd.read_csv(
-                io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=False
-            )
-        except pd.errors.ParserError as exc:
-            raise ValueError(f"is not a well-formed CSV: {exc}") from exc
-        except pd.errors.EmptyDataError as exc:
-            raise ValueError("the file is empty (not even a header row)") from exc
-        frame = frame.fillna("")
+        frame = _parse_csv(text)
     frame.columns = [str(c).strip().lstrip("\ufeff") for c in frame.columns]
     return frame
+
+
+def _parse_csv(text: str) -> pd.DataFrame:
+    """Parse CSV text keeping each row's line number (blank lines are skipped).
+
+    The frame's index is the source line number minus 2, so ``index + 2`` is the row
+    number an analyst sees in Excel whatever blank lines the file holds.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        raise ValueError("the file is empty (not even a header row)") from None
+    except csv.Error as exc:
+        raise ValueError(f"is not a well-formed CSV: {exc}") from None
+    duplicated = sorted({h for h in header if header.count(h) > 1 and h})
+    if duplicated:
+        raise ValueError(f"has the column(s) {', '.join(duplicated)} more than once in its header")
+    width = len(header)
+    records, index, too_long = [], [], []
+    try:
+        for fields in reader:
+            if not any(f.strip() for f in fields):
+                continue
+            if len(fields) > width and any(f.strip() for f in fields[width:]):
+                too_long.append(reader.line_num)
+            records.append((fields + [""] * width)[:width])
+            index.append(reader.line_num - 2)
+    except csv.Error as exc:
+        raise ValueError(f"is not a well-formed CSV (row {reader.line_num}): {exc}") from None
+    if too_long:
+        rows = ", ".join(str(r) for r in too_long[:5])
+        raise ValueError(
+            f"is not a well-formed CSV: row(s) {rows} have more values than the header "
+            f"has columns ({width})"
+        )
+    return pd.DataFrame(records, columns=header, index=pd.Index(index, dtype="int64"),
+                        dtype="str")
 
 
 def _parse_dates(text: pd.Series) -> pd.Series:

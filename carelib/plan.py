@@ -30,6 +30,8 @@ if TYPE_CHECKING:  # only for annotations: plan must not pull in the loader at i
 #: Ratings from best to worst. Blue means complete (actions) or delivered (roll-ups).
 RAG_ORDER = {"blue": 0, "green": 1, "amber": 2, "red": 3}
 RAGS = tuple(RAG_ORDER)
+#: The order ratings are listed in tables and counts: worst first.
+RAGS_WORST_FIRST = ("red", "amber", "green", "blue")
 #: A measure with no value this month is not given a colour.
 NO_DATA = "no data"
 MEASURE_RATINGS = ("green", "amber", "red", NO_DATA)
@@ -530,7 +532,7 @@ def _group_counts(actions: pd.DataFrame, measures: pd.DataFrame) -> dict[str, An
     out.update({
         "actions": n, "complete": complete,
         "share_complete": complete / n if n else math.nan,
-        **{c: int((actions["computed_rag"] == c).sum()) for c in RAGS},
+        **{c: int((actions["computed_rag"] == c).sum()) for c in RAGS_WORST_FIRST},
         "overdue": int(actions["overdue"].sum()), "blocked": int(actions["blocked"].sum()),
         "slipped_this_month": int(actions["slipped_this_month"].sum()),
         "measures": len(measures),
@@ -543,7 +545,7 @@ def _group_counts(actions: pd.DataFrame, measures: pd.DataFrame) -> dict[str, An
 
 _GROUP_COLUMNS = [
     "rag", "driver_kind", "driver_id", "driver_reason", "actions", "complete",
-    "share_complete", *RAGS, "overdue", "blocked", "slipped_this_month", "measures",
+    "share_complete", *RAGS_WORST_FIRST, "overdue", "blocked", "slipped_this_month", "measures",
     "measures_green", "measures_amber", "measures_red", "measures_no_data", "measures_met",
 ]
 
@@ -682,7 +684,7 @@ class PlanAssessment:
             "reference_date": self.reference_date.isoformat(),
             "compared_with": self.previous_month,
             "actions_total": len(acts),
-            "actions_by_rag": {c: count(acts["computed_rag"] == c) for c in RAGS},
+            "actions_by_rag": {c: count(acts["computed_rag"] == c) for c in RAGS_WORST_FIRST},
             "overdue": count(acts["overdue"]),
             "blocked": count(acts["blocked"]),
             "slipped_this_month": count(acts["slipped_this_month"]),
@@ -698,7 +700,7 @@ class PlanAssessment:
             "measures_by_rag": {c: count(meas["rag"] == c) for c in MEASURE_RATINGS},
             "measures_target_met": count(meas["target_met"]),
             "recommendations_by_rag": {
-                c: count(self.recommendations["rag"] == c) for c in RAGS
+                c: count(self.recommendations["rag"] == c) for c in RAGS_WORST_FIRST
             },
             **{k: iso(v) for k, v in self.timeline.items() if k != "reference_date"},
         }
@@ -887,3 +889,30 @@ def plan_summary(
 ) -> dict[str, Any]:
     """Assess the plan at ``month`` and return :meth:`PlanAssessment.summary`."""
     return assess(history, month, config, kpi_values=kpi_values).summary()
+
+
+def summary_text(summary: Mapping[str, Any]) -> str:
+    """Write :meth:`PlanAssessment.summary` as a few plain lines for the terminal."""
+    rag = summary["actions_by_rag"]
+    measures = summary["measures_by_rag"]
+    recs = summary["recommendations_by_rag"]
+    compared = summary["compared_with"] or "no earlier month loaded"
+    lines = [
+        f"Improvement plan at {summary['reference_date']} (compared with {compared})",
+        f"  actions: {summary['actions_total']}  red {rag['red']}  amber {rag['amber']}  "
+        f"green {rag['green']}  blue (complete) {rag['blue']}",
+        f"  overdue {summary['overdue']}  blocked {summary['blocked']}  "
+        f"slipped this month {summary['slipped_this_month']}  "
+        f"completed this month {summary['completed_this_month']}",
+        f"  new {summary['new']}  disappeared {summary['disappeared']}  "
+        f"not updated {summary['not_updated']}  officer rating differs "
+        f"{summary['rag_disagrees']}",
+        f"  measures: {summary['measures_total']}  red {measures['red']}  "
+        f"amber {measures['amber']}  green {measures['green']}  "
+        f"no data {measures['no data']}  target met {summary['measures_target_met']}",
+        f"  recommendations: red {recs['red']}  amber {recs['amber']}  green {recs['green']}  "
+        f"blue {recs['blue']}",
+        f"  written action plan due {summary['plan_due_date'] or 'not configured'}; "
+        f"plan has run {summary['months_run']} months since {summary['plan_start']}",
+    ]
+    return "\n".join(lines)

@@ -9,11 +9,13 @@ validated; nothing is published unless validation passed and every page succeede
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
 import os
 import sys
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -252,7 +254,7 @@ def build_month(month: str, opts: RunOptions, validator=None) -> MonthResult:
 
         # The notebooks run in their own kernels while this process validates the data.
         t0 = time.perf_counter()
-        with ThreadPoolExecutor(max_workers=len(notebooks)) as pool:
+        with _kernel_stderr() as kernel_log, ThreadPoolExecutor(max_workers=len(notebooks)) as pool:
             futures = {
                 nb_path: pool.submit(_timed_execute, nb_path, executed_dir / nb_path.name,
                                      parameters, opts)
@@ -267,6 +269,8 @@ def build_month(month: str, opts: RunOptions, validator=None) -> MonthResult:
                     outcomes[nb_path] = fut.result()
                 except Exception as exc:  # reported below, after validation's verdict
                     outcomes[nb_path] = exc
+            sys.stderr.flush()
+            kernel_chatter = kernel_log.read_text(encoding="utf-8", errors="replace")
         durations["notebooks_wall"] = round(time.perf_counter() - t0, 3)
 
         if report.has_errors:
@@ -280,9 +284,12 @@ def build_month(month: str, opts: RunOptions, validator=None) -> MonthResult:
                 raise outcome
             if isinstance(outcome, Exception):
                 kept = _keep_failed(opts, month, executed_dir / nb_path.name)
+                detail = _describe(outcome)
+                if type(outcome).__name__ != "PapermillExecutionError" and kernel_chatter:
+                    detail += "\nKernel messages:\n" + kernel_chatter[-1500:]
                 raise RunFailure(
                     f"{month}: notebook {nb_path.name} failed, so nothing was published for "
-                    f"this month.\n{_describe(outcome)}\nThe notebook with the error is kept "
+                    f"this month.\n{detail}\nThe notebook with the error is kept "
                     f"at {kept}",
                     EXIT_NOTEBOOK,
                 )
@@ -355,6 +362,29 @@ def build_month(month: str, opts: RunOptions, validator=None) -> MonthResult:
     except BaseException:
         publish.discard(stage)
         raise
+
+
+@contextlib.contextmanager
+def _kernel_stderr():
+    """Send the kernels' own console chatter to a file instead of the analyst's terminal.
+
+    Kernels inherit this process's stderr; their start-up and shutdown warnings are not
+    for the reader. The file is shown only when a notebook fails.
+    """
+    handle = tempfile.NamedTemporaryFile(prefix="carelib-kernel-", suffix=".log", delete=False)
+    path = Path(handle.name)
+    sys.stderr.flush()
+    saved = os.dup(2)
+    os.dup2(handle.fileno(), 2)
+    try:
+        yield path
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
+        handle.close()
+        with contextlib.suppress(OSError):
+            path.unlink()
 
 
 def _timed_execute(nb_path: Path, out: Path, parameters: dict, opts: RunOptions):
