@@ -62,6 +62,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="rebuild months even when their inputs are unchanged")
     p.add_argument("--publication", action="store_true",
                    help="publication mode: suppress small numbers, show the protective marking")
+    p.add_argument("--notebooks", metavar="DIR",
+                   help="folder of report notebooks (default: the notebooks/ shipped with "
+                   "carelib); a council's customised copies can live elsewhere")
     p.add_argument("--quiet", action="store_true", help="print only the result")
 
     p = sub.add_parser("kpis", help="print the month's council-level workforce indicators")
@@ -142,7 +145,7 @@ def cmd_report(args) -> int:
         config=cfg,
         data_dir=data_dir,
         reports_dir=reports_dir,
-        notebooks_dir=runner.default_notebooks_dir(),
+        notebooks_dir=Path(args.notebooks) if args.notebooks else runner.default_notebooks_dir(),
         publication=args.publication or cfg["publication"]["enabled"],
         force=args.force,
         kernel_name=cfg["run"]["kernel_name"],

@@ -235,6 +235,9 @@ def dropped_measures(month: MonthData, previous: MonthData | None, previous_mont
 
 #: The datasets of the previous month the month-on-month rules read.
 PREVIOUS_DATASETS = ("workforce", "actions", "measures")
+#: The month-on-month rules (left out when validation is asked not to compare months).
+MONTH_ON_MONTH = ("workforce.worker_id.accounted_for", "actions.action_id.kept",
+                  "measures.measure_id.kept")
 
 
 def run(month: MonthData, previous: MonthData | None = None) -> list[Check]:

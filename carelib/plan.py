@@ -216,7 +216,7 @@ def _track_actions(actions: pd.DataFrame, months: list[str], due_soon_days: int)
             "slipped_days_total": seen["slipped_days_total"],
             "times_slipped": seen["times_slipped"], "first_due_date": seen["first_due_date"],
             "first_seen_month": seen["first_seen_month"],
-            "previous_seen_month": previous.get("month"), "previous_rag": previous.get("rag"),
+            "previous_rag": previous.get("rag"),
             "completed_this_month": completed_now,
             "last_update_month": seen["last_update_month"],
             "months_since_update": _month_index(month) - _month_index(seen["last_update_month"]),
@@ -225,7 +225,7 @@ def _track_actions(actions: pd.DataFrame, months: list[str], due_soon_days: int)
     tracked = pd.DataFrame(rows, columns=[
         "_order", "month", "action_id", "computed_rag", "rag_reason", "slipped_this_month",
         "slipped_days_this_month", "slipped_days_total", "times_slipped", "first_due_date",
-        "first_seen_month", "previous_seen_month", "previous_rag", "completed_this_month",
+        "first_seen_month", "previous_rag", "completed_this_month",
         "last_update_month", "months_since_update",
     ])
     tracked["first_due_date"] = pd.to_datetime(tracked["first_due_date"])
@@ -334,6 +334,10 @@ def _progress(value, baseline, target, polarity, unit) -> dict[str, Any]:
     if met:
         text = "target met" if abs(distance) <= tol else (
             f"target beaten by {_number(distance, unit)}{words}")
+    elif _number(distance, unit).strip("£0.,") == "":
+        # so close that it rounds to nothing: never print "0.0 points from target"
+        smallest = 10 ** -_UNIT_DECIMALS.get(unit, 1)
+        text = f"less than {_number(smallest, unit)}{words} from target"
     else:
         text = f"{_number(distance, unit)}{words} from target"
     if target != baseline:

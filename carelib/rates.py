@@ -1,5 +1,4 @@
-"""Workforce rate formulas on counts, as the DfE children's social work workforce census
-defines them.
+"""Workforce rate formulas on counts, as defined by the DfE social work workforce census.
 
 Every function takes counts (scalars, numpy arrays or pandas Series; Series are aligned
 on their index) and returns the rate in the same shape: a float for scalars, a float64
@@ -243,8 +242,8 @@ def absence_rate(days_lost, available_days):
 
     Examples
     --------
-    >>> absence_rate(7.0, 200.0)
-    3.5
+    >>> absence_rate(10.0, 400.0)
+    2.5
     """
     return share(days_lost, available_days)
 

@@ -146,7 +146,7 @@ class Check:
             text += f" ({_rows_text(self.rows, n)})"
         if self.show_values and self.values:
             shown = self.values[:SHOWN]
-            text += ": " + ", ".join(v if v != "" else "(blank)" for v in shown)
+            text += ": " + ", ".join(_value_text(v) for v in shown)
             if n > len(shown):
                 text += ", ..."
         return text
@@ -158,6 +158,14 @@ class Check:
         if not self.show_values:
             out["values"] = []
         return out
+
+
+def _value_text(value: str, width: int = 60) -> str:
+    """Show a value on one line, shortened: free text can be long and hold line breaks."""
+    text = " ".join(str(value).split())
+    if not text:
+        return "(blank)"
+    return text if len(text) <= width else text[: width - 1] + "\u2026"
 
 
 def _rows_text(rows: list[int], total: int) -> str:
@@ -243,10 +251,17 @@ class ValidationReport:
         """
         s = self.summary()
         verdict = "NOT VALID" if self.has_errors else "valid"
+        failed_errors = sum(c.status == FAILED and c.severity == "error" for c in self.checks)
+        unchecked = self.not_checked
+        blocking = sum(c.blocks for c in unchecked)
         lines = [
             f"Data for {dates.month_label(self.month)} ({self.month}, reference date "
-            f"{self.reference_date.isoformat()}): {verdict}. {s['checks']} rules checked: "
-            f"{s['passed']} passed, {_n(s['errors'], 'error')}, {_n(s['warnings'], 'warning')}."
+            f"{self.reference_date.isoformat()}): {verdict}. {s['checks']} rules: "
+            f"{s['passed']} passed, {_n(failed_errors, 'error')}, "
+            f"{_n(s['warnings'], 'warning')}"
+            + (f", {len(unchecked)} could not be checked" if unchecked else "")
+            + (f" ({blocking} of them {'blocks' if blocking == 1 else 'block'} the run)"
+               if blocking else "") + "."
         ]
         if self.has_errors:
             lines.append("Errors stop the report; fix them in the source data and run again.")

@@ -409,8 +409,7 @@ def _starters(d: _Data, rec: pd.DataFrame) -> pd.DataFrame:
     year = _explode(rec, first, np.minimum(until, start + 11), d.out_mi)
     fy_end = _fy_first(start, d.fy_start_month) + 11
     fytd = _explode(rec, first, np.minimum(until, fy_end), d.out_mi)
-    one = "starters_12m"
-    return _sum_by(year.assign(**{one: 1.0}), [one]).join(
+    return _sum_by(year.assign(starters_12m=1.0), ["starters_12m"]).join(
         _sum_by(fytd.assign(starters_fytd=1.0), ["starters_fytd"]), how="outer")
 
 
@@ -418,8 +417,8 @@ def _nqsw(d: _Data, rec: pd.DataFrame) -> pd.DataFrame:
     """Newly qualified cohort (started more than 12, at most 24 months ago) and retained."""
     rec = rec[(rec["start_origin"] == NQ).fillna(False).to_numpy(dtype=bool)]
     start = rec["start_mi"].to_numpy("int64")
-    # start > end of month (M - 24) - well, >= : "at most 24 months"; start < end of month
-    # (M - 12): "more than 12 months". A start on a month's last day shifts the window.
+    # In the cohort at month end M when end(M - 24) <= start < end(M - 12): for a start in
+    # month s that is M in s+12..s+23, or s+13..s+24 when it falls on the month's last day.
     at_end = rec["start_date"].to_numpy("datetime64[ns]") == _month_end(start)
     lo, hi = start + 12 + at_end, start + 23 + at_end
     mi, until = rec["mi"].to_numpy("int64"), rec["until"].to_numpy("int64")
@@ -479,7 +478,9 @@ def _finish(table: pd.DataFrame, d: _Data) -> pd.DataFrame:
     # year that have data, times 12.
     table["spend_projected"] = table["spend_fytd"] / covered * 12
     table["budget_projected"] = table["budget_fytd"] / covered * 12
-    return table
+    # Sums of FTE pick up float noise (189.70000000000005); counts are exact well within
+    # 6 decimals, and rates are then computed from the counts shown.
+    return table.round(6)
 
 
 def _coverage(d: _Data, mi: np.ndarray, first: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -680,7 +681,7 @@ def leavers_breakdown(history: History, month: str) -> pd.DataFrame:
         ``fte_12m``, ``months_covered``, ``period_start``, ``period_end``. Counts only:
         apply publication suppression before showing small numbers.
     """
-    d = _prepare(history, month, 4, lookback=11)
+    d = _prepare(history, month, 4)
     lv = _social_worker_leavers(d)
     ref = int(d.out_mi[0])
     leave_mi = lv["leave_mi"].to_numpy("int64")
@@ -741,14 +742,13 @@ def agency_spend(history: History, month: str, fy_start_month: int = 4,
              "agency_spend_projected": "spend_projected",
              "agency_budget_projected": "budget_projected"}
     table = table[table["indicator"].isin(names)]
-    wide = table.pivot_table(index=["scope", "team"], columns="indicator", values="value",
-                             dropna=False, sort=False, aggfunc="first")
-    wide = wide.rename(columns=names)[list(names.values())].reset_index()
+    keys = pd.MultiIndex.from_frame(table[["scope", "team"]].drop_duplicates())
+    wide = table.set_index(["scope", "team", "indicator"])["value"].unstack("indicator")
+    wide = wide.reindex(keys).rename(columns=names)[list(names.values())].reset_index()
     wide.columns.name = None
     for what in ("month", "fytd", "projected"):
         wide[f"variance_{what}"] = wide[f"spend_{what}"] - wide[f"budget_{what}"]
     fy_rows = table[table["indicator"] == "agency_spend_fytd"].set_index(["scope", "team"])
-    keys = pd.MultiIndex.from_frame(wide[["scope", "team"]])
     wide["financial_year"] = fy_label(month, fy_start_month)
     wide["months_elapsed"] = fy_rows["window_months"].reindex(keys).to_numpy("int64")
     wide["months_covered"] = fy_rows["months_covered"].reindex(keys).to_numpy("int64")
@@ -805,7 +805,7 @@ def recruitment_against_target(history: History, month: str, target: int,
 
 
 def nqsw_cohorts(history: History, month: str, fy_start_month: int = 4) -> pd.DataFrame:
-    """Newly qualified social workers by the financial year they started: still in post?
+    """Count newly qualified social workers by the year they started, and those still in post.
 
     The cohort is every social worker with ``start_origin`` newly_qualified seen in any
     snapshot or leavers file up to ``month`` (one per worker_id, latest record).
@@ -901,12 +901,12 @@ def caseload_distribution(data: History | MonthData, month: str | None = None,
                           "team": wf["team"].fillna(_NO_TEAM)})
     keys = ["team", "band"] if by_team else ["band"]
     out = frame.groupby(keys, observed=False)[["workers", "fte"]].sum().reset_index()
-    total = out.groupby(keys[:-1])["workers"].transform("sum") if by_team else \
-        out["workers"].sum()
+    if by_team:
+        total = out.groupby("team")["workers"].transform("sum")
+    else:
+        total = out["workers"].sum()
     out["share"] = rates.share(out["workers"].astype("float64"), total)
     out["band"] = out["band"].astype("str")
-    lowers = dict(zip(labels, edges[:-1], strict=True))
-    uppers = dict(zip(labels, edges[1:], strict=True))
-    out["lower"] = out["band"].map(lowers)
-    out["upper"] = out["band"].map(uppers)
+    out["lower"] = out["band"].map(dict(zip(labels, edges[:-1], strict=True))).astype(float)
+    out["upper"] = out["band"].map(dict(zip(labels, edges[1:], strict=True))).astype(float)
     return out[[*keys, "lower", "upper", "workers", "fte", "share"]]

@@ -192,6 +192,7 @@ def test_distance_to_target_and_share_of_gap_closed(tmp_path):
         meas("count", 10, 30, 25, "higher_is_better", unit="count"),  # 5 to go, 75%
         meas("met", 40, 20, 19.5),  # beaten by 0.5
         meas("worse_than_baseline", 40, 20, 44),  # -20% closed
+        meas("nearly", 40, 20, 20.04),  # would round to "0.0 points"
     ])})
     measures = by_id(plan.assess(history, "2025-09", CFG).measures, "measure_id")
     assert measures.loc["pct", "distance_to_target"] == pytest.approx(12)
@@ -205,6 +206,8 @@ def test_distance_to_target_and_share_of_gap_closed(tmp_path):
     assert not bool(measures.loc["pct", "target_met"])
     assert measures.loc["met", "progress_text"].startswith("target beaten by 0.5 points")
     assert measures.loc["worse_than_baseline", "share_of_gap_closed"] == pytest.approx(-0.2)
+    assert measures.loc["nearly", "progress_text"].startswith(
+        "less than 0.1 points from target")
 
 
 def test_kpi_linked_measure_takes_workforce_value(tmp_path):
@@ -528,3 +531,10 @@ def test_plan_imports_no_heavy_modules():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_summary_text_for_the_terminal(tmp_path):
+    history = three_months(tmp_path)
+    text = plan.summary_text(plan.assess(history, "2025-09", CFG).summary())
+    assert "actions: 8  red 1  amber 0  green 5  blue (complete) 2" in text
+    assert "written action plan due 2023-12-04" in text

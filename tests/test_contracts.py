@@ -1,0 +1,345 @@
+"""The data contracts (data_contracts/*.json), the Validator and the validation report."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from carelib import contracts, crosschecks, schema, validation
+from carelib.loading import load_month
+
+ROOT = Path(__file__).resolve().parents[1]
+MONTH, PREVIOUS = "2025-09", "2025-08"
+
+
+@pytest.fixture(scope="module")
+def validator():
+    return contracts.Validator()
+
+
+@pytest.fixture(scope="module")
+def suites():
+    return contracts.load_contracts()
+
+
+@pytest.fixture
+def month_dir(demo_data, tmp_path) -> Path:
+    out = tmp_path / "data"
+    for month in (PREVIOUS, MONTH):
+        shutil.copytree(demo_data / month, out / month)
+    return out
+
+
+def of_type(suite: dict, type_: str) -> list[dict]:
+    return [e for e in suite["expectations"] if e["type"] == type_]
+
+
+def columns_with(suite: dict, type_: str, conditional: bool = False) -> set[str]:
+    return {e["kwargs"]["column"] for e in of_type(suite, type_)
+            if ("row_condition" in e["kwargs"]) == conditional}
+
+
+# --- The contracts agree with DATA_SPEC (as schema.py holds it) -------------------------------
+
+
+def test_one_suite_per_dataset():
+    assert sorted(p.stem for p in contracts.CONTRACTS_DIR.glob("*.json")) == sorted(schema.DATASETS)
+
+
+@pytest.mark.parametrize("dataset", schema.DATASETS)
+def test_suite_encodes_columns_types_keys_and_categories(dataset, suites):
+    suite = suites[dataset]
+    cols = schema.columns(dataset)
+    required = {c.name for c in cols if c.required}
+    assert columns_with(suite, "expect_column_to_exist") == required
+    assert columns_with(suite, "expect_column_values_to_not_be_null") == required
+    assert columns_with(suite, "expect_column_values_to_be_unique") == {schema.KEYS[dataset]}
+    types = {e["kwargs"]["column"] for e in of_type(suite, "expect_column_values_to_be_of_type")}
+    assert types == {c.name for c in cols}
+    sets = {e["kwargs"]["column"]: e["kwargs"]["value_set"]
+            for e in of_type(suite, "expect_column_values_to_be_in_set")}
+    assert sets == {c.name: list(c.categories) for c in cols if c.kind == "category"}
+
+
+@pytest.mark.parametrize("dataset", schema.DATASETS)
+def test_every_expectation_carries_meta(dataset, suites):
+    suite = suites[dataset]
+    assert "DATA_SPEC" in suite["meta"]["source"] and "DATA_SPEC" in suite["notes"]
+    names = schema.column_names(dataset)
+    for exp in suite["expectations"]:
+        meta = exp["meta"]
+        assert meta["severity"] in ("error", "warning")
+        assert meta["column"] in names
+        assert meta["rule"].startswith(f"{dataset}.{meta['column']}.")
+        assert meta["description"] and meta["problem"]
+        assert set(contracts.expectation_columns(exp)) <= set(names)
+
+
+def test_ranges_and_month_relative_bounds(suites):
+    def between(dataset, column):
+        (exp,) = [e for e in of_type(suites[dataset], "expect_column_values_to_be_between")
+                  if e["kwargs"]["column"] == column]
+        return exp["kwargs"]
+
+    assert between("workforce", "fte") == {"column": "fte", "min_value": 0, "max_value": 1,
+                                           "strict_min": True}
+    assert between("workforce", "cases")["min_value"] == 0
+    assert between("workforce", "sickness_days")["max_value"] == {"$PARAMETER": "working_days"}
+    assert between("workforce", "start_date")["max_value"] == {"$PARAMETER": "reference_date"}
+    assert between("leavers", "leave_date") == {
+        "column": "leave_date", "min_value": {"$PARAMETER": "month_start"},
+        "max_value": {"$PARAMETER": "reference_date"}}
+    for dataset, column in [("establishment", "funded_fte"), ("agency_spend", "spend_gbp"),
+                            ("agency_spend", "budget_gbp")]:
+        assert between(dataset, column)["min_value"] == 0
+
+
+def test_conditional_rules(suites):
+    workforce = suites["workforce"]
+    assert columns_with(workforce, "expect_column_values_to_be_null", True) == {"covering_vacancy"}
+    actions = suites["actions"]
+    assert columns_with(actions, "expect_column_values_to_not_be_null", True) == {"completed_date"}
+    assert columns_with(actions, "expect_column_values_to_be_null", True) == {"completed_date"}
+    pairs = {(e["kwargs"]["column_A"], e["kwargs"]["column_B"])
+             for s in suites.values()
+             for e in of_type(s, "expect_column_pair_values_a_to_be_greater_than_b")}
+    assert pairs == {("due_date", "start_date"), ("leave_date", "start_date")}
+    measures = suites["measures"]
+    assert columns_with(measures, "expect_column_values_to_be_null", True) == {"value"}
+    assert columns_with(measures, "expect_column_values_to_not_be_null", True) == {"value"}
+
+
+def test_month_parameters():
+    assert contracts.month_parameters("2025-09") == {
+        "reference_date": "2025-09-30T00:00:00", "month_start": "2025-09-01T00:00:00",
+        "working_days": 22}
+    # February 2024: a leap year; December 2024: Christmas and Boxing Day.
+    assert contracts.month_parameters("2024-02")["reference_date"] == "2024-02-29T00:00:00"
+    assert contracts.month_parameters("2024-12")["working_days"] == 20
+    assert contracts.fill("after {reference_date} {x}", contracts.display_parameters("2025-09")) \
+        == "after 2025-09-30 {x}"
+
+
+# --- Loading the suites into Great Expectations -----------------------------------------------
+
+
+def test_suites_load_fully_into_gx(validator, suites):
+    import great_expectations as gx
+
+    for dataset, suite_json in suites.items():
+        suite = gx.ExpectationSuite(**json.loads(json.dumps(suite_json)))
+        assert len(suite.expectations) == len(suite_json["expectations"]), dataset
+        assert len(validator.rules[dataset]) == len(suite_json["expectations"])
+
+
+def broken_contracts(tmp_path: Path, dataset: str, extra: dict) -> Path:
+    folder = tmp_path / "contracts"
+    shutil.copytree(contracts.CONTRACTS_DIR, folder)
+    path = folder / f"{dataset}.json"
+    suite = json.loads(path.read_text())
+    suite["expectations"].append(extra)
+    path.write_text(json.dumps(suite))
+    return folder
+
+
+META = {"severity": "error", "column": "team", "description": "d", "problem": "p"}
+
+
+def test_an_expectation_gx_does_not_know_is_a_contract_error(tmp_path, validator):
+    folder = broken_contracts(tmp_path, "establishment", {
+        "type": "expect_column_values_to_be_wonderful", "kwargs": {"column": "team"},
+        "meta": {**META, "rule": "establishment.team.wonderful"}})
+    with pytest.raises(contracts.ContractError, match=r"establishment\.json did not load fully"
+                       r".*8 of 9.*expect_column_values_to_be_wonderful"):
+        contracts.Validator(folder)
+
+
+@pytest.mark.parametrize("extra, message", [
+    ({"type": "expect_column_to_exist", "kwargs": {"column": "team"},
+      "meta": {"rule": "establishment.team.x", "column": "team"}}, "meta lacks severity"),
+    ({"type": "expect_column_to_exist", "kwargs": {"column": "team"},
+      "meta": {**META, "rule": "establishment.team.present"}}, "appears twice"),
+    ({"type": "expect_column_values_to_be_between",
+      "kwargs": {"column": "funded_fte", "max_value": {"$PARAMETER": "tomorrow"}},
+      "meta": {**META, "rule": "establishment.team.y"}}, "unknown parameter"),
+    ({"type": "expect_column_to_exist", "kwargs": {"column": "team"},
+      "meta": {**META, "rule": "establishment.team.z", "severity": "fatal"}}, "not error or"),
+])
+def test_malformed_contract_is_refused_naming_the_file(tmp_path, extra, message):
+    folder = broken_contracts(tmp_path, "establishment", extra)
+    with pytest.raises(contracts.ContractError, match=message) as err:
+        contracts.load_contracts(folder)
+    assert "establishment.json" in str(err.value)
+
+
+def test_rule_gx_cannot_evaluate_is_could_not_be_checked_and_blocks(tmp_path, demo_data):
+    folder = broken_contracts(tmp_path, "establishment", {
+        "type": "expect_column_values_to_be_between",
+        "kwargs": {"column": "team", "min_value": 0},
+        "meta": {**META, "severity": "warning", "rule": "establishment.team.numeric"}})
+    report = contracts.validate_month(demo_data, MONTH, validator=contracts.Validator(folder))
+    (check,) = [c for c in report.checks if c.rule == "establishment.team.numeric"]
+    assert check.status == validation.NOT_CHECKED and check.cause == "exception"
+    assert check.unexpected_count is None
+    assert report.has_errors and report.errors == [check]
+    assert report.warnings == []
+    assert "could not check" in report.to_text()
+
+
+def test_importing_carelib_does_not_import_gx():
+    code = ("import sys, carelib, carelib.contracts, carelib.validation, carelib.crosschecks; "
+            "print('great_expectations' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=ROOT, check=True)
+    assert out.stdout.strip() == "False"
+
+
+# --- One Validator, many months -------------------------------------------------------------
+
+
+def test_one_validator_validates_many_months(validator, demo_data):
+    for month in ("2025-07", "2025-08", "2025-09"):
+        report = contracts.validate_month(demo_data, month, validator=validator)
+        assert report.month == month and not report.has_errors, report.to_text()
+        assert report.previous_month == dates_before(month)
+        assert all(c.status == "passed" for c in report.checks)
+    assert contracts.default_validator() is contracts.default_validator()
+
+
+def dates_before(month: str) -> str:
+    from carelib import dates
+
+    return dates.add_months(month, -1)
+
+
+def test_month_relative_bounds_move_with_the_month(month_dir, validator):
+    # A start date in October is in the future for September but not for October.
+    frame_path = month_dir / MONTH / "workforce.csv"
+    text = frame_path.read_text().splitlines()
+    cells = text[1].split(",")
+    cells[5] = "2025-10-15"
+    text[1] = ",".join(cells)
+    frame_path.write_text("\n".join(text) + "\n")
+    september = contracts.validate_month(month_dir, MONTH, validator=validator, previous=False)
+    assert [c.rule for c in september.errors] == ["workforce.start_date.not_after_reference"]
+    (month_dir / MONTH).rename(month_dir / "2025-10")
+    october = contracts.validate_month(month_dir, "2025-10", validator=validator,
+                                       previous=False)
+    assert "workforce.start_date.not_after_reference" not in {c.rule for c in october.errors}
+
+
+def test_previous_false_leaves_out_month_on_month_rules(month_dir, validator):
+    report = contracts.validate_month(month_dir, MONTH, validator=validator, previous=False)
+    assert report.previous_month is None
+    assert not {c.rule for c in report.checks} & set(crosschecks.MONTH_ON_MONTH)
+
+
+# --- The report ---------------------------------------------------------------------------
+
+
+def bad_month(month_dir: Path) -> Path:
+    """Two errors and a warning: fte 1.4 on row 9, an orphan measure, a vanished worker."""
+    path = month_dir / MONTH / "workforce.csv"
+    lines = path.read_text().splitlines()
+    header = lines[0].split(",")
+    cells = lines[8].split(",")
+    cells[header.index("fte")] = "1.4"
+    lines[8] = ",".join(cells)
+    del lines[20]
+    path.write_text("\n".join(lines) + "\n")
+    path = month_dir / MONTH / "measures.csv"
+    lines = path.read_text().splitlines()
+    lines[1] = lines[1].replace(",R5,", ",R99,", 1)
+    path.write_text("\n".join(lines) + "\n")
+    return month_dir
+
+
+def test_report_model_and_text(month_dir, validator):
+    report = contracts.validate_month(bad_month(month_dir), MONTH, validator=validator)
+    assert report.has_errors
+    assert {c.rule for c in report.errors} == {"workforce.fte.range",
+                                               "measures.recommendation_id.in_actions"}
+    assert [c.rule for c in report.warnings] == ["workforce.worker_id.accounted_for"]
+    fte = next(c for c in report.checks if c.rule == "workforce.fte.range")
+    assert (fte.dataset, fte.column, fte.severity, fte.status) == ("workforce", "fte", "error",
+                                                                   "failed")
+    assert fte.unexpected_count == 1 and fte.rows == [9] and fte.values == ["1.4"]
+    assert fte.description == "fte is more than 0 and at most 1 (0 < fte <= 1)"
+    text = report.to_text()
+    assert "workforce.csv: column fte: 1 row has a value outside 0 < fte <= 1 (row 9): 1.4" in text
+    assert "measures.csv: column recommendation_id: 1 row has" in text
+    assert text.index("workforce.csv") < text.index("measures.csv")
+    assert all(c.status in validation.STATUSES for c in report.checks)
+    payload = report.to_json()
+    assert json.loads(json.dumps(payload)) == payload
+    assert payload["summary"]["errors"] == 2 and payload["has_errors"] is True
+
+
+def test_completeness(month_dir, validator):
+    report = contracts.validate_month(month_dir, MONTH, validator=validator)
+    data = load_month(month_dir, MONTH)
+    workforce = report.completeness["workforce"]
+    assert workforce["rows"] == len(data.workforce) and workforce["file"] == "workforce.csv"
+    cases = workforce["columns"]["cases"]
+    assert not cases["required"] and cases["in_file"]
+    assert cases["blank_share"] == round(data.workforce["cases"].isna().mean(), 4)
+    assert workforce["columns"]["worker_id"]["blank_share"] == 0
+
+
+def test_missing_optional_column_is_a_warning(month_dir, validator):
+    path = month_dir / MONTH / "actions.csv"
+    import pandas as pd
+
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False).drop(columns=["officer_rag"])
+    frame.to_csv(path, index=False)
+    report = contracts.validate_month(month_dir, MONTH, validator=validator)
+    assert not report.has_errors
+    assert [c.rule for c in report.warnings] == ["actions.officer_rag.in_file"]
+    assert report.completeness["actions"]["columns"]["officer_rag"]["in_file"] is False
+
+
+# --- The data-quality page ------------------------------------------------------------------
+
+
+def test_quality_page_has_no_identifiers_rows_or_values(month_dir, validator):
+    report = contracts.validate_month(bad_month(month_dir), MONTH, validator=validator)
+    page = validation.quality_page(report)
+    from carelib import html as h
+
+    assert isinstance(page, h.HTML)
+    data = load_month(month_dir, MONTH)
+    before = load_month(month_dir, PREVIOUS)
+    ids = set(data.workforce["worker_id"]) | set(before.workforce["worker_id"]) \
+        | set(data.leavers["worker_id"])
+    assert not [i for i in ids if i in page]
+    for check in report.errors + report.warnings:
+        for value in check.values:
+            assert f": {value}" not in page and f"{value}</" not in page
+    assert "row 9" not in page and "rows 9" not in page and "R99" not in page
+    for heading in ("Summary", "Problems that stopped the report", "Warnings",
+                    "What was checked", "How complete the data is"):
+        assert f">{heading}</h2>" in page
+    assert "1 row did not meet the rule that fte is more than 0 and at most 1" in page
+    assert "every worker in last month" in page
+    assert page.count("<section") == 5
+
+
+def test_quality_page_for_a_clean_month(month_dir, validator):
+    report = contracts.validate_month(month_dir, MONTH, validator=validator)
+    page = validation.quality_page(report)
+    assert "Problems that stopped the report" not in page
+    assert "There were no warnings" in page
+    assert f"against {len(report.checks)} rules" in page
+    assert "<script" not in page
+
+
+def test_quality_page_escapes_text(month_dir, validator):
+    report = contracts.validate_month(month_dir, MONTH, validator=validator)
+    report.checks[0].description = "<b>bold</b> & co"
+    page = validation.quality_page(report)
+    assert "<b>bold</b>" not in page and "&lt;b&gt;bold&lt;/b&gt; &amp; co" in page
