@@ -175,18 +175,40 @@ def cmd_kpis(args) -> int:
     data_dir = _data_dir(args, cfg)
     (month,) = _months(args, cfg, data_dir)
     history = loading.load_history(data_dir, month, n_months=25)
-    kpis = workforce.council_kpis(history, month)
+    kpis = workforce.council_kpis(
+        history, month, fy_start_month=cfg["targets"]["financial_year_start_month"]
+    )
     if args.json:
         print(json.dumps(kpis, indent=2, default=str))
         return EXIT_OK
     print(f"{cfg['council']['name']}: workforce indicators at {month}")
     for name, item in kpis.items():
-        value = item.get("value")
-        shown = "z (not applicable)" if value is None else f"{value:,.1f}"
-        cover = item.get("months_covered")
-        print(f"  {name:<20} {shown:>18}   {item.get('numerator')} / {item.get('denominator')}"
-              + (f"   ({cover} months)" if cover else ""))
+        print("  " + _kpi_line(name, item))
     return EXIT_OK
+
+
+def _number(value) -> str:
+    if value is None:
+        return "-"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def _kpi_line(name: str, item: dict) -> str:
+    value = item.get("value")
+    if value is None:
+        shown = f"{item.get('symbol') or 'z'} (not applicable)"
+    elif item.get("unit") == "percent":
+        shown = f"{value:.1f}%"
+    else:
+        shown = _number(value)
+    ratio = _number(item.get("numerator"))
+    if item.get("denominator") is not None:
+        ratio += f" / {_number(item.get('denominator'))}"
+    covered, window = item.get("months_covered"), item.get("window_months")
+    note = ""
+    if window and window > 1:
+        note = f"  ({covered} of {window} months)" if covered != window else f"  ({window} months)"
+    return f"{item.get('label', name):<52} {shown:>10}   {ratio}{note}"
 
 
 def cmd_plan(args) -> int:
@@ -196,14 +218,14 @@ def cmd_plan(args) -> int:
     data_dir = _data_dir(args, cfg)
     (month,) = _months(args, cfg, data_dir)
     history = loading.load_history(data_dir, month)
-    kpis = {k: v.get("value") for k, v in workforce.council_kpis(history, month).items()}
+    fy_start = cfg["targets"]["financial_year_start_month"]
+    kpis = workforce.council_kpis(history, month, fy_start_month=fy_start)
     assessment = plan.assess(history, month, cfg, kpi_values=kpis)
     summary = assessment.summary()
     if args.json:
         print(json.dumps(summary, indent=2, default=str))
         return EXIT_OK
-    print(plan.summary_text(summary) if hasattr(plan, "summary_text") else
-          json.dumps(summary, indent=2, default=str))
+    print(plan.summary_text(summary))
     return EXIT_OK
 
 

@@ -374,6 +374,8 @@ def _leave(
         reason = _pick(
             rng, _FIXED_TERM_REASONS if worker.employment == "fixed_term" else _LA_REASONS
         )
+        if reason == "retirement" and worker.start_origin == "newly_qualified":
+            reason = "resignation"  # newly qualified workers do not retire
         destination = _pick(rng, _DESTINATIONS[reason])
         if worker.role in _MANAGER_ROLES:
             sim.pending_roles.append((worker.team, worker.role))
@@ -813,8 +815,8 @@ _ACTIONS: tuple[_Action, ...] = (
         _HRBP,
         "2023-10-01",
         "2024-03-31",
-        0,
-        5,
+        begin=0,
+        done=5,
         notes=(
             (3, "Market supplement of £3,000 a year approved for Assessment & Child in Need teams"),
         ),
@@ -827,7 +829,7 @@ _ACTIONS: tuple[_Action, ...] = (
         _HOS_SAFEGUARDING,
         "2023-10-01",
         "2026-03-31",
-        0,
+        begin=0,
     ),
     _Action(
         "A03",
@@ -836,8 +838,8 @@ _ACTIONS: tuple[_Action, ...] = (
         _HRBP,
         "2024-01-01",
         "2024-09-30",
-        3,
-        19,
+        begin=3,
+        done=19,
         slips=((11, "2025-03-31", "fewer conversions than planned; second round agreed"),),
     ),
     _Action(
@@ -848,8 +850,8 @@ _ACTIONS: tuple[_Action, ...] = (
         _HRBP,
         "2023-10-01",
         "2024-01-31",
-        1,
-        4,
+        begin=1,
+        done=4,
     ),
     _Action(
         "A05",
@@ -858,7 +860,7 @@ _ACTIONS: tuple[_Action, ...] = (
         _WDM,
         "2024-01-01",
         "2024-12-31",
-        4,
+        begin=4,
         slips=((12, "2025-06-30", "sponsorship licence took longer than expected"),),
         blocked=(8, 11, "awaiting the council's visa sponsorship licence"),
         notes=(
@@ -872,8 +874,8 @@ _ACTIONS: tuple[_Action, ...] = (
         _DCS,
         "2023-10-01",
         "2024-06-30",
-        0,
-        8,
+        begin=0,
+        done=8,
     ),
     _Action(
         "A07",
@@ -882,8 +884,8 @@ _ACTIONS: tuple[_Action, ...] = (
         _HOS_SAFEGUARDING,
         "2023-10-01",
         "2024-03-31",
-        0,
-        6,
+        begin=0,
+        done=6,
     ),
     _Action(
         "A08",
@@ -892,8 +894,8 @@ _ACTIONS: tuple[_Action, ...] = (
         _HOS_SAFEGUARDING,
         "2023-10-01",
         "2024-06-30",
-        0,
-        9,
+        begin=0,
+        done=9,
     ),
     _Action(
         "A09",
@@ -903,8 +905,8 @@ _ACTIONS: tuple[_Action, ...] = (
         _PSW,
         "2023-10-01",
         "2024-01-31",
-        0,
-        2,
+        begin=0,
+        done=2,
     ),
     _Action(
         "A10",
@@ -913,7 +915,7 @@ _ACTIONS: tuple[_Action, ...] = (
         _PIM,
         "2024-01-01",
         "2026-03-31",
-        3,
+        begin=3,
         stale=True,
     ),
     _Action(
@@ -923,8 +925,8 @@ _ACTIONS: tuple[_Action, ...] = (
         _PSW,
         "2023-10-01",
         "2024-01-31",
-        0,
-        3,
+        begin=0,
+        done=3,
     ),
     _Action(
         "A12",
@@ -933,8 +935,8 @@ _ACTIONS: tuple[_Action, ...] = (
         _WDM,
         "2024-01-01",
         "2024-06-30",
-        3,
-        11,
+        begin=3,
+        done=11,
         slips=((8, "2024-09-30", "trainer availability; two cohorts moved to September"),),
     ),
     _Action(
@@ -944,8 +946,8 @@ _ACTIONS: tuple[_Action, ...] = (
         _QAM,
         "2023-11-01",
         "2025-03-31",
-        1,
-        18,
+        begin=1,
+        done=18,
     ),
     _Action(
         "A14",
@@ -954,8 +956,8 @@ _ACTIONS: tuple[_Action, ...] = (
         _SM_FRONT,
         "2024-04-01",
         "2024-09-30",
-        7,
-        10,
+        begin=7,
+        done=10,
     ),
     _Action(
         "A15",
@@ -964,8 +966,8 @@ _ACTIONS: tuple[_Action, ...] = (
         _HOS_SAFEGUARDING,
         "2023-10-01",
         "2024-03-31",
-        1,
-        12,
+        begin=1,
+        done=12,
         slips=((5, "2024-09-30", "system change request queued with the supplier"),),
         blocked=(3, 6, "waiting for the case management system supplier's change request slot"),
     ),
@@ -976,8 +978,8 @@ _ACTIONS: tuple[_Action, ...] = (
         _PSW,
         "2023-11-01",
         "2024-10-31",
-        2,
-        13,
+        begin=2,
+        done=13,
         notes=(
             (
                 5,
@@ -993,7 +995,7 @@ _ACTIONS: tuple[_Action, ...] = (
         _DCS,
         "2023-10-01",
         "2024-06-30",
-        None,
+        begin=None,
         removed=11,
         notes=(
             (
@@ -1010,8 +1012,8 @@ _ACTIONS: tuple[_Action, ...] = (
         _DCS,
         "2024-01-01",
         "2024-12-31",
-        4,
-        14,
+        begin=4,
+        done=14,
     ),
     _Action(
         "A19",
@@ -1020,8 +1022,8 @@ _ACTIONS: tuple[_Action, ...] = (
         _HOS_SAFEGUARDING,
         "2023-10-01",
         "2024-03-31",
-        0,
-        15,
+        begin=0,
+        done=15,
         slips=(
             (5, "2024-07-31", "partners asked for a longer consultation"),
             (9, "2024-12-31", "strategy to go to the partnership board in December"),
@@ -1034,8 +1036,8 @@ _ACTIONS: tuple[_Action, ...] = (
         _WDM,
         "2024-01-01",
         "2024-12-31",
-        3,
-        14,
+        begin=3,
+        done=14,
     ),
     _Action(
         "A21",
@@ -1044,7 +1046,7 @@ _ACTIONS: tuple[_Action, ...] = (
         _PSW,
         "2024-07-01",
         "2025-03-31",
-        10,
+        begin=10,
         optimistic="green",
         notes=(
             (19, "Practice guidance drafted; GCP2 step in the system awaits go-live <date TBC>"),
@@ -1057,7 +1059,7 @@ _ACTIONS: tuple[_Action, ...] = (
         _QAM,
         "2024-04-01",
         "2026-03-31",
-        6,
+        begin=6,
         stale=True,
     ),
     _Action(
@@ -1068,8 +1070,8 @@ _ACTIONS: tuple[_Action, ...] = (
         _SM_CIC,
         "2023-10-01",
         "2024-01-31",
-        0,
-        3,
+        begin=0,
+        done=3,
     ),
     _Action(
         "A24",
@@ -1078,8 +1080,8 @@ _ACTIONS: tuple[_Action, ...] = (
         _PIM,
         "2023-10-01",
         "2024-02-29",
-        1,
-        5,
+        begin=1,
+        done=5,
     ),
     _Action(
         "A25",
@@ -1089,7 +1091,7 @@ _ACTIONS: tuple[_Action, ...] = (
         _HOS_CIC,
         "2024-01-01",
         "2024-09-30",
-        5,
+        begin=5,
         blocked=(13, 99, "awaiting sign-off from two neighbouring councils' legal teams"),
     ),
     _Action(
@@ -1100,7 +1102,7 @@ _ACTIONS: tuple[_Action, ...] = (
         _HOS_CIC,
         "2024-01-01",
         "2025-03-31",
-        3,
+        begin=3,
         slips=((17, "2025-09-30", "assessments take longer than planned"),),
         notes=((12, 'Campaign "Be the Difference" launched; 9 of 20 carers approved'),),
     ),
@@ -1111,8 +1113,8 @@ _ACTIONS: tuple[_Action, ...] = (
         _SM_CL,
         "2023-10-01",
         "2024-04-30",
-        0,
-        8,
+        begin=0,
+        done=8,
     ),
     _Action(
         "A28",
@@ -1121,8 +1123,8 @@ _ACTIONS: tuple[_Action, ...] = (
         _SM_CL,
         "2023-10-01",
         "2024-03-31",
-        0,
-        6,
+        begin=0,
+        done=6,
     ),
     _Action(
         "A29",
@@ -1131,7 +1133,7 @@ _ACTIONS: tuple[_Action, ...] = (
         _COMMISSIONING,
         "2024-01-01",
         "2024-12-31",
-        4,
+        begin=4,
         slips=((13, "2025-06-30", "procurement paused while the budget was agreed"),),
         blocked=(10, 14, "procurement paused until the budget is agreed"),
         notes=((14, "Budget £40k agreed & recruitment <in progress>"),),
@@ -1143,8 +1145,8 @@ _ACTIONS: tuple[_Action, ...] = (
         _HOS_CIC,
         "2024-04-01",
         "2025-03-31",
-        6,
-        17,
+        begin=6,
+        done=17,
     ),
     _Action(
         "A31",
@@ -1153,8 +1155,8 @@ _ACTIONS: tuple[_Action, ...] = (
         _HOS_EDGE,
         "2023-10-01",
         "2024-06-30",
-        0,
-        8,
+        begin=0,
+        done=8,
     ),
     _Action(
         "A32",
@@ -1163,8 +1165,8 @@ _ACTIONS: tuple[_Action, ...] = (
         _HOS_EDGE,
         "2024-01-01",
         "2024-09-30",
-        3,
-        13,
+        begin=3,
+        done=13,
     ),
     _Action(
         "A33",
@@ -1173,7 +1175,7 @@ _ACTIONS: tuple[_Action, ...] = (
         _PIM,
         "2025-04-01",
         "2025-12-31",
-        None,
+        begin=None,
     ),
     _Action(
         "A34",
@@ -1182,8 +1184,8 @@ _ACTIONS: tuple[_Action, ...] = (
         _HOS_EARLY_HELP,
         "2023-10-01",
         "2024-09-30",
-        0,
-        17,
+        begin=0,
+        done=17,
         slips=((10, "2025-03-31", "building works at the fourth hub overran"),),
     ),
     _Action(
@@ -1193,8 +1195,8 @@ _ACTIONS: tuple[_Action, ...] = (
         _HOS_EARLY_HELP,
         "2024-01-01",
         "2024-06-30",
-        3,
-        8,
+        begin=3,
+        done=8,
     ),
     _Action(
         "A36",
@@ -1203,7 +1205,7 @@ _ACTIONS: tuple[_Action, ...] = (
         _SM_FRONT,
         "2024-04-01",
         "2024-12-31",
-        7,
+        begin=7,
         slips=(
             (14, "2025-03-31", "partners' comments still being worked through"),
             (17, "2025-07-31", "sign-off moved to the July partnership board"),
@@ -1217,8 +1219,8 @@ _ACTIONS: tuple[_Action, ...] = (
         _SM_FRONT,
         "2023-10-01",
         "2023-12-31",
-        0,
-        2,
+        begin=0,
+        done=2,
     ),
     _Action(
         "A38",
@@ -1227,8 +1229,8 @@ _ACTIONS: tuple[_Action, ...] = (
         _HOS_SAFEGUARDING,
         "2023-10-01",
         "2024-03-31",
-        0,
-        5,
+        begin=0,
+        done=5,
     ),
     _Action(
         "A39",
@@ -1237,7 +1239,7 @@ _ACTIONS: tuple[_Action, ...] = (
         _QAM,
         "2024-04-01",
         "2026-03-31",
-        7,
+        begin=7,
         blocked=(22, 99, "Quality Assurance Manager post vacant since July; audits paused"),
     ),
     _Action(
@@ -1247,8 +1249,8 @@ _ACTIONS: tuple[_Action, ...] = (
         _HOS_SAFEGUARDING,
         "2023-10-01",
         "2024-03-31",
-        0,
-        4,
+        begin=0,
+        done=4,
     ),
     _Action(
         "A41",
@@ -1257,8 +1259,8 @@ _ACTIONS: tuple[_Action, ...] = (
         _PSW,
         "2024-04-01",
         "2024-09-30",
-        6,
-        11,
+        begin=6,
+        done=11,
         added=6,
     ),
     _Action(
@@ -1268,7 +1270,7 @@ _ACTIONS: tuple[_Action, ...] = (
         _PIM,
         "2025-01-01",
         "2025-06-30",
-        15,
+        begin=15,
         added=14,
     ),
     _Action(
@@ -1278,7 +1280,7 @@ _ACTIONS: tuple[_Action, ...] = (
         _SM_CL,
         "2025-06-01",
         "2026-01-31",
-        20,
+        begin=20,
         added=19,
     ),
 )

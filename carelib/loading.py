@@ -374,6 +374,11 @@ def stack(months: list[MonthData]) -> History:
 def load_history(data_dir: Path | str, upto: str, n_months: int | None = None) -> History:
     """Load every available month up to and including ``upto`` (optionally the last n).
 
+    The raw text of each dataset is stacked across months and typed once, which is many
+    times faster than typing month by month. Reading problems are not collected here:
+    history is for reports, which run only on validated data (use :func:`load_month` to
+    check a month).
+
     Parameters
     ----------
     data_dir : path
@@ -386,4 +391,20 @@ def load_history(data_dir: Path | str, upto: str, n_months: int | None = None) -
     wanted = [m for m in available_months(data_dir) if m <= dates.parse_month(upto)]
     if n_months is not None:
         wanted = wanted[-n_months:]
-    return stack([load_month(data_dir, m) for m in wanted])
+    frames = {}
+    for name in schema.DATASETS:
+        parts = []
+        for month in wanted:
+            path = find_file(Path(data_dir) / month, name)
+            try:
+                raw = read_raw(path) if path is not None else None
+            except ValueError:
+                raw = None
+            if raw is not None and len(raw):
+                parts.append(raw.assign(month=month))
+        raw = pd.concat(parts, ignore_index=True).fillna("") if parts else _empty_raw(name)
+        month_col = raw.pop("month") if "month" in raw.columns else pd.Series([], dtype="str")
+        typed, _ = type_columns(name, raw)
+        typed["month"] = month_col.astype("str").to_numpy()
+        frames[name] = typed
+    return History(months=wanted, **frames)

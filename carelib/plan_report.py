@@ -1,4 +1,4 @@
-"""The improvement plan page (``improvement_plan.html``): lays out what :mod:`carelib.plan` works out.
+"""The improvement plan page (``improvement_plan.html``), laid out from :mod:`carelib.plan`.
 
 Every rating, flag and count on the page comes from :func:`carelib.plan.assess` (the rules
 are in ``docs/plan_rules.md``); this module only chooses what to show and how. The
@@ -42,13 +42,24 @@ STATUS_LABELS = {
 }
 POLARITY_WORDS = {"higher_is_better": "higher is better", "lower_is_better": "lower is better"}
 #: Ratings written inside sentences.
-RAG_WORDS = {"red": "red", "amber": "amber", "green": "green", "blue": "blue (complete)",
-             plan.NO_DATA: "no data"}
-_UNIT_AXIS = {"percent": "Percent", "days": "Days", "count": "Count", "ratio": "Ratio",
-              "gbp": "Pounds (£)"}
+RAG_WORDS = {
+    "red": "red",
+    "amber": "amber",
+    "green": "green",
+    "blue": "blue (complete)",
+    plan.NO_DATA: "no data",
+}
+_UNIT_AXIS = {
+    "percent": "Percent",
+    "days": "Days",
+    "count": "Count",
+    "ratio": "Ratio",
+    "gbp": "Pounds (£)",
+}
 _SHORT_DATE = re.compile(r"\b(\d{1,2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4})\b")
-_LONG_MONTHS = {dt.date(2000, m, 1).strftime("%b"): dt.date(2000, m, 1).strftime("%B")
-                for m in range(1, 13)}
+_LONG_MONTHS = {
+    dt.date(2000, m, 1).strftime("%b"): dt.date(2000, m, 1).strftime("%B") for m in range(1, 13)
+}
 
 
 # --------------------------------------------------------------------------- wording
@@ -70,8 +81,9 @@ def _long_dates(text: Any) -> str:
     """
     if _missing(text):
         return ""
-    return _SHORT_DATE.sub(lambda m: f"{m.group(1)} {_LONG_MONTHS[m.group(2)]} {m.group(3)}",
-                           str(text))
+    return _SHORT_DATE.sub(
+        lambda m: f"{m.group(1)} {_LONG_MONTHS[m.group(2)]} {m.group(3)}", str(text)
+    )
 
 
 def _missing(value: Any) -> bool:
@@ -130,7 +142,7 @@ def _natural_key(ident: Any) -> tuple:
 
 
 def _frame(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
-    """A table frame that keeps :class:`carelib.html.HTML` cells as they are.
+    """Return a table frame that keeps :class:`carelib.html.HTML` cells as they are.
 
     pandas 3 would turn a column of strings into its string dtype and so drop the HTML
     type (the badge would then be escaped and shown as code): keep every column object.
@@ -190,15 +202,28 @@ class PlanReport:
         self.council = cfg["council"]["name"]
         self.source = SOURCE.format(council=self.council)
         self.kpi_by_month, self.partial_kpis = self._workforce_indicators()
-        self.assessment = plan.assess(ctx.history, ctx.month, cfg,
-                                      kpi_values=self.kpi_by_month.get(ctx.month),
-                                      kpi_by_month=self.kpi_by_month)
+        self.assessment = plan.assess(
+            ctx.history,
+            ctx.month,
+            cfg,
+            kpi_values=self.kpi_by_month.get(ctx.month),
+            kpi_by_month=self.kpi_by_month,
+        )
         previous = self.assessment.previous_month
-        self.previous = None if previous is None else plan.assess(
-            ctx.history, previous, cfg, kpi_values=self.kpi_by_month.get(previous),
-            kpi_by_month=self.kpi_by_month)
-        self.measure_history = plan.measure_history(ctx.history, cfg, self.kpi_by_month,
-                                                    upto=ctx.month)
+        self.previous = (
+            None
+            if previous is None
+            else plan.assess(
+                ctx.history,
+                previous,
+                cfg,
+                kpi_values=self.kpi_by_month.get(previous),
+                kpi_by_month=self.kpi_by_month,
+            )
+        )
+        self.measure_history = plan.measure_history(
+            ctx.history, cfg, self.kpi_by_month, upto=ctx.month
+        )
         self.summary = self.assessment.summary()
         self.previous_summary = None if self.previous is None else self.previous.summary()
         self.month_label = dates.month_label(ctx.month)
@@ -208,8 +233,9 @@ class PlanReport:
 
     # ------------------------------------------------------------------ preparation
 
-    def _workforce_indicators(self) -> tuple[dict[str, dict[str, float | None]],
-                                             dict[str, str]]:
+    def _workforce_indicators(
+        self,
+    ) -> tuple[dict[str, dict[str, float | None]], dict[str, tuple[str, int]]]:
         """Values of the workforce indicators that measures link to, month by month.
 
         A 12-month indicator (such as turnover) worked out from fewer than 12 months of
@@ -222,17 +248,20 @@ class PlanReport:
         from carelib import workforce
 
         table = workforce.indicators(
-            self.ctx.history, by_team=False,
-            fy_start_month=self.ctx.config["targets"]["financial_year_start_month"])
+            self.ctx.history,
+            by_team=False,
+            fy_start_month=self.ctx.config["targets"]["financial_year_start_month"],
+        )
         table = table[(table["scope"] == "council") & table["indicator"].isin(wanted)]
         out: dict[str, dict[str, float | None]] = {}
-        partial: dict[str, str] = {}
+        partial: dict[str, tuple[str, int]] = {}
         for rec in table.to_dict("records"):
             complete = rec["months_covered"] >= rec["window_months"]
             value = rec["value"] if complete and not _missing(rec["value"]) else None
             out.setdefault(rec["month"], {})[rec["indicator"]] = value
             if not complete:
-                partial[rec["indicator"]] = max(partial.get(rec["indicator"], ""), rec["month"])
+                last = max(partial.get(rec["indicator"], ("", 0))[0], rec["month"])
+                partial[rec["indicator"]] = (last, int(rec["window_months"]))
         return out, partial
 
     def _action_label(self, action_id: Any, text: Any) -> str:
@@ -246,8 +275,9 @@ class PlanReport:
 
     def _recommendations(self) -> pd.DataFrame:
         recs = self.assessment.recommendations
-        return recs.sort_values("recommendation_id", key=lambda s: s.map(_natural_key),
-                                kind="stable").reset_index(drop=True)
+        return recs.sort_values(
+            "recommendation_id", key=lambda s: s.map(_natural_key), kind="stable"
+        ).reset_index(drop=True)
 
     def _driver(self, rec: Mapping[str, Any]) -> str:
         """Name the item that decided a rating, and why (plain text)."""
@@ -266,14 +296,21 @@ class PlanReport:
         return f"{named}: {reason}"
 
     def _rating_cell(self, computed: Any, officer: Any = None) -> h.HTML:
-        """The computed rating as a badge, and the owner's rating where it differs."""
+        """Return the computed rating as a badge, and the owner's rating where it differs."""
         badge = h.rag(computed)
         if _missing(officer) or officer == computed:
             return badge
         better = plan.RAG_ORDER.get(officer, 0) < plan.RAG_ORDER.get(computed, 0)
-        note = "owner's rating is more optimistic" if better else "owner's rating is more cautious"
-        return h.join([badge, h.tag("span", " Owner rates it ", h.rag(officer),
-                                    f" ({note})", class_="rag-differs")], " ")
+        note = "more optimistic" if better else "more cautious"
+        return h.join(
+            [
+                badge,
+                h.tag(
+                    "span", " Owner's rating: ", h.rag(officer), f" ({note})", class_="rag-differs"
+                ),
+            ],
+            " ",
+        )
 
     # --------------------------------------------------------------------- outputs
 
@@ -287,7 +324,7 @@ class PlanReport:
             ``target``, ``status``, ``comparison``, ``note``; plain text) and
             ``plan_summary``: one plain-English sentence. JSON-serialisable.
         """
-        s, p = self.summary, self.previous_summary
+        s, before = self.summary, self._before
         since = self.previous_label
         total = s["actions_total"]
         red = s["actions_by_rag"]["red"]
@@ -297,34 +334,54 @@ class PlanReport:
         recs_total = len(self.assessment.recommendations)
         recs_red = s["recommendations_by_rag"]["red"]
 
-        def before(key: str, sub: str | None = None) -> int | None:
-            if p is None:
-                return None
-            return p[key][sub] if sub else p[key]
-
         tiles = [
-            {"label": "Actions rated red", "value": str(red),
-             "change": _count_change(red, before("actions_by_rag", "red"), since),
-             "target": None, "status": None, "comparison": None,
-             "note": f"of {total} actions: {s['overdue']} overdue, {s['blocked']} blocked"},
-            {"label": "Actions complete", "value": f"{complete} of {total}",
-             "change": (f"{_plural(s['completed_this_month'], 'action')} completed in "
-                        f"{self.month_label}"),
-             "target": f"{due} due by {self.reference}",
-             "status": "met" if complete >= due else "not_met", "comparison": None,
-             "note": f"{_percent(complete, total)} of the plan complete"},
-            {"label": "Progress measures on trajectory",
-             "value": f"{measures_green} of {s['measures_total']}",
-             "change": _count_change(measures_green, before("measures_by_rag", "green"), since),
-             "target": None, "status": None, "comparison": None,
-             "note": (f"{s['measures_by_rag']['amber']} amber, {s['measures_by_rag']['red']} red"
-                      + (f", {s['measures_by_rag'][plan.NO_DATA]} with no data"
-                         if s["measures_by_rag"][plan.NO_DATA] else "")
-                      + f"; {s['measures_target_met']} already at target")},
-            {"label": "Recommendations rated red", "value": f"{recs_red} of {recs_total}",
-             "change": _count_change(recs_red, before("recommendations_by_rag", "red"), since),
-             "target": None, "status": None, "comparison": None,
-             "note": "a recommendation is red if any of its actions or measures is red"},
+            {
+                "label": "Actions rated red",
+                "value": str(red),
+                "change": _count_change(red, before("actions_by_rag", "red"), since),
+                "target": None,
+                "status": None,
+                "comparison": None,
+                "note": f"of {total} actions: {s['overdue']} overdue, {s['blocked']} blocked",
+            },
+            {
+                "label": "Actions complete",
+                "value": f"{complete} of {total}",
+                "change": (
+                    f"{_plural(s['completed_this_month'], 'action')} completed in "
+                    f"{self.month_label}"
+                ),
+                "target": f"{due} due by {self.reference}",
+                "status": "met" if complete >= due else "not_met",
+                "comparison": None,
+                "note": f"{_percent(complete, total)} of the plan complete",
+            },
+            {
+                "label": "Progress measures on trajectory",
+                "value": f"{measures_green} of {s['measures_total']}",
+                "change": _count_change(measures_green, before("measures_by_rag", "green"), since),
+                "target": None,
+                "status": None,
+                "comparison": None,
+                "note": (
+                    f"{s['measures_by_rag']['amber']} amber, {s['measures_by_rag']['red']} red"
+                    + (
+                        f", {s['measures_by_rag'][plan.NO_DATA]} with no data"
+                        if s["measures_by_rag"][plan.NO_DATA]
+                        else ""
+                    )
+                    + f"; {s['measures_target_met']} already at target"
+                ),
+            },
+            {
+                "label": "Recommendations rated red",
+                "value": f"{recs_red} of {recs_total}",
+                "change": _count_change(recs_red, before("recommendations_by_rag", "red"), since),
+                "target": None,
+                "status": None,
+                "comparison": None,
+                "note": "a recommendation is red if any of its actions or measures is red",
+            },
         ]
         return {"plan_tiles": tiles, "plan_summary": self.summary_sentence()}
 
@@ -340,6 +397,13 @@ class PlanReport:
             f"{s['measures_by_rag']['green']} of {s['measures_total']} progress measures "
             f"are on or ahead of their trajectory."
         )
+
+    def _before(self, key: str, sub: str | None = None) -> int | None:
+        """Return a count from the previous month's summary (None in the first month)."""
+        p = self.previous_summary
+        if p is None:
+            return None
+        return p[key][sub] if sub else p[key]
 
     def _due_now(self) -> int:
         burn = self.assessment.burnup
@@ -373,57 +437,79 @@ class PlanReport:
             (each labelled with a rating badge), then overdue, blocked, slipped and
             completed actions, progress measures on trajectory and ratings in dispute.
         """
-        s, p = self.summary, self.previous_summary
+        s, before = self.summary, self._before
         since = self.previous_label
         total = s["actions_total"]
-
-        def before(key: str, sub: str | None = None) -> int | None:
-            if p is None:
-                return None
-            return p[key][sub] if sub else p[key]
 
         by_rag = []
         for colour in plan.RAGS_WORST_FIRST:
             n = s["actions_by_rag"][colour]
             label = "Complete (blue)" if colour == "blue" else h.RAG_LABELS[colour]
-            by_rag.append(h.Tile(
-                label=h.rag(colour, f"{label} actions"), value=str(n),
-                change=_count_change(n, before("actions_by_rag", colour), since),
-                note=f"{_percent(n, total)} of {total} actions"))
+            by_rag.append(
+                h.Tile(
+                    label=h.rag(colour, f"{label} actions"),
+                    value=str(n),
+                    change=_count_change(n, before("actions_by_rag", colour), since),
+                    note=f"{_percent(n, total)} of {total} actions",
+                )
+            )
         measures = s["measures_by_rag"]
         no_data = measures[plan.NO_DATA]
         optimistic = int((self.assessment.actions["more_optimistic"] == "officer").sum())
         delivery = [
-            h.Tile("Overdue actions", str(s["overdue"]),
-                   _count_change(s["overdue"], before("overdue"), since),
-                   note="due date passed and not complete"),
-            h.Tile("Blocked actions", str(s["blocked"]),
-                   _count_change(s["blocked"], before("blocked"), since)),
-            h.Tile("Due dates moved later this month", str(s["slipped_this_month"]),
-                   _count_change(s["slipped_this_month"], before("slipped_this_month"), since),
-                   note=f"{_plural(s['slipped_ever'], 'action')} in the plan "
-                        f"{'has' if s['slipped_ever'] == 1 else 'have'} slipped at least once"),
-            h.Tile("Actions completed this month", str(s["completed_this_month"]),
-                   _count_change(s["completed_this_month"], before("completed_this_month"),
-                                 since)),
-            h.Tile("Progress measures on trajectory",
-                   f"{measures['green']} of {s['measures_total']}",
-                   _count_change(measures["green"], before("measures_by_rag", "green"), since),
-                   note=(f"{measures['amber']} amber, {measures['red']} red"
-                         + (f", {no_data} with no data" if no_data else "")
-                         + f"; {s['measures_target_met']} already at target")),
-            h.Tile("Owner's rating differs from the rules", str(s["rag_disagrees"]),
-                   note=f"the owner is more optimistic for {optimistic}"),
+            h.Tile(
+                "Overdue actions",
+                str(s["overdue"]),
+                _count_change(s["overdue"], before("overdue"), since),
+                note="due date passed and not complete",
+            ),
+            h.Tile(
+                "Blocked actions",
+                str(s["blocked"]),
+                _count_change(s["blocked"], before("blocked"), since),
+            ),
+            h.Tile(
+                "Due dates moved later this month",
+                str(s["slipped_this_month"]),
+                _count_change(s["slipped_this_month"], before("slipped_this_month"), since),
+                note=f"{_plural(s['slipped_ever'], 'action')} in the plan "
+                f"{'has' if s['slipped_ever'] == 1 else 'have'} slipped at least once",
+            ),
+            h.Tile(
+                "Actions completed this month",
+                str(s["completed_this_month"]),
+                _count_change(s["completed_this_month"], before("completed_this_month"), since),
+            ),
+            h.Tile(
+                "Progress measures on trajectory",
+                f"{measures['green']} of {s['measures_total']}",
+                _count_change(measures["green"], before("measures_by_rag", "green"), since),
+                note=(
+                    f"{measures['amber']} amber, {measures['red']} red"
+                    + (f", {no_data} with no data" if no_data else "")
+                    + f"; {s['measures_target_met']} already at target"
+                ),
+            ),
+            h.Tile(
+                "Owner's rating differs from the rules",
+                str(s["rag_disagrees"]),
+                note=f"the owner is more optimistic for {optimistic}",
+            ),
         ]
-        compared = (f"Changes are since {self.previous_label}." if self.previous_label
-                    else "This is the first month of data, so there are no changes to show.")
-        return h.join([
-            h.paragraph(self.summary_sentence(), " ", compared, class_="lede"),
-            h.tag("h3", "Actions by rating", id="plan-actions-by-rating"),
-            h.tiles(by_rag, label="Actions by rating"),
-            h.tag("h3", "Delivery this month", id="plan-delivery-this-month"),
-            h.tiles(delivery, label="Delivery this month"),
-        ])
+        compared = (
+            f"Changes are since {self.previous_label}."
+            if self.previous_label
+            else "This is the first month of data, so there are no changes to show."
+        )
+        return h.join(
+            [
+                h.paragraph(self.summary_sentence(), " ", compared, class_="lede"),
+                h.tag("h3", "Actions by rating", id="plan-actions-by-rating"),
+                h.tiles(by_rag, label="Actions by rating"),
+                h.tag("h3", "Delivery this month", id="plan-delivery-this-month"),
+                h.tiles(delivery, label="Delivery this month"),
+            ]
+        )
 
     def exceptions(self) -> h.HTML:
         """Return the items that need attention, worst first, as an accessible table.
@@ -439,7 +525,8 @@ class PlanReport:
         if not len(ex):
             return h.paragraph(
                 f"Nothing needs attention at {self.reference}: no action is overdue, "
-                "blocked or slipped this month, and no rating is worse than last month.")
+                "blocked or slipped this month, and no rating is worse than last month."
+            )
         acts = self._actions_by_id()
         measures = self._measures_now().set_index("measure_id")
         rows = []
@@ -457,24 +544,41 @@ class PlanReport:
             else:
                 item = f"{rec['id']}: {rec['item']} (progress measure)"
                 m = measures.loc[rec["id"]] if rec["id"] in measures.index else None
-                update = ("" if m is None else
-                          f"{format_value(m['value'], m['unit'])} in {self.month_label} "
-                          f"against a trajectory of {format_value(m['trajectory'], m['unit'])}")
+                update = (
+                    ""
+                    if m is None
+                    else f"{format_value(m['value'], m['unit'])} in {self.month_label} "
+                    f"against a trajectory of {format_value(m['trajectory'], m['unit'])}"
+                )
                 owner = "Not recorded (measures have no owner)"
                 rating = h.rag(rec["rag"])
                 due = f"Target date {long_date(rec['due_date'])}"
-            rows.append({"Item": item, "Rating": rating,
-                         "Why it needs attention": _sentence(_long_dates(rec["reasons"])),
-                         "Owner": owner, "Due date": due, "Latest update": update})
+            rows.append(
+                {
+                    "Item": item,
+                    "Rating": rating,
+                    "Why it needs attention": _sentence(_long_dates(rec["reasons"])),
+                    "Owner": owner,
+                    "Due date": due,
+                    "Latest update": update,
+                }
+            )
         n_act = int((ex["kind"] == "action").sum())
         n_meas = int((ex["kind"] == "measure").sum())
-        lead = (f"{_plural(n_act, 'action')} and {_plural(n_meas, 'progress measure')} "
-                f"need attention at {self.reference}, red first.")
+        lead = (
+            f"{_plural(n_act, 'action')} and {_plural(n_meas, 'progress measure')} "
+            f"need attention at {self.reference}, red first."
+        )
         table = h.table(
-            _frame(rows, ["Item", "Rating", "Why it needs attention", "Owner", "Due date",
-                          "Latest update"]),
+            _frame(
+                rows,
+                ["Item", "Rating", "Why it needs attention", "Owner", "Due date", "Latest update"],
+            ),
             f"Actions and measures that need attention at {self.reference}, worst first",
-            cell_html={"Rating": _identity}, numeric=[], class_="exceptions")
+            cell_html={"Rating": _identity},
+            numeric=[],
+            class_="exceptions",
+        )
         return h.join([h.paragraph(lead), table])
 
     def timeline(self) -> h.HTML:
@@ -496,28 +600,47 @@ class PlanReport:
             pairs.append(("Inspection", f"{framework}: judged {judgement}"))
         published = t["publication_date"]
         if published is None:
-            pairs.append(("Inspection report published",
-                          "Not recorded: set inspection.publication_date in carelib.toml"))
+            pairs.append(
+                (
+                    "Inspection report published",
+                    "Not recorded: set inspection.publication_date in carelib.toml",
+                )
+            )
         else:
             pairs.append(("Inspection report published", long_date(published)))
             due = t["plan_due_date"]
-            pairs.append(("Written action plan due",
-                          f"{long_date(due)}: {t['plan_due_working_days']} working days after "
-                          "publication (weekdays less bank holidays)"))
+            pairs.append(
+                (
+                    "Written action plan due",
+                    f"{long_date(due)}: {t['plan_due_working_days']} working days after "
+                    "publication (weekdays less bank holidays)",
+                )
+            )
             if t["plan_due_passed"]:
-                status = (f"The due date passed on {long_date(due)}. The data do not record "
-                          "when the plan was submitted; the governance papers should.")
+                status = (
+                    f"The due date passed on {long_date(due)}. The data do not record "
+                    "when the plan was submitted; the governance papers should."
+                )
             else:
                 left = dates.working_days(t["reference_date"] + dt.timedelta(days=1), due)
-                status = (f"Not yet due: {_plural(left, 'working day')} after "
-                          f"{long_date(t['reference_date'])}.")
+                status = (
+                    f"Not yet due: {_plural(left, 'working day')} after "
+                    f"{long_date(t['reference_date'])}."
+                )
             pairs.append(("Has the due date passed?", status))
-        start_note = ("set in the configuration" if t["plan_start_source"] == "config"
-                      else "taken from the first month of data, as no start date is set")
+        start_note = (
+            "set in the configuration"
+            if t["plan_start_source"] == "config"
+            else "taken from the first month of data, as no start date is set"
+        )
         pairs.append(("Plan started", f"{long_date(t['plan_start'])} ({start_note})"))
         run = t["months_run"]
-        run_text = (f"{_plural(run, 'month')}, from {dates.month_label(dates.month_of(t['plan_start']))} "
-                    f"to {self.month_label}" if run else "Not started by this month")
+        first = dates.month_label(dates.month_of(t["plan_start"]))
+        run_text = (
+            f"{_plural(run, 'month')}, from {first} to {self.month_label}"
+            if run
+            else "Not started by this month"
+        )
         pairs.append(("How long the plan has run", run_text))
         pairs.append(("Ratings judged at", f"{self.reference}, the last day of the report month"))
         return h.summary_list(pairs)
@@ -536,33 +659,66 @@ class PlanReport:
         """
         a = self.assessment
         if a.previous_month is None:
-            return h.notice("This is the first month of data, so there is nothing to compare "
-                            "it with: changes start next month.")
+            return h.notice(
+                "This is the first month of data, so there is nothing to compare "
+                "it with: changes start next month."
+            )
         acts = a.actions
         stale_months = self.ctx.config["rag"]["stale_update_months"]
         since = self.previous_label
         meas = a.measures
         groups = [
             ("new", "New actions", acts[acts["new"]], self._new_table),
-            ("completed", "Actions completed this month", acts[acts["completed_this_month"]],
-             self._completed_table),
-            ("slipped", "Due dates moved later this month", acts[acts["slipped_this_month"]],
-             self._slipped_table),
-            ("worse", "Action ratings that got worse", acts[acts["rag_change"] == "worsened"],
-             self._rag_change_table),
-            ("better", "Action ratings that got better", acts[acts["rag_change"] == "improved"],
-             self._rag_change_table),
-            ("stale", f"Actions with no new update for {stale_months} months or more",
-             acts[acts["stale"]], self._stale_table),
+            (
+                "completed",
+                "Actions completed this month",
+                acts[acts["completed_this_month"]],
+                self._completed_table,
+            ),
+            (
+                "slipped",
+                "Due dates moved later this month",
+                acts[acts["slipped_this_month"]],
+                self._slipped_table,
+            ),
+            (
+                "worse",
+                "Action ratings that got worse",
+                acts[acts["rag_change"] == "worsened"],
+                self._rag_change_table,
+            ),
+            (
+                "better",
+                "Action ratings that got better",
+                acts[acts["rag_change"] == "improved"],
+                self._rag_change_table,
+            ),
+            (
+                "stale",
+                f"Actions with no new update for {stale_months} months or more",
+                acts[acts["stale"]],
+                self._stale_table,
+            ),
             ("gone", "Actions no longer in the plan", a.disappeared, self._gone_table),
-            ("measures", "Progress measures whose rating changed",
-             meas[meas["rag_change"].isin(["worsened", "improved"])], self._measure_change_table),
+            (
+                "measures",
+                "Progress measures whose rating changed",
+                meas[meas["rag_change"].isin(["worsened", "improved"])],
+                self._measure_change_table,
+            ),
         ]
-        counts = _frame([{"Change since " + since: title, "Number": len(frame)}
-                         for _, title, frame, _ in groups], ["Change since " + since, "Number"])
+        counts = _frame(
+            [
+                {"Change since " + since: title, "Number": len(frame)}
+                for _, title, frame, _ in groups
+            ],
+            ["Change since " + since, "Number"],
+        )
         parts = [
-            h.paragraph(f"{self.month_label} compared with {since}. Each kind of change that "
-                        "happened is listed below the count."),
+            h.paragraph(
+                f"{self.month_label} compared with {since}. Each kind of change that "
+                "happened is listed below the count."
+            ),
             h.table(counts, f"Changes to the plan since {since}", numeric=["Number"]),
         ]
         for key, title, frame, build in groups:
@@ -570,91 +726,170 @@ class PlanReport:
                 parts.append(h.tag("h3", f"{title}: {len(frame)}", id=f"plan-changes-{key}"))
                 parts.append(build(frame, title))
         if len(a.disappeared):
-            parts.append(h.paragraph(
-                "An action that is no longer in the plan should be explained (merged or "
-                "withdrawn) in the plan's governance papers."))
+            parts.append(
+                h.paragraph(
+                    "An action that is no longer in the plan should be explained (merged or "
+                    "withdrawn) in the plan's governance papers."
+                )
+            )
         return h.join(parts)
 
     def _new_table(self, frame: pd.DataFrame, title: str) -> h.HTML:
-        rows = [{"Action": self._action_label(r["action_id"], r["action"]),
-                 "Owner": r["owner"], "Due date": long_date(r["due_date"]),
-                 "Rating": self._rating_cell(r["computed_rag"], r["officer_rag"])}
-                for r in frame.to_dict("records")]
-        return h.table(_frame(rows, ["Action", "Owner", "Due date", "Rating"]), title,
-                       cell_html={"Rating": _identity}, numeric=[])
+        rows = [
+            {
+                "Action": self._action_label(r["action_id"], r["action"]),
+                "Owner": r["owner"],
+                "Due date": long_date(r["due_date"]),
+                "Rating": self._rating_cell(r["computed_rag"], r["officer_rag"]),
+            }
+            for r in frame.to_dict("records")
+        ]
+        return h.table(
+            _frame(rows, ["Action", "Owner", "Due date", "Rating"]),
+            title,
+            cell_html={"Rating": _identity},
+            numeric=[],
+        )
 
     def _completed_table(self, frame: pd.DataFrame, title: str) -> h.HTML:
-        rows = [{"Action": self._action_label(r["action_id"], r["action"]),
-                 "Owner": r["owner"], "Due date": long_date(r["due_date"]),
-                 "Completed on": long_date(r["completed_date"])}
-                for r in frame.to_dict("records")]
-        return h.table(_frame(rows, ["Action", "Owner", "Due date", "Completed on"]), title,
-                       numeric=[])
+        rows = [
+            {
+                "Action": self._action_label(r["action_id"], r["action"]),
+                "Owner": r["owner"],
+                "Due date": long_date(r["due_date"]),
+                "Completed on": long_date(r["completed_date"]),
+            }
+            for r in frame.to_dict("records")
+        ]
+        return h.table(
+            _frame(rows, ["Action", "Owner", "Due date", "Completed on"]), title, numeric=[]
+        )
 
     def _slipped_table(self, frame: pd.DataFrame, title: str) -> h.HTML:
-        rows = [{"Action": self._action_label(r["action_id"], r["action"]),
-                 "Owner": r["owner"], "Now due": long_date(r["due_date"]),
-                 "Moved this month": _plural(int(r["slipped_days_this_month"]), "day"),
-                 "Times moved": int(r["times_slipped"]),
-                 "Days moved in all": int(r["slipped_days_total"]),
-                 "First due": long_date(r["first_due_date"])}
-                for r in frame.to_dict("records")]
-        return h.table(_frame(rows, ["Action", "Owner", "Now due", "Moved this month",
-                                     "Times moved", "Days moved in all", "First due"]),
-                       title, numeric=["Times moved", "Days moved in all"])
+        rows = [
+            {
+                "Action": self._action_label(r["action_id"], r["action"]),
+                "Owner": r["owner"],
+                "Now due": long_date(r["due_date"]),
+                "Moved this month": _plural(int(r["slipped_days_this_month"]), "day"),
+                "Times moved": int(r["times_slipped"]),
+                "Days moved in all": int(r["slipped_days_total"]),
+                "First due": long_date(r["first_due_date"]),
+            }
+            for r in frame.to_dict("records")
+        ]
+        return h.table(
+            _frame(
+                rows,
+                [
+                    "Action",
+                    "Owner",
+                    "Now due",
+                    "Moved this month",
+                    "Times moved",
+                    "Days moved in all",
+                    "First due",
+                ],
+            ),
+            title,
+            numeric=["Times moved", "Days moved in all"],
+        )
 
     def _rag_change_table(self, frame: pd.DataFrame, title: str) -> h.HTML:
-        rows = [{"Action": self._action_label(r["action_id"], r["action"]),
-                 "Was": h.rag(r["previous_rag"]), "Now": h.rag(r["computed_rag"]),
-                 "Why": _sentence(_long_dates(r["rag_reason"])), "Owner": r["owner"]}
-                for r in frame.to_dict("records")]
-        return h.table(_frame(rows, ["Action", "Was", "Now", "Why", "Owner"]), title,
-                       cell_html={"Was": _identity, "Now": _identity}, numeric=[])
+        rows = [
+            {
+                "Action": self._action_label(r["action_id"], r["action"]),
+                "Was": h.rag(r["previous_rag"]),
+                "Now": h.rag(r["computed_rag"]),
+                "Why": _sentence(_long_dates(r["rag_reason"])),
+                "Owner": r["owner"],
+            }
+            for r in frame.to_dict("records")
+        ]
+        return h.table(
+            _frame(rows, ["Action", "Was", "Now", "Why", "Owner"]),
+            title,
+            cell_html={"Was": _identity, "Now": _identity},
+            numeric=[],
+        )
 
     def _stale_table(self, frame: pd.DataFrame, title: str) -> h.HTML:
-        rows = [{"Action": self._action_label(r["action_id"], r["action"]),
-                 "Owner": r["owner"], "Rating": h.rag(r["computed_rag"]),
-                 "Last new update": dates.month_label(r["last_update_month"]),
-                 "Months without a new update": int(r["months_since_update"])}
-                for r in frame.sort_values("months_since_update", ascending=False,
-                                           kind="stable").to_dict("records")]
-        return h.table(_frame(rows, ["Action", "Owner", "Rating", "Last new update",
-                                     "Months without a new update"]),
-                       title, cell_html={"Rating": _identity},
-                       numeric=["Months without a new update"])
+        rows = [
+            {
+                "Action": self._action_label(r["action_id"], r["action"]),
+                "Owner": r["owner"],
+                "Rating": h.rag(r["computed_rag"]),
+                "Last new update": dates.month_label(r["last_update_month"]),
+                "Months without a new update": int(r["months_since_update"]),
+            }
+            for r in frame.sort_values(
+                "months_since_update", ascending=False, kind="stable"
+            ).to_dict("records")
+        ]
+        return h.table(
+            _frame(
+                rows,
+                ["Action", "Owner", "Rating", "Last new update", "Months without a new update"],
+            ),
+            f"{title}, longest without an update first",
+            cell_html={"Rating": _identity},
+            numeric=["Months without a new update"],
+        )
 
     def _gone_table(self, frame: pd.DataFrame, title: str) -> h.HTML:
-        rows = [{"Action": self._action_label(r["action_id"], r["action"]),
-                 "Owner": r["owner"], "Last seen": dates.month_label(r["last_seen_month"]),
-                 "Status then": STATUS_LABELS.get(r["status"], "Not recorded"),
-                 "Rating then": h.rag(r["computed_rag"])}
-                for r in frame.to_dict("records")]
-        return h.table(_frame(rows, ["Action", "Owner", "Last seen", "Status then",
-                                     "Rating then"]),
-                       title, cell_html={"Rating then": _identity}, numeric=[])
+        rows = [
+            {
+                "Action": self._action_label(r["action_id"], r["action"]),
+                "Owner": r["owner"],
+                "Last seen": dates.month_label(r["last_seen_month"]),
+                "Status then": STATUS_LABELS.get(r["status"], "Not recorded"),
+                "Rating then": h.rag(r["computed_rag"]),
+            }
+            for r in frame.to_dict("records")
+        ]
+        return h.table(
+            _frame(rows, ["Action", "Owner", "Last seen", "Status then", "Rating then"]),
+            title,
+            cell_html={"Rating then": _identity},
+            numeric=[],
+        )
 
     def _measure_change_table(self, frame: pd.DataFrame, title: str) -> h.HTML:
-        rows = [{"Measure": f"{r['measure_id']}: {r['name']}",
-                 "Was": h.rag(r["previous_rag"]), "Now": h.rag(r["rag"]),
-                 "Value": f"{format_value(r['previous_value'], r['unit'])} to "
-                          f"{format_value(r['value'], r['unit'])}",
-                 "Why": _sentence(_long_dates(r["rag_reason"]))}
-                for r in frame.to_dict("records")]
-        return h.table(_frame(rows, ["Measure", "Was", "Now", "Value", "Why"]), title,
-                       cell_html={"Was": _identity, "Now": _identity}, numeric=[])
+        rows = [
+            {
+                "Measure": f"{r['measure_id']}: {r['name']}",
+                "Was": h.rag(r["previous_rag"]),
+                "Now": h.rag(r["rag"]),
+                "Value": f"{format_value(r['previous_value'], r['unit'])} to "
+                f"{format_value(r['value'], r['unit'])}",
+                "Why": _sentence(_long_dates(r["rag_reason"])),
+            }
+            for r in frame.to_dict("records")
+        ]
+        return h.table(
+            _frame(rows, ["Measure", "Was", "Now", "Value", "Why"]),
+            title,
+            cell_html={"Was": _identity, "Now": _identity},
+            numeric=[],
+        )
 
     def _group_rows(self, groups: pd.DataFrame, name_of) -> list[dict[str, Any]]:
         rows = []
         for rec in groups.to_dict("records"):
             n = int(rec["actions"])
             share = "" if _missing(rec["share_complete"]) else f" ({rec['share_complete']:.0%})"
-            rows.append({
-                "name": name_of(rec), "Rating": h.rag(rec["rag"]),
-                "Red": int(rec["red"]), "Amber": int(rec["amber"]), "Green": int(rec["green"]),
-                "Complete": f"{int(rec['complete'])} of {n}{share}",
-                "Measures on trajectory": f"{int(rec['measures_green'])} of {int(rec['measures'])}",
-                "What decides the rating": self._driver(rec),
-            })
+            rows.append(
+                {
+                    "name": name_of(rec),
+                    "Rating": h.rag(rec["rag"]),
+                    "Red": int(rec["red"]),
+                    "Amber": int(rec["amber"]),
+                    "Green": int(rec["green"]),
+                    "Complete": f"{int(rec['complete'])} of {n}{share}",
+                    "Measures on trajectory": f"{int(rec['measures_green'])} of {int(rec['measures'])}",
+                    "What decides the rating": self._driver(rec),
+                }
+            )
         return rows
 
     def by_recommendation(self) -> h.HTML:
@@ -669,19 +904,36 @@ class PlanReport:
         """
         recs = self._recommendations()
         counts = self.summary["recommendations_by_rag"]
-        lead = (f"Of {len(recs)} recommendations, {counts['red']} {_is_are(counts['red'])} "
-                f"rated red, {counts['amber']} amber, {counts['green']} green and "
-                f"{counts['blue']} blue (every action complete and every target met).")
+        lead = (
+            f"Of {len(recs)} recommendations, {counts['red']} {_is_are(counts['red'])} "
+            f"rated red, {counts['amber']} amber, {counts['green']} green and "
+            f"{counts['blue']} blue (every action complete and every target met)."
+        )
         rows = self._group_rows(
-            recs, lambda r: f"{r['recommendation_id']}: "
-                            f"{'' if _missing(r['recommendation']) else r['recommendation']}")
+            recs,
+            lambda r: (
+                f"{r['recommendation_id']}: "
+                f"{'' if _missing(r['recommendation']) else r['recommendation']}"
+            ),
+        )
         for row in rows:
             row["Recommendation"] = row.pop("name")
-        cols = ["Recommendation", "Rating", "Red", "Amber", "Green", "Complete",
-                "Measures on trajectory", "What decides the rating"]
-        table = h.table(_frame(rows, cols),
-                        f"Improvement plan by recommendation at {self.reference}",
-                        cell_html={"Rating": _identity}, numeric=["Red", "Amber", "Green"])
+        cols = [
+            "Recommendation",
+            "Rating",
+            "Red",
+            "Amber",
+            "Green",
+            "Complete",
+            "Measures on trajectory",
+            "What decides the rating",
+        ]
+        table = h.table(
+            _frame(rows, cols),
+            f"Improvement plan by recommendation at {self.reference}",
+            cell_html={"Rating": _identity},
+            numeric=["Red", "Amber", "Green"],
+        )
         return h.join([h.paragraph(lead), table])
 
     def by_theme(self) -> h.HTML:
@@ -697,18 +949,32 @@ class PlanReport:
         if not len(themes):
             return h.paragraph("No actions have a theme recorded.")
         worst = themes[themes["rag"] == "red"]
-        lead = (f"{_plural(len(worst), 'theme')} of {len(themes)} {_is_are(len(worst))} "
-                "rated red. A measure counts towards every theme its recommendation's "
-                "actions belong to.")
+        lead = (
+            f"{len(worst)} of {_plural(len(themes), 'theme')} {_is_are(len(worst))} "
+            "rated red. A measure counts towards every theme its recommendation's "
+            "actions belong to."
+        )
         rows = self._group_rows(themes, lambda r: _theme_name(r["theme"]))
         for row, rec in zip(rows, themes.to_dict("records"), strict=True):
             row["Theme"] = row.pop("name")
             row["Recommendations"] = int(rec["recommendations"])
-        cols = ["Theme", "Rating", "Recommendations", "Red", "Amber", "Green", "Complete",
-                "Measures on trajectory", "What decides the rating"]
-        table = h.table(_frame(rows, cols), f"Improvement plan by theme at {self.reference}",
-                        cell_html={"Rating": _identity},
-                        numeric=["Recommendations", "Red", "Amber", "Green"])
+        cols = [
+            "Theme",
+            "Rating",
+            "Recommendations",
+            "Red",
+            "Amber",
+            "Green",
+            "Complete",
+            "Measures on trajectory",
+            "What decides the rating",
+        ]
+        table = h.table(
+            _frame(rows, cols),
+            f"Improvement plan by theme at {self.reference}",
+            cell_html={"Rating": _identity},
+            numeric=["Recommendations", "Red", "Amber", "Green"],
+        )
         return h.join([h.paragraph(lead), table])
 
     # ----------------------------------------------------------------------- charts
@@ -717,9 +983,11 @@ class PlanReport:
         """Return the burn-up chart's finding in words (its alt text)."""
         burn = self.assessment.burnup
         last = burn.iloc[-1]
-        text = (f"By {dates.month_label(last['month'])}, {int(last['complete'])} of "
-                f"{int(last['total'])} actions were complete against {int(last['due_to_date'])} "
-                f"due")
+        text = (
+            f"By {dates.month_label(last['month'])}, {int(last['complete'])} of "
+            f"{int(last['total'])} actions were complete against {int(last['due_to_date'])} "
+            f"due"
+        )
         behind = burn["complete"] < burn["due_to_date"]
         if behind.iloc[-1]:
             start = len(burn) - 1
@@ -727,8 +995,11 @@ class PlanReport:
                 start -= 1
             first = dates.month_label(burn["month"].iloc[start])
             run = len(burn) - start
-            text += (f"; fewer actions have been complete than due at every month end since "
-                     f"{first}" if run > 1 else "; fewer actions were complete than due this month")
+            text += (
+                f"; fewer actions have been complete than due at every month end since {first}"
+                if run > 1
+                else "; fewer actions were complete than due this month"
+            )
         else:
             text += "; completed actions are keeping pace with actions due"
         overdue = int(last["overdue"])
@@ -755,8 +1026,9 @@ class PlanReport:
         ends = []
         for label, col, colour, dash, marker in lines:
             ys = burn[col].astype(float).tolist()
-            ax.plot(xs, ys, color=colour, linestyle=dash, marker=marker, markersize=3.5,
-                    linewidth=2)
+            ax.plot(
+                xs, ys, color=colour, linestyle=dash, marker=marker, markersize=3.5, linewidth=2
+            )
             ends.append((ys[-1], f"{label}: {int(ys[-1])}", colour))
         top = float(burn["total"].max()) if len(burn) else 1.0
         _label_ends(ax, xs[-1] if xs else 0, ends, gap=0.07 * max(top, 1.0))
@@ -765,38 +1037,57 @@ class PlanReport:
         ax.set_ylabel("Actions")
         ax.margins(x=0.02)
         ax.set_xlim(-0.5, len(xs) - 0.5 + max(2.5, len(xs) * 0.16))
-        data = _frame([{"Month": dates.month_label(r["month"]), "Actions in plan": int(r["total"]),
-                        "Due by month end": int(r["due_to_date"]),
-                        "Complete": int(r["complete"]), "Overdue": int(r["overdue"])}
-                       for r in burn.to_dict("records")],
-                      ["Month", "Actions in plan", "Due by month end", "Complete", "Overdue"])
+        data = _frame(
+            [
+                {
+                    "Month": dates.month_label(r["month"]),
+                    "Actions in plan": int(r["total"]),
+                    "Due by month end": int(r["due_to_date"]),
+                    "Complete": int(r["complete"]),
+                    "Overdue": int(r["overdue"]),
+                }
+                for r in burn.to_dict("records")
+            ],
+            ["Month", "Actions in plan", "Due by month end", "Complete", "Overdue"],
+        )
         finding = self.burnup_finding()
         figure = charts.figure(
-            fig, title=f"Actions due and complete at each month end, to {self.month_label}",
-            alt=finding, source=self.source, data=data,
-            data_caption="Actions in the plan, due and complete at each month end")
-        return h.join([
-            h.paragraph(finding),
-            h.paragraph("When the complete line stays below the due line, delivery is behind "
-                        "schedule. An action counts as due once its current due date has "
-                        "passed, so moving a due date later takes it off the due line."),
-            figure,
-        ])
+            fig,
+            title=f"Actions due and complete at each month end, to {self.month_label}",
+            alt=finding,
+            source=self.source,
+            data=data,
+            data_caption="Actions in the plan, due and complete at each month end",
+        )
+        return h.join(
+            [
+                h.paragraph(finding),
+                h.paragraph(
+                    "When the complete line stays below the due line, delivery is behind "
+                    "schedule. An action counts as due once its current due date has "
+                    "passed, so moving a due date later takes it off the due line."
+                ),
+                figure,
+            ]
+        )
 
     def _measure_finding(self, m: Mapping[str, Any]) -> str:
         """One measure's position in words, for alt text and the list under the chart."""
         unit = m["unit"]
         polarity = POLARITY_WORDS.get(m["polarity"], "direction not recorded")
         name = f"{m['name']} ({polarity})"
-        target = (f"target {format_value(m['target'], unit)} by {long_date(m['target_date'])}")
+        target = f"target {format_value(m['target'], unit)} by {long_date(m['target_date'])}"
         if _missing(m["value"]):
-            return f"{name}: no value for {self.month_label}; {_long_dates(m['rag_reason'])}; {target}."
+            reason = _long_dates(m["rag_reason"])
+            return f"{name}: no value for {self.month_label}; {reason}; {target}."
         text = f"{name}: {format_value(m['value'], unit)} in {self.month_label}"
         if not _missing(m["trajectory"]):
             behind = m["behind_trajectory"]
-            where = ("on" if abs(behind) < 1e-9 else "ahead of" if behind < 0 else "behind")
-            text += (f", {where} its trajectory of {format_value(m['trajectory'], unit)} "
-                     f"(rated {RAG_WORDS.get(m['rag'], m['rag'])})")
+            where = "on" if abs(behind) < 1e-9 else "ahead of" if behind < 0 else "behind"
+            text += (
+                f", {where} its trajectory of {format_value(m['trajectory'], unit)} "
+                f"(rated {RAG_WORDS.get(m['rag'], m['rag'])})"
+            )
         return f"{text}; {m['progress_text']}; {target}."
 
     def _measure_figure(self, rid: str, measures: pd.DataFrame) -> h.HTML:
@@ -807,8 +1098,9 @@ class PlanReport:
         ncols = 1 if n == 1 else 2
         nrows = math.ceil(n / ncols)
         height = 3.4 if nrows == 1 else 2.9 * nrows
-        fig, axes = plt.subplots(nrows, ncols, figsize=(8, height), layout="constrained",
-                                 squeeze=False)
+        fig, axes = plt.subplots(
+            nrows, ncols, figsize=(8, height), layout="constrained", squeeze=False
+        )
         plan_start = self.assessment.timeline["plan_start"]
         table_rows = []
         for ax, m in zip(axes.flat, records, strict=False):
@@ -817,16 +1109,26 @@ class PlanReport:
             ax.set_visible(False)
         kpi_linked = any(not _missing(m["kpi"]) for m in records)
         source = self.source + (f"; {KPI_SOURCE}" if kpi_linked else "")
-        title = (f"{records[0]['name']}: actual against trajectory and target" if n == 1
-                 else f"Recommendation {rid}: progress measures against trajectory and target")
+        title = (
+            f"{records[0]['name']}: actual against trajectory and target"
+            if n == 1
+            else f"Recommendation {rid}: progress measures against trajectory and target"
+        )
         alt = " ".join(self._measure_finding(m) for m in records)
         data = _frame(table_rows, ["Month", "Measure", "Actual", "Trajectory", "Rating"])
-        return charts.figure(fig, title=title, alt=alt, source=source, data=data,
-                             data_caption=f"Progress measures for recommendation {rid} by "
-                                          "month: actual value, trajectory and rating")
+        return charts.figure(
+            fig,
+            title=title,
+            alt=alt,
+            source=source,
+            data=data,
+            data_caption=f"Progress measures for recommendation {rid} by "
+            "month: actual value, trajectory and rating",
+        )
 
-    def _measure_panel(self, ax, m: Mapping[str, Any], plan_start: dt.date,
-                       narrow: bool) -> list[dict[str, Any]]:
+    def _measure_panel(
+        self, ax, m: Mapping[str, Any], plan_start: dt.date, narrow: bool
+    ) -> list[dict[str, Any]]:
         """Draw one measure: actual by month (solid), trajectory (dashed), target (dotted)."""
         mid, unit = m["measure_id"], m["unit"]
         hist = self.measure_history[self.measure_history["measure_id"] == mid]
@@ -838,43 +1140,79 @@ class PlanReport:
         values = dict(zip(hist["month"], hist["value"], strict=True))
         xs = list(range(len(months)))
         actual = [values.get(month, math.nan) for month in months]
-        ax.plot(xs, actual, color=charts.PALETTE[0], linestyle="-", marker="o", markersize=3,
-                linewidth=2)
+        ax.plot(
+            xs,
+            actual,
+            color=charts.PALETTE[0],
+            linestyle="-",
+            marker="o",
+            markersize=3,
+            linewidth=2,
+        )
         can_draw = not (_missing(m["baseline"]) or _missing(m["target"]) or target_date is None)
         if can_draw:
             upto = [month for month in months if month <= dates.month_of(target_date)]
-            traj = [plan.trajectory(m["baseline"], m["target"], plan_start, target_date,
-                                    dates.reference_date(month)) for month in upto]
-            ax.plot(xs[:len(upto)], traj, color=charts.PALETTE[1], linestyle="--",
-                    linewidth=1.6)
-            ax.annotate("Trajectory", (len(upto) - 1, traj[-1]), xytext=(0, -12),
-                        textcoords="offset points", ha="right", fontsize=8.5,
-                        color=charts.PALETTE[1])
+            traj = [
+                plan.trajectory(
+                    m["baseline"], m["target"], plan_start, target_date, dates.reference_date(month)
+                )
+                for month in upto
+            ]
+            ax.plot(xs[: len(upto)], traj, color=charts.PALETTE[1], linestyle="--", linewidth=1.6)
+            ax.annotate(
+                "Trajectory",
+                (len(upto) - 1, traj[-1]),
+                xytext=(0, -12),
+                textcoords="offset points",
+                ha="right",
+                fontsize=8.5,
+                color=charts.PALETTE[1],
+            )
             ax.axhline(m["target"], color=charts.INK, linestyle=":", linewidth=1.3)
-            ax.annotate(f"Target {format_value(m['target'], unit)}", (0, m["target"]),
-                        xytext=(2, 4), textcoords="offset points", fontsize=8.5,
-                        color=charts.INK)
+            ax.annotate(
+                f"Target {format_value(m['target'], unit)}",
+                (0, m["target"]),
+                xytext=(2, 4),
+                textcoords="offset points",
+                fontsize=8.5,
+                color=charts.INK,
+            )
         now = pos.get(self.ctx.month)
         if now is not None and not _missing(actual[now]):
-            ax.annotate(f"{dates.month_label(self.ctx.month)[:3]} {self.ctx.month[:4]}: "
-                        f"{format_value(actual[now], unit)}", (now, actual[now]),
-                        xytext=(0, 8), textcoords="offset points", ha="center",
-                        fontsize=8.5, fontweight="bold", color=charts.PALETTE[0])
+            # Beside the latest point, on a white patch so that no line runs through it.
+            ax.annotate(
+                f"{dates.month_label(self.ctx.month)[:3]} {self.ctx.month[:4]}: "
+                f"{format_value(actual[now], unit)}",
+                (now, actual[now]),
+                xytext=(6, 0),
+                textcoords="offset points",
+                ha="left",
+                va="center",
+                fontsize=8.5,
+                fontweight="bold",
+                color=charts.PALETTE[0],
+                bbox={"boxstyle": "square,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.9},
+            )
         polarity = POLARITY_WORDS.get(m["polarity"], "direction not recorded")
         width = 44 if narrow else 90
-        ax.set_title(textwrap.fill(_mpl_text(m["name"]), width) + f"\n({polarity})",
-                     fontsize=9.5, loc="left")
+        ax.set_title(
+            textwrap.fill(_mpl_text(m["name"]), width) + f"\n({polarity})", fontsize=9.5, loc="left"
+        )
         ax.set_ylabel(_UNIT_AXIS.get(unit, "Value"), fontsize=9)
         ax.tick_params(labelsize=8.5)
         _month_ticks(ax, months, most=4 if narrow else 8)
         ax.margins(x=0.04, y=0.18)
         rows = []
         for rec in hist.to_dict("records"):
-            rows.append({"Month": dates.month_label(rec["month"]),
-                         "Measure": f"{mid}: {m['name']}",
-                         "Actual": format_value(rec["value"], unit),
-                         "Trajectory": format_value(rec["trajectory"], unit),
-                         "Rating": h.RAG_LABELS.get(rec["rag"], "No data")})
+            rows.append(
+                {
+                    "Month": dates.month_label(rec["month"]),
+                    "Measure": f"{mid}: {m['name']}",
+                    "Actual": format_value(rec["value"], unit),
+                    "Trajectory": format_value(rec["trajectory"], unit),
+                    "Rating": h.RAG_LABELS.get(rec["rag"], "No data"),
+                }
+            )
         return rows
 
     # -------------------------------------------------------------- recommendations
@@ -896,47 +1234,76 @@ class PlanReport:
         meas = self._measures_now()
         for rec in self._recommendations().to_dict("records"):
             rid = rec["recommendation_id"]
-            parts.append(self._recommendation_section(
-                rec, acts[acts["recommendation_id"] == rid],
-                meas[meas["recommendation_id"] == rid]))
+            parts.append(
+                self._recommendation_section(
+                    rec,
+                    acts[acts["recommendation_id"] == rid],
+                    meas[meas["recommendation_id"] == rid],
+                )
+            )
         if not parts:
             return h.paragraph("The plan has no recommendations this month.")
         return h.join(parts)
 
-    def _recommendation_section(self, rec: Mapping[str, Any], acts: pd.DataFrame,
-                                meas: pd.DataFrame) -> h.HTML:
+    def _recommendation_section(
+        self, rec: Mapping[str, Any], acts: pd.DataFrame, meas: pd.DataFrame
+    ) -> h.HTML:
         rid = rec["recommendation_id"]
         sid = f"plan-{h.slug(rid)}"
         rating = RAG_WORDS.get(rec["rag"], "not rated") if not _missing(rec["rag"]) else "not rated"
-        title = (f"Recommendation {rid}: {rating.split(' (')[0]}, {int(rec['complete'])} of "
-                 f"{_plural(int(rec['actions']), 'action')} complete")
+        title = (
+            f"Recommendation {rid}: {rating.split(' (')[0]}, {int(rec['complete'])} of "
+            f"{_plural(int(rec['actions']), 'action')} complete"
+        )
         wording = rec["recommendation"]
         body: list[object] = [
-            h.tag("blockquote", h.paragraph("Not recorded" if _missing(wording) else str(wording)),
-                  class_="recommendation-text"),
-            h.summary_list([
-                ("Rating", h.join([h.rag(rec["rag"]), " ", self._driver(rec)], "")),
-                ("Themes", ", ".join(_theme_name(t) for t in str(rec["themes"]).split(", ") if t)
-                 or "None recorded"),
-                ("Actions", f"{int(rec['red'])} red, {int(rec['amber'])} amber, "
-                            f"{int(rec['green'])} green, {int(rec['blue'])} complete"),
-                ("Progress measures", f"{int(rec['measures_green'])} of {int(rec['measures'])} on "
-                                      f"trajectory, {int(rec['measures_met'])} at target"),
-            ]),
+            h.tag(
+                "blockquote",
+                h.paragraph("Not recorded" if _missing(wording) else str(wording)),
+                class_="recommendation-text",
+            ),
+            h.summary_list(
+                [
+                    ("Rating", h.join([h.rag(rec["rag"]), " ", self._driver(rec)], "")),
+                    (
+                        "Themes",
+                        ", ".join(_theme_name(t) for t in str(rec["themes"]).split(", ") if t)
+                        or "None recorded",
+                    ),
+                    (
+                        "Actions",
+                        f"{int(rec['red'])} red, {int(rec['amber'])} amber, "
+                        f"{int(rec['green'])} green, {int(rec['blue'])} complete",
+                    ),
+                    (
+                        "Progress measures",
+                        f"{int(rec['measures_green'])} of {int(rec['measures'])} on "
+                        f"trajectory, {int(rec['measures_met'])} at target",
+                    ),
+                ]
+            ),
             h.tag("h4", f"Actions for {rid}", id=f"{sid}-actions"),
             self._actions_table(rid, acts),
         ]
         body.append(h.tag("h4", f"Progress measures for {rid}", id=f"{sid}-measures"))
         if len(meas):
-            items = [h.join([h.rag(m["rag"]), " ", self._measure_finding(m)], "")
-                     for m in meas.to_dict("records")]
+            items = [
+                h.join([h.rag(m["rag"]), " ", self._measure_finding(m)], "")
+                for m in meas.to_dict("records")
+            ]
             body.append(h.bullets(items))
-            partial = sorted({m["kpi"] for m in meas.to_dict("records")
-                              if not _missing(m["kpi"]) and m["kpi"] in self.partial_kpis})
-            for kpi in partial:
-                body.append(h.paragraph(
-                    f"The workforce indicator {kpi} needs a full window of data, so months up "
-                    f"to {dates.month_label(self.partial_kpis[kpi])} are not shown."))
+            for m in meas.to_dict("records"):
+                if _missing(m["kpi"]) or m["kpi"] not in self.partial_kpis:
+                    continue
+                last_partial, window = self.partial_kpis[m["kpi"]]
+                body.append(
+                    h.paragraph(
+                        f"{m['name']} is worked out over {_plural(window, 'month')} of workforce "
+                        f"data, so it is shown from "
+                        f"{dates.month_label(dates.add_months(last_partial, 1))}, the first month "
+                        "with that much data."
+                    )
+                )
             body.append(self._measure_figure(rid, meas))
         else:
             body.append(h.paragraph("This recommendation has no progress measures."))
@@ -951,9 +1318,11 @@ class PlanReport:
         for r in order.to_dict("records"):
             due = long_date(r["due_date"])
             if r["times_slipped"]:
-                due += (f" (first due {long_date(r['first_due_date'])}; moved "
-                        f"{_plural(int(r['times_slipped']), 'time')}, "
-                        f"{_plural(int(r['slipped_days_total']), 'day')} in all)")
+                due += (
+                    f" (first due {long_date(r['first_due_date'])}; moved "
+                    f"{_plural(int(r['times_slipped']), 'time')}, "
+                    f"{_plural(int(r['slipped_days_total']), 'day')} in all)"
+                )
             if r["status"] == "complete" and not _missing(r["completed_date"]):
                 status = f"Complete on {long_date(r['completed_date'])}"
             else:
@@ -961,19 +1330,30 @@ class PlanReport:
             update = "No update recorded" if _missing(r["update"]) else str(r["update"])
             if r["stale"]:
                 update += f" (no new update for {_plural(int(r['months_since_update']), 'month')})"
-            reason = _sentence(_long_dates(r["rag_reason"]))
-            rows.append({
-                "Action": self._action_label(r["action_id"], r["action"]),
-                "Status": status, "Due date": due,
-                "Rating": h.join([self._rating_cell(r["computed_rag"], r["officer_rag"]),
-                                  h.tag("span", f" {reason}", class_="rag-reason")], ""),
-                "Owner": "Not recorded" if _missing(r["owner"]) else r["owner"],
-                "Latest update": update,
-            })
-        return h.table(_frame(rows, ["Action", "Status", "Due date", "Rating", "Owner",
-                                     "Latest update"]),
-                       f"Actions for recommendation {rid}, worst rated first",
-                       cell_html={"Rating": _identity}, numeric=[])
+            # "Complete" beside a "Blue (complete)" badge says nothing new.
+            reason = "" if r["computed_rag"] == "blue" else _sentence(_long_dates(r["rag_reason"]))
+            rows.append(
+                {
+                    "Action": self._action_label(r["action_id"], r["action"]),
+                    "Status": status,
+                    "Due date": due,
+                    "Rating": h.join(
+                        [
+                            self._rating_cell(r["computed_rag"], r["officer_rag"]),
+                            h.tag("span", f" {reason}", class_="rag-reason") if reason else None,
+                        ],
+                        "",
+                    ),
+                    "Owner": "Not recorded" if _missing(r["owner"]) else r["owner"],
+                    "Latest update": update,
+                }
+            )
+        return h.table(
+            _frame(rows, ["Action", "Status", "Due date", "Rating", "Owner", "Latest update"]),
+            f"Actions for recommendation {rid}, worst rated first",
+            cell_html={"Rating": _identity},
+            numeric=[],
+        )
 
     # ------------------------------------------------------------------------ rules
 
@@ -994,60 +1374,93 @@ class PlanReport:
         def rule(colour: str, text: str) -> h.HTML:
             return h.join([h.rag(colour), " ", text], "")
 
-        return h.join([
-            h.paragraph(f"Every rating on this page is worked out the same way each month, at "
-                        f"the last day of the month ({self.reference} for this report), from "
-                        "the plan as it stood that day."),
-            h.tag("h3", "Actions", id="plan-rules-actions"),
-            h.bullets([
-                rule("blue", "the action is complete."),
-                rule("red", "the action is blocked, or its due date has passed and it is not "
+        return h.join(
+            [
+                h.paragraph(
+                    f"Every rating on this page is worked out the same way each month, at "
+                    f"the last day of the month ({self.reference} for this report), from "
+                    "the plan as it stood that day."
+                ),
+                h.tag("h3", "Actions", id="plan-rules-actions"),
+                h.bullets(
+                    [
+                        rule("blue", "the action is complete."),
+                        rule(
+                            "red",
+                            "the action is blocked, or its due date has passed and it is not "
                             "complete (an action due on the last day of the month is not yet "
-                            "overdue)."),
-                rule("amber", f"the action has not started although its start date has "
-                              f"passed, or it has not started and is due within {soon} days."),
-                rule("green", "anything else: the action is on track."),
-            ]),
-            h.paragraph("The owner's own rating is shown beside the worked-out rating and "
-                        "flagged where the two differ; it does not change the worked-out "
-                        "rating."),
-            h.tag("h3", "Progress measures", id="plan-rules-measures"),
-            h.paragraph("Each measure has a baseline, a target and a target date. Its "
-                        "trajectory is a straight line from the baseline at the start of the "
-                        "plan to the target on the target date: where the measure should be "
-                        "by now if progress were steady."),
-            h.bullets([
-                rule("green", "on the trajectory or better."),
-                rule("amber", f"worse than the trajectory by no more than {share:.0%} of the "
-                              "gap between baseline and target."),
-                rule("red", "worse than the trajectory by more than that."),
-                rule("grey", "there is no value this month; this is not a judgement."),
-            ]),
-            h.paragraph("Whether higher or lower is better is stated for every measure. Each "
-                        "measure also shows how far it is from its target and how much of "
-                        "the gap from its baseline has been closed."),
-            h.tag("h3", "Recommendations and themes", id="plan-rules-recommendations"),
-            h.bullets([
-                rule("red", "any of its actions or measures is red."),
-                rule("amber", "otherwise, any action or measure is amber."),
-                rule("blue", "every action is complete and every measure has met its target."),
-                rule("green", "anything else."),
-            ]),
-            h.paragraph("The action or measure that decides the rating is named with the "
-                        "reason. Measures with no value add no colour but stop a "
-                        "recommendation being blue."),
-            h.tag("h3", "Changes since last month", id="plan-rules-changes"),
-            h.bullets([
-                "A due date moved later than last month counts as a slip; the days moved "
-                "this month, in all, and the number of moves are shown.",
-                f"An action not complete whose progress note has not changed for {stale} "
-                "months or more is flagged as having no new update.",
-                "An action in last month's plan but not this month's is listed as no longer "
-                "in the plan.",
-            ]),
-            h.paragraph("The full rules, with examples and boundary cases, are in the carelib "
-                        "documentation (docs/plan_rules.md)."),
-        ])
+                            "overdue).",
+                        ),
+                        rule(
+                            "amber",
+                            f"the action has not started although its start date has "
+                            f"passed, or it has not started and is due within {soon} days.",
+                        ),
+                        rule("green", "anything else: the action is on track."),
+                    ]
+                ),
+                h.paragraph(
+                    "The owner's own rating is shown beside the worked-out rating and "
+                    "flagged where the two differ; it does not change the worked-out "
+                    "rating."
+                ),
+                h.tag("h3", "Progress measures", id="plan-rules-measures"),
+                h.paragraph(
+                    "Each measure has a baseline, a target and a target date. Its "
+                    "trajectory is a straight line from the baseline at the start of the "
+                    "plan to the target on the target date: where the measure should be "
+                    "by now if progress were steady."
+                ),
+                h.bullets(
+                    [
+                        rule("green", "on the trajectory or better."),
+                        rule(
+                            "amber",
+                            f"worse than the trajectory by no more than {share:.0%} of the "
+                            "gap between baseline and target.",
+                        ),
+                        rule("red", "worse than the trajectory by more than that."),
+                        rule("grey", "there is no value this month; this is not a judgement."),
+                    ]
+                ),
+                h.paragraph(
+                    "Whether higher or lower is better is stated for every measure. Each "
+                    "measure also shows how far it is from its target and how much of "
+                    "the gap from its baseline has been closed."
+                ),
+                h.tag("h3", "Recommendations and themes", id="plan-rules-recommendations"),
+                h.bullets(
+                    [
+                        rule("red", "any of its actions or measures is red."),
+                        rule("amber", "otherwise, any action or measure is amber."),
+                        rule(
+                            "blue", "every action is complete and every measure has met its target."
+                        ),
+                        rule("green", "anything else."),
+                    ]
+                ),
+                h.paragraph(
+                    "The action or measure that decides the rating is named with the "
+                    "reason. Measures with no value add no colour but stop a "
+                    "recommendation being blue."
+                ),
+                h.tag("h3", "Changes since last month", id="plan-rules-changes"),
+                h.bullets(
+                    [
+                        "A due date moved later than last month counts as a slip; the days moved "
+                        "this month, in all, and the number of moves are shown.",
+                        f"An action not complete whose progress note has not changed for {stale} "
+                        "months or more is flagged as having no new update.",
+                        "An action in last month's plan but not this month's is listed as no longer "
+                        "in the plan.",
+                    ]
+                ),
+                h.paragraph(
+                    "The full rules, with examples and boundary cases, are in the carelib "
+                    "documentation (docs/plan_rules.md)."
+                ),
+            ]
+        )
 
 
 # ------------------------------------------------------------------- chart helpers
@@ -1072,8 +1485,9 @@ def _month_ticks(ax, months: list[str], most: int = 8) -> None:
     step = max(1, math.ceil(len(months) / most))
     ticks = list(range(0, len(months), step))
     ax.set_xticks(ticks)
-    ax.set_xticklabels([f"{dates.month_label(months[t])[:3]} {months[t][:4]}" for t in ticks],
-                       fontsize=8.5)
+    ax.set_xticklabels(
+        [f"{dates.month_label(months[t])[:3]} {months[t][:4]}" for t in ticks], fontsize=8.5
+    )
 
 
 def _label_ends(ax, x: float, ends: Iterable[tuple[float, str, str]], gap: float) -> None:
@@ -1082,5 +1496,13 @@ def _label_ends(ax, x: float, ends: Iterable[tuple[float, str, str]], gap: float
     for y, text, colour in sorted(ends, key=lambda e: e[0]):
         pos = y if not placed else max(y, placed[-1] + gap)
         placed.append(pos)
-        ax.annotate(text, (x, y), xytext=(x + 0.6, pos), textcoords="data", va="center",
-                    fontsize=9, color=colour, fontweight="bold")
+        ax.annotate(
+            text,
+            (x, y),
+            xytext=(x + 0.6, pos),
+            textcoords="data",
+            va="center",
+            fontsize=9,
+            color=colour,
+            fontweight="bold",
+        )
