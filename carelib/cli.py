@@ -48,6 +48,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=None, metavar="DIR",
                    help="where to write it (default: paths.data)")
     p.add_argument("--seed", type=int, default=2025, help="random seed (default: 2025)")
+    p.add_argument("--force", action="store_true",
+                   help="overwrite demo files that already exist with different content")
 
     p = sub.add_parser("validate", help="check a month's data against the data contracts")
     data_options(p)
@@ -111,7 +113,10 @@ def cmd_demo_data(args) -> int:
 
     cfg = _config(args)
     out = Path(args.out) if args.out else cfg.data_dir
-    written = demo.write_demo_data(out, seed=args.seed)
+    try:
+        written = demo.write_demo_data(out, seed=args.seed, overwrite=args.force)
+    except (FileExistsError, NotADirectoryError, ValueError) as exc:
+        raise UsageError(f"{exc} (use --force to overwrite demo files)") from None
     print(f"Wrote {len(written)} months of demo data to {out}")
     return EXIT_OK
 

@@ -174,8 +174,10 @@ def load_contract(dataset: str, contracts_dir: Path | str | None = None) -> dict
         seen.add(meta["rule"])
         unknown = set(_parameters_used(exp["kwargs"])) - set(PARAMETERS)
         if unknown:
-            raise ContractError(f"{where}: unknown parameter(s) {', '.join(sorted(unknown))} "
-                                f"(known: {', '.join(PARAMETERS)})")
+            raise ContractError(
+                f"{where}: unknown parameter(s) {', '.join(sorted(unknown))} "
+                f"(known: {', '.join(PARAMETERS)})"
+            )
     return contract
 
 
@@ -189,12 +191,19 @@ def rules(dataset: str, contract: dict) -> list[Rule]:
     out = []
     for exp in contract["expectations"]:
         meta = exp["meta"]
-        out.append(Rule(
-            rule=meta["rule"], dataset=dataset, type=exp["type"], column=meta["column"],
-            columns=tuple(meta.get("columns") or expectation_columns(exp) or [meta["column"]]),
-            severity=meta["severity"], description=meta["description"],
-            problem=meta["problem"], show_values=bool(meta.get("show_values", True)),
-        ))
+        out.append(
+            Rule(
+                rule=meta["rule"],
+                dataset=dataset,
+                type=exp["type"],
+                column=meta["column"],
+                columns=tuple(meta.get("columns") or expectation_columns(exp) or [meta["column"]]),
+                severity=meta["severity"],
+                description=meta["description"],
+                problem=meta["problem"],
+                show_values=bool(meta.get("show_values", True)),
+            )
+        )
     return out
 
 
@@ -236,7 +245,8 @@ def _quiet():
     logger is raised for the duration, not only the package's top one.
     """
     loggers = [logging.getLogger("great_expectations")] + [
-        logger for name, logger in list(logging.root.manager.loggerDict.items())
+        logger
+        for name, logger in list(logging.root.manager.loggerDict.items())
         if name.startswith("great_expectations.") and isinstance(logger, logging.Logger)
     ]
     levels = [logger.level for logger in loggers]
@@ -276,8 +286,11 @@ def build_suite(gx, contract: dict, path: Path | str):
     wanted = [e["meta"]["rule"] for e in contract["expectations"]]
     loaded = {e.meta.get("rule") for e in suite.expectations if e.meta}
     if len(suite.expectations) != len(wanted) or loaded != set(wanted):
-        lost = [f"{e['type']} ({e['meta']['rule']})" for e in contract["expectations"]
-                if e["meta"]["rule"] not in loaded]
+        lost = [
+            f"{e['type']} ({e['meta']['rule']})"
+            for e in contract["expectations"]
+            if e["meta"]["rule"] not in loaded
+        ]
         raise ContractError(
             f"data contract {path} did not load fully: Great Expectations kept "
             f"{len(suite.expectations)} of {len(wanted)} expectations; not loaded: "
@@ -355,7 +368,8 @@ class Validator:
                 for expectation in self._suites[ds].expectations:
                     self._expectations[expectation.meta["rule"]] = expectation
                 self._batches[ds] = source.add_dataframe_asset(
-                    ds).add_batch_definition_whole_dataframe(f"{ds} month")
+                    ds
+                ).add_batch_definition_whole_dataframe(f"{ds} month")
         self.context = context
 
     # -- one dataset ------------------------------------------------------------------
@@ -366,10 +380,18 @@ class Validator:
         shown = display_parameters(month)
         file = table.path.name if table.path is not None else f"{ds}.csv"
         checks = {
-            r.rule: Check(rule=r.rule, dataset=ds, column=r.column, severity=r.severity,
-                          description=fill(r.description, shown), problem=fill(r.problem, shown),
-                          source="contract", level=r.level, file=file,
-                          show_values=r.show_values)
+            r.rule: Check(
+                rule=r.rule,
+                dataset=ds,
+                column=r.column,
+                severity=r.severity,
+                description=fill(r.description, shown),
+                problem=fill(r.problem, shown),
+                source="contract",
+                level=r.level,
+                file=file,
+                show_values=r.show_values,
+            )
             for r in self.rules[ds]
         }
         skipped = unreadable_reason(table)
@@ -386,14 +408,19 @@ class Validator:
             params = month_parameters(month)
             # Most months pass: a yes/no pass costs half of a full one, and only the
             # rules that failed are run again for their rows and values.
-            result = batch.validate(self._suites[ds], expectation_parameters=params,
-                                    result_format={"result_format": "BOOLEAN_ONLY"})
+            result = batch.validate(
+                self._suites[ds],
+                expectation_parameters=params,
+                result_format={"result_format": "BOOLEAN_ONLY"},
+            )
             for res in result.results:
                 rule = self._by_rule[res.expectation_config.meta["rule"]]
                 if not res.success and _raised(res) is None:
-                    res = batch.validate(self._expectations[rule.rule],
-                                         expectation_parameters=params,
-                                         result_format={"result_format": "COMPLETE"})
+                    res = batch.validate(
+                        self._expectations[rule.rule],
+                        expectation_parameters=params,
+                        result_format={"result_format": "COMPLETE"},
+                    )
                 self._fill(checks[rule.rule], rule, res, table, frame)
         return list(checks.values())
 
@@ -436,13 +463,20 @@ class Validator:
         if len(shown_cols) == 1:
             check.values = [str(table.raw.at[i, shown_cols[0]]) for i in listed]
         else:
-            check.values = [" / ".join(f"{c} {table.raw.at[i, c] or '(blank)'}"
-                                       for c in shown_cols) for i in listed]
+            check.values = [
+                " / ".join(f"{c} {table.raw.at[i, c] or '(blank)'}" for c in shown_cols)
+                for i in listed
+            ]
 
     # -- one month --------------------------------------------------------------------
 
-    def validate(self, month_data: MonthData, previous: MonthData | None = None, *,
-                 compare_previous: bool = True) -> ValidationReport:
+    def validate(
+        self,
+        month_data: MonthData,
+        previous: MonthData | None = None,
+        *,
+        compare_previous: bool = True,
+    ) -> ValidationReport:
         """Validate a loaded month (and compare it with the month before).
 
         Parameters
@@ -465,12 +499,15 @@ class Validator:
             cross = [c for c in cross if c.rule not in crosschecks.MONTH_ON_MONTH]
         checks += cross
         return ValidationReport(
-            month=month, checks=checks, completeness=completeness(month_data),
+            month=month,
+            checks=checks,
+            completeness=completeness(month_data),
             previous_month=previous.month if previous is not None else None,
         )
 
-    def validate_month(self, data_dir: Path | str, month: str, *,
-                       previous: bool = True) -> ValidationReport:
+    def validate_month(
+        self, data_dir: Path | str, month: str, *, previous: bool = True
+    ) -> ValidationReport:
         """Load ``month`` from ``data_dir`` (and the month before) and validate it."""
         month = dates.parse_month(month)
         data = load_month(data_dir, month)
@@ -503,7 +540,7 @@ def _file_problem_text(table: Table, problem: Problem) -> str:
         return f"the file is missing ({problem.message})"
     text = problem.message
     if table.path is not None and text.startswith(table.path.name):
-        text = text[len(table.path.name):].lstrip(": ").strip()
+        text = text[len(table.path.name) :].lstrip(": ").strip()
     if not text.startswith("the "):
         text = "the file " + text
     return text
@@ -530,9 +567,14 @@ def loader_checks(table: Table) -> list[Check]:
     file_problems = [p for p in table.problems if p.column is None]
     skipped = unreadable_reason(table)
     readable = Check(
-        rule=f"{ds}.file.readable", dataset=ds, column=None, severity="error",
+        rule=f"{ds}.file.readable",
+        dataset=ds,
+        column=None,
+        severity="error",
         description=f"{ds}.csv (or .xlsx) is present and can be read as a table",
-        source="loader", level="file", file=file,
+        source="loader",
+        level="file",
+        file=file,
     )
     if file_problems:
         readable.status = FAILED
@@ -543,10 +585,16 @@ def loader_checks(table: Table) -> list[Check]:
         in_file = col.name in table.raw.columns
         if not col.required:
             check = Check(
-                rule=f"{ds}.{col.name}.in_file", dataset=ds, column=col.name, severity="warning",
+                rule=f"{ds}.{col.name}.in_file",
+                dataset=ds,
+                column=col.name,
+                severity="warning",
                 description=f"the file has the optional {col.name} column",
                 problem="the optional column is not in the file, so every row counts as blank",
-                source="loader", level="column", file=file)
+                source="loader",
+                level="column",
+                file=file,
+            )
             if skipped:
                 check.status, check.cause, check.reason = NOT_CHECKED, "prerequisite", skipped
             elif not in_file:
@@ -558,9 +606,15 @@ def loader_checks(table: Table) -> list[Check]:
         for name in rules_here:
             what = _FORMAT_WORDS[col.kind] if name.endswith("_format") else "a whole number"
             check = Check(
-                rule=f"{ds}.{col.name}.{name}", dataset=ds, column=col.name, severity="error",
+                rule=f"{ds}.{col.name}.{name}",
+                dataset=ds,
+                column=col.name,
+                severity="error",
                 description=f"every {col.name} value can be read as {what}",
-                source="loader", level="row", file=file, unexpected_count=0,
+                source="loader",
+                level="row",
+                file=file,
+                unexpected_count=0,
             )
             problem = by_column.get((col.name, name))
             if skipped or not in_file:
@@ -578,12 +632,22 @@ def loader_checks(table: Table) -> list[Check]:
     known = {(c.column, c.rule.rsplit(".", 1)[-1]) for c in checks}
     for p in table.problems:  # anything the loader found that the loop above did not name
         if p.column is not None and (p.column, p.rule) not in known:
-            checks.append(Check(
-                rule=f"{ds}.{p.column}.{p.rule}", dataset=ds, column=p.column,
-                severity=p.severity, description=f"every {p.column} value can be read",
-                status=FAILED, problem=f"a value that {p.message}", source="loader",
-                unexpected_count=p.n_rows, rows=list(p.rows), values=list(p.values),
-                file=file))
+            checks.append(
+                Check(
+                    rule=f"{ds}.{p.column}.{p.rule}",
+                    dataset=ds,
+                    column=p.column,
+                    severity=p.severity,
+                    description=f"every {p.column} value can be read",
+                    status=FAILED,
+                    problem=f"a value that {p.message}",
+                    source="loader",
+                    unexpected_count=p.n_rows,
+                    rows=list(p.rows),
+                    values=list(p.values),
+                    file=file,
+                )
+            )
     return checks
 
 
@@ -629,8 +693,9 @@ def default_validator() -> Validator:
     return _default
 
 
-def validate_month(data_dir: Path | str, month: str, *, previous: bool = True,
-                   validator: Validator | None = None) -> ValidationReport:
+def validate_month(
+    data_dir: Path | str, month: str, *, previous: bool = True, validator: Validator | None = None
+) -> ValidationReport:
     """Validate one month's data against the contracts and the cross-file rules.
 
     Parameters

@@ -86,33 +86,43 @@ def orphan_measures(month: MonthData) -> Check:
     """Every measure's recommendation_id exists in the same month's actions.csv (error)."""
     measures, actions = month.tables["measures"], month.tables["actions"]
     check = Check(
-        rule="measures.recommendation_id.in_actions", dataset="measures",
-        column="recommendation_id", severity="error", source="crosscheck",
+        rule="measures.recommendation_id.in_actions",
+        dataset="measures",
+        column="recommendation_id",
+        severity="error",
+        source="crosscheck",
         file=_file(measures),
         description="every measure's recommendation_id is in this month's actions.csv",
         problem="a recommendation_id that is not in this month's actions.csv",
     )
-    why = (_unusable(measures, ["recommendation_id"], _file(measures))
-           or _unusable(actions, ["recommendation_id"], _file(actions)))
+    why = _unusable(measures, ["recommendation_id"], _file(measures)) or _unusable(
+        actions, ["recommendation_id"], _file(actions)
+    )
     if why:
         return _not_checked(check, why)
     known = _ids(actions.data, "recommendation_id")
     ids = measures.data["recommendation_id"]
-    return _result(check, measures, ids.notna() & ~ids.astype(str).isin(known),
-                   ["recommendation_id"])
+    return _result(
+        check, measures, ids.notna() & ~ids.astype(str).isin(known), ["recommendation_id"]
+    )
 
 
 def leavers_in_post(month: MonthData) -> Check:
     """No worker is both in post at month end and a leaver in the month (error)."""
     leavers, workforce = month.tables["leavers"], month.tables["workforce"]
     check = Check(
-        rule="leavers.worker_id.not_in_workforce", dataset="leavers", column="worker_id",
-        severity="error", source="crosscheck", file=_file(leavers),
+        rule="leavers.worker_id.not_in_workforce",
+        dataset="leavers",
+        column="worker_id",
+        severity="error",
+        source="crosscheck",
+        file=_file(leavers),
         description="no leaver is also in workforce.csv (in post at month end)",
         problem="a worker who is also in this month's workforce.csv",
     )
-    why = (_unusable(leavers, ["worker_id"], _file(leavers))
-           or _unusable(workforce, ["worker_id"], _file(workforce)))
+    why = _unusable(leavers, ["worker_id"], _file(leavers)) or _unusable(
+        workforce, ["worker_id"], _file(workforce)
+    )
     if why:
         return _not_checked(check, why)
     in_post = _ids(workforce.data, "worker_id")
@@ -125,13 +135,18 @@ def unknown_teams(month: MonthData, dataset: str) -> Check:
     table, workforce = month.tables[dataset], month.tables["workforce"]
     what = {"establishment": "funded posts", "agency_spend": "agency spend"}[dataset]
     check = Check(
-        rule=f"{dataset}.team.known", dataset=dataset, column="team", severity="error",
-        source="crosscheck", file=_file(table),
+        rule=f"{dataset}.team.known",
+        dataset=dataset,
+        column="team",
+        severity="error",
+        source="crosscheck",
+        file=_file(table),
         description=f"every team with {what} is a team in workforce.csv",
         problem="a team that is not in workforce.csv",
     )
-    why = (_unusable(table, ["team"], _file(table))
-           or _unusable(workforce, ["team"], _file(workforce)))
+    why = _unusable(table, ["team"], _file(table)) or _unusable(
+        workforce, ["team"], _file(workforce)
+    )
     if why:
         return _not_checked(check, why)
     teams = _ids(workforce.data, "team")
@@ -147,8 +162,12 @@ def recommendation_text(month: MonthData) -> Check:
     """
     actions = month.tables["actions"]
     check = Check(
-        rule="actions.recommendation.consistent", dataset="actions", column="recommendation",
-        severity="error", source="crosscheck", file=_file(actions),
+        rule="actions.recommendation.consistent",
+        dataset="actions",
+        column="recommendation",
+        severity="error",
+        source="crosscheck",
+        file=_file(actions),
         description="every row with the same recommendation_id has the same recommendation text",
         problem="a recommendation text that differs from other rows with its recommendation_id",
     )
@@ -159,10 +178,12 @@ def recommendation_text(month: MonthData) -> Check:
     if frame.empty:
         return _result(check, actions, pd.Series(False, index=actions.data.index), [])
     counts = frame.groupby(["recommendation_id", "recommendation"], sort=False).size()
-    usual = (counts.reset_index(name="n")
-             .sort_values("n", ascending=False, kind="stable")
-             .drop_duplicates("recommendation_id")
-             .set_index("recommendation_id")["recommendation"])
+    usual = (
+        counts.reset_index(name="n")
+        .sort_values("n", ascending=False, kind="stable")
+        .drop_duplicates("recommendation_id")
+        .set_index("recommendation_id")["recommendation"]
+    )
     expected = frame["recommendation_id"].map(usual)
     mask = pd.Series(False, index=actions.data.index)
     mask.loc[frame.index] = (frame["recommendation"] != expected).to_numpy()
@@ -172,19 +193,25 @@ def recommendation_text(month: MonthData) -> Check:
 def _previous_check(check: Check, previous: MonthData | None, previous_month: str) -> Check | None:
     if previous is None:
         return _not_checked(
-            check, f"there is no data for {dates.month_label(previous_month)} to compare with",
-            "no_previous_month")
+            check,
+            f"there is no data for {dates.month_label(previous_month)} to compare with",
+            "no_previous_month",
+        )
     return None
 
 
-def vanished_workers(month: MonthData, previous: MonthData | None,
-                     previous_month: str) -> Check:
+def vanished_workers(month: MonthData, previous: MonthData | None, previous_month: str) -> Check:
     """Every worker in post last month is in post now or in this month's leavers (warning)."""
     check = Check(
-        rule="workforce.worker_id.accounted_for", dataset="workforce", column="worker_id",
-        severity="warning", source="crosscheck",
-        description=("every worker in last month's workforce.csv is in this month's "
-                     "workforce.csv or leavers.csv"),
+        rule="workforce.worker_id.accounted_for",
+        dataset="workforce",
+        column="worker_id",
+        severity="warning",
+        source="crosscheck",
+        description=(
+            "every worker in last month's workforce.csv is in this month's "
+            "workforce.csv or leavers.csv"
+        ),
         problem="a worker who is in neither this month's workforce.csv nor its leavers.csv",
     )
     if (skipped := _previous_check(check, previous, previous_month)) is not None:
@@ -192,9 +219,11 @@ def vanished_workers(month: MonthData, previous: MonthData | None,
     before = previous.tables["workforce"]
     check.file = _file(before, previous_month)
     workforce, leavers = month.tables["workforce"], month.tables["leavers"]
-    why = (_unusable(before, ["worker_id"], _file(before, previous_month))
-           or _unusable(workforce, ["worker_id"], _file(workforce))
-           or _unusable(leavers, ["worker_id"], _file(leavers)))
+    why = (
+        _unusable(before, ["worker_id"], _file(before, previous_month))
+        or _unusable(workforce, ["worker_id"], _file(workforce))
+        or _unusable(leavers, ["worker_id"], _file(leavers))
+    )
     if why:
         return _not_checked(check, why)
     known = _ids(workforce.data, "worker_id") | _ids(leavers.data, "worker_id")
@@ -202,10 +231,19 @@ def vanished_workers(month: MonthData, previous: MonthData | None,
     return _result(check, before, ids.notna() & ~ids.astype(str).isin(known), ["worker_id"])
 
 
-def _kept(month: MonthData, previous: MonthData | None, previous_month: str,
-          dataset: str, key: str, what: str) -> Check:
+def _kept(
+    month: MonthData,
+    previous: MonthData | None,
+    previous_month: str,
+    dataset: str,
+    key: str,
+    what: str,
+) -> Check:
     check = Check(
-        rule=f"{dataset}.{key}.kept", dataset=dataset, column=key, severity="warning",
+        rule=f"{dataset}.{key}.kept",
+        dataset=dataset,
+        column=key,
+        severity="warning",
         source="crosscheck",
         description=f"every {key} in last month's {dataset}.csv is still there this month",
         problem=f"{what} that is no longer in this month's {dataset}.csv",
@@ -214,13 +252,13 @@ def _kept(month: MonthData, previous: MonthData | None, previous_month: str,
         return skipped
     before, now = previous.tables[dataset], month.tables[dataset]
     check.file = _file(before, previous_month)
-    why = (_unusable(before, [key], _file(before, previous_month))
-           or _unusable(now, [key], _file(now)))
+    why = _unusable(before, [key], _file(before, previous_month)) or _unusable(
+        now, [key], _file(now)
+    )
     if why:
         return _not_checked(check, why)
     ids = before.data[key]
-    return _result(check, before, ids.notna() & ~ids.astype(str).isin(_ids(now.data, key)),
-                   [key])
+    return _result(check, before, ids.notna() & ~ids.astype(str).isin(_ids(now.data, key)), [key])
 
 
 def dropped_actions(month: MonthData, previous: MonthData | None, previous_month: str) -> Check:
@@ -236,8 +274,11 @@ def dropped_measures(month: MonthData, previous: MonthData | None, previous_mont
 #: The datasets of the previous month the month-on-month rules read.
 PREVIOUS_DATASETS = ("workforce", "actions", "measures")
 #: The month-on-month rules (left out when validation is asked not to compare months).
-MONTH_ON_MONTH = ("workforce.worker_id.accounted_for", "actions.action_id.kept",
-                  "measures.measure_id.kept")
+MONTH_ON_MONTH = (
+    "workforce.worker_id.accounted_for",
+    "actions.action_id.kept",
+    "measures.measure_id.kept",
+)
 
 
 def run(month: MonthData, previous: MonthData | None = None) -> list[Check]:

@@ -1439,8 +1439,9 @@ class _Measure:
     target_date: str
     pace: float = 1.0  # share of the planned improvement achieved (negative: worse)
     kpi: str = ""
-    first: int = 0  # first month with a value
-    added: int = 0  # first month in the file
+    # First month in the file. A measure without a kpi always has a value from then on:
+    # the contracts reject a blank value unless a kpi is given.
+    added: int = 0
     quarterly: bool = False  # value refreshed once a quarter
 
 
@@ -1499,7 +1500,7 @@ _MEASURES: tuple[_Measure, ...] = (
         600.0,
         "2026-03-31",
         1.1,
-        first=3,
+        added=3,  # the first family hubs opened in January 2024
     ),
     _Measure(
         "M06",
@@ -1589,7 +1590,6 @@ _MEASURES: tuple[_Measure, ...] = (
         "2026-03-31",
         0.6,
         added=6,
-        first=6,
         quarterly=True,
     ),
 )
@@ -1610,9 +1610,7 @@ def _measures(rng: np.random.Generator, baselines: dict[str, float]) -> dict[str
             ref = dates.reference_date(month)
             if m.kpi:
                 value_text = ""
-            elif t < m.first:
-                value_text = ""  # not measured yet
-            elif not m.quarterly or (t - m.first) % 3 == 0:
+            elif not m.quarterly or (t - m.added) % 3 == 0:
                 done = min(1.05, (ref - plan_start).days / span) * m.pace
                 value = baseline + gap * done + rng.normal(0, abs(gap) * 0.07)
                 if m.unit == "count":

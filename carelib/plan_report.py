@@ -295,6 +295,28 @@ class PlanReport:
         named = f"{_sentence(kind)} {ident}" + ("" if _missing(name) else f" ({name})")
         return f"{named}: {reason}"
 
+    def _officer_cell(self, computed: Any, officer: Any) -> h.HTML:
+        """Return the owner's own rating, flagged in words where it differs from the rules."""
+        if _missing(officer):
+            return h.HTML(h.escape("Not given"))
+        if officer == computed:
+            return h.join([h.rag(officer), " Same"], "")
+        better = plan.RAG_ORDER.get(officer, 0) < plan.RAG_ORDER.get(computed, 0)
+        return h.join(
+            [
+                h.rag(officer),
+                " ",
+                h.tag(
+                    "strong",
+                    h.tag("span", "\u2691", aria_hidden="true"),
+                    " Differs",
+                    class_="rag-differs",
+                ),
+                " (owner more optimistic)" if better else " (owner more cautious)",
+            ],
+            "",
+        )
+
     def _rating_cell(self, computed: Any, officer: Any = None) -> h.HTML:
         """Return the computed rating as a badge, and the owner's rating where it differs."""
         badge = h.rag(computed)
@@ -455,7 +477,13 @@ class PlanReport:
             )
         measures = s["measures_by_rag"]
         no_data = measures[plan.NO_DATA]
-        optimistic = int((self.assessment.actions["more_optimistic"] == "officer").sum())
+        more = self.assessment.actions["more_optimistic"]
+        optimistic, cautious = int((more == "officer").sum()), int((more == "computed").sum())
+        differs_note = (
+            f"the owner is more optimistic for {optimistic} and more cautious for {cautious}"
+            if s["rag_disagrees"]
+            else "owners and the rules agree on every action that has an owner's rating"
+        )
         delivery = [
             h.Tile(
                 "Overdue actions",
@@ -493,7 +521,7 @@ class PlanReport:
             h.Tile(
                 "Owner's rating differs from the rules",
                 str(s["rag_disagrees"]),
-                note=f"the owner is more optimistic for {optimistic}",
+                note=differs_note,
             ),
         ]
         compared = (
@@ -724,7 +752,7 @@ class PlanReport:
         for key, title, frame, build in groups:
             if len(frame):
                 parts.append(h.tag("h3", f"{title}: {len(frame)}", id=f"plan-changes-{key}"))
-                parts.append(build(frame, title))
+                parts.append(build(frame, f"{title}, {self.month_label}"))
         if len(a.disappeared):
             parts.append(
                 h.paragraph(
@@ -886,7 +914,9 @@ class PlanReport:
                     "Amber": int(rec["amber"]),
                     "Green": int(rec["green"]),
                     "Complete": f"{int(rec['complete'])} of {n}{share}",
-                    "Measures on trajectory": f"{int(rec['measures_green'])} of {int(rec['measures'])}",
+                    "Measures on trajectory": (
+                        f"{int(rec['measures_green'])} of {int(rec['measures'])}"
+                    ),
                     "What decides the rating": self._driver(rec),
                 }
             )
@@ -1162,11 +1192,14 @@ class PlanReport:
             ax.annotate(
                 "Trajectory",
                 (len(upto) - 1, traj[-1]),
-                xytext=(0, -12),
+                # on the side of the line away from where it came from
+                xytext=(-4, -12 if m["target"] >= m["baseline"] else 12),
                 textcoords="offset points",
                 ha="right",
+                va="center",
                 fontsize=8.5,
                 color=charts.PALETTE[1],
+                bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.85},
             )
             ax.axhline(m["target"], color=charts.INK, linestyle=":", linewidth=1.3)
             ax.annotate(
@@ -1339,19 +1372,31 @@ class PlanReport:
                     "Due date": due,
                     "Rating": h.join(
                         [
-                            self._rating_cell(r["computed_rag"], r["officer_rag"]),
+                            h.rag(r["computed_rag"]),
                             h.tag("span", f" {reason}", class_="rag-reason") if reason else None,
                         ],
                         "",
                     ),
+                    "Owner's rating": self._officer_cell(r["computed_rag"], r["officer_rag"]),
                     "Owner": "Not recorded" if _missing(r["owner"]) else r["owner"],
                     "Latest update": update,
                 }
             )
         return h.table(
-            _frame(rows, ["Action", "Status", "Due date", "Rating", "Owner", "Latest update"]),
+            _frame(
+                rows,
+                [
+                    "Action",
+                    "Status",
+                    "Due date",
+                    "Rating",
+                    "Owner's rating",
+                    "Owner",
+                    "Latest update",
+                ],
+            ),
             f"Actions for recommendation {rid}, worst rated first",
-            cell_html={"Rating": _identity},
+            cell_html={"Rating": _identity, "Owner's rating": _identity},
             numeric=[],
         )
 
@@ -1451,8 +1496,8 @@ class PlanReport:
                         "this month, in all, and the number of moves are shown.",
                         f"An action not complete whose progress note has not changed for {stale} "
                         "months or more is flagged as having no new update.",
-                        "An action in last month's plan but not this month's is listed as no longer "
-                        "in the plan.",
+                        "An action in last month's plan but not this month's is listed as "
+                        "no longer in the plan.",
                     ]
                 ),
                 h.paragraph(

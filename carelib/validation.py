@@ -260,8 +260,12 @@ class ValidationReport:
             f"{s['passed']} passed, {_n(failed_errors, 'error')}, "
             f"{_n(s['warnings'], 'warning')}"
             + (f", {len(unchecked)} could not be checked" if unchecked else "")
-            + (f" ({blocking} of them {'blocks' if blocking == 1 else 'block'} the run)"
-               if blocking else "") + "."
+            + (
+                f" ({blocking} of them {'blocks' if blocking == 1 else 'block'} the run)"
+                if blocking
+                else ""
+            )
+            + "."
         ]
         if self.has_errors:
             lines.append("Errors stop the report; fix them in the source data and run again.")
@@ -274,8 +278,10 @@ class ValidationReport:
             skipped = [c for c in checks if c.status == NOT_CHECKED and not c.blocks]
             name = _file_name(checks)
             if not errors and not warnings:
-                lines.append(f"{name}: all {len(checks) - len(skipped)} rules passed."
-                             + (f" {_skipped_text(skipped)}" if skipped else ""))
+                lines.append(
+                    f"{name}: all {len(checks) - len(skipped)} rules passed."
+                    + (f" {_skipped_text(skipped)}" if skipped else "")
+                )
                 continue
             lines.append(f"{name}: {_n(len(errors), 'error')}, {_n(len(warnings), 'warning')}.")
             lines += [f"  ERROR {c.sentence()}" for c in errors]
@@ -310,8 +316,7 @@ def _file_name(checks: list[Check]) -> str:
 
 def _skipped_text(skipped: list[Check]) -> str:
     reasons = sorted({c.reason or "" for c in skipped})
-    return (f"{_n(len(skipped), 'rule')} not checked: " + "; ".join(r for r in reasons if r)
-            + ".")
+    return f"{_n(len(skipped), 'rule')} not checked: " + "; ".join(r for r in reasons if r) + "."
 
 
 # --- The data-quality page ---------------------------------------------------------------
@@ -351,74 +356,112 @@ def quality_page(report: ValidationReport):
     if report.has_errors:
         verdict = h.notice(
             f"{_n(s['errors'], 'problem')} in the data for {label} stopped the report. "
-            "They are listed below for the data owners to fix.", "error")
+            "They are listed below for the data owners to fix.",
+            "error",
+        )
     else:
         verdict = h.notice(
             f"The data for {label} met every rule that stops a report. "
-            + (f"{_n(s['warnings'], 'warning')} {'is' if s['warnings'] == 1 else 'are'} "
-               "listed below." if s["warnings"] else "There were no warnings."), "info")
-    parts = [h.section(
-        "Summary",
-        verdict,
-        h.paragraph(
-            f"Before this report was made, the six data files for {label} (reference date "
-            f"{ref.day} {ref:%B %Y}) were checked against {s['checks']} rules from the council's "
-            f"monthly data specification: {s['passed']} passed, {_n(s['warnings'], 'warning')}"
-            f" and {_n(s['errors'], 'error')}."),
-        h.paragraph(
-            "An error (a missing file, a required value left blank, a value that cannot be "
-            "right) stops the report, so no figure is published from data known to be "
-            "wrong. A warning is something to look into; the report still goes ahead."),
-        h.table(_overview_frame(report), "Rules checked in each data file", row_header="Data file"),
-    )]
+            + (
+                f"{_n(s['warnings'], 'warning')} {'is' if s['warnings'] == 1 else 'are'} "
+                "listed below."
+                if s["warnings"]
+                else "There were no warnings."
+            ),
+            "info",
+        )
+    parts = [
+        h.section(
+            "Summary",
+            verdict,
+            h.paragraph(
+                f"Before this report was made, the six data files for {label} (reference "
+                f"date {ref.day} {ref:%B %Y}) were checked against {s['checks']} rules from "
+                f"the council's monthly data specification: {s['passed']} passed, "
+                f"{_n(s['warnings'], 'warning')} and {_n(s['errors'], 'error')}."
+            ),
+            h.paragraph(
+                "An error (a missing file, a required value left blank, a value that cannot be "
+                "right) stops the report, so no figure is published from data known to be "
+                "wrong. A warning is something to look into; the report still goes ahead."
+            ),
+            h.table(
+                _overview_frame(report), "Rules checked in each data file", row_header="Data file"
+            ),
+        )
+    ]
 
     problems = report.errors
     if problems:
-        parts.append(h.section(
-            "Problems that stopped the report",
-            h.paragraph("Each problem below names the rule that was not met and how many "
-                        "rows of the file broke it. The analyst's log lists the rows."),
-            h.bullets(_aggregate_line(c) for c in problems),
-        ))
+        parts.append(
+            h.section(
+                "Problems that stopped the report",
+                h.paragraph(
+                    "Each problem below names the rule that was not met and how many "
+                    "rows of the file broke it. The analyst's log lists the rows."
+                ),
+                h.bullets(_aggregate_line(c) for c in problems),
+            )
+        )
 
     warnings = report.warnings
-    parts.append(h.section(
-        "Warnings",
-        h.paragraph("Warnings are reported so they can be looked into; they do not stop the "
-                    "report.") if warnings else h.paragraph("There were no warnings this month."),
-        h.bullets(_aggregate_line(c) for c in warnings) if warnings else h.HTML(""),
-    ))
+    parts.append(
+        h.section(
+            "Warnings",
+            h.paragraph(
+                "Warnings are reported so they can be looked into; they do not stop the report."
+            )
+            if warnings
+            else h.paragraph("There were no warnings this month."),
+            h.bullets(_aggregate_line(c) for c in warnings) if warnings else h.HTML(""),
+        )
+    )
 
     skipped = [c for c in report.not_checked if not c.blocks]
     rule_lists = []
     for dataset in schema.DATASETS:
         checks = report.for_dataset(dataset)
         if checks:
-            rule_lists.append(h.details(
-                f"{_DATASET_TITLES[dataset]}: {len(checks)} rules",
-                h.bullets(f"{_status_word(c)}: {c.description}" for c in checks),
-            ))
-    parts.append(h.section(
-        "What was checked",
-        h.paragraph("Every rule below comes from the data specification the source systems "
-                    "follow. Rules that compare files or months check that, for example, "
-                    "every measure belongs to a recommendation in the action plan and every "
-                    "worker who is no longer in post has a leaver record."),
-        *rule_lists,
-        h.paragraph(
-            f"{_n(len(skipped), 'rule')} could not be checked because a file or column "
-            "it needs was missing, or there was no earlier month to compare with."
-        ) if skipped else h.HTML(""),
-    ))
+            rule_lists.append(
+                h.details(
+                    f"{_DATASET_TITLES[dataset]}: {len(checks)} rules",
+                    h.bullets(f"{_status_word(c)}: {c.description}" for c in checks),
+                )
+            )
+    parts.append(
+        h.section(
+            "What was checked",
+            h.paragraph(
+                "Every rule below comes from the data specification the source systems "
+                "follow. Rules that compare files or months check that, for example, "
+                "every measure belongs to a recommendation in the action plan and every "
+                "worker who is no longer in post has a leaver record."
+            ),
+            *rule_lists,
+            h.paragraph(
+                f"{_n(len(skipped), 'rule')} could not be checked because a file or column "
+                "it needs was missing, or there was no earlier month to compare with."
+            )
+            if skipped
+            else h.HTML(""),
+        )
+    )
 
-    parts.append(h.section(
-        "How complete the data is",
-        h.paragraph("Optional fields may be left blank in the source systems. The share of "
-                    "blank cells shows how far figures that use them can be relied on."),
-        h.table(_rows_frame(report), "Rows in each data file", row_header="Data file"),
-        h.table(_completeness_frame(report), "Blank cells in optional fields",
-                row_header="Data file"),
-    ))
+    parts.append(
+        h.section(
+            "How complete the data is",
+            h.paragraph(
+                "Optional fields may be left blank in the source systems. The share of "
+                "blank cells shows how far figures that use them can be relied on."
+            ),
+            h.table(_rows_frame(report), "Rows in each data file", row_header="Data file"),
+            h.table(
+                _completeness_frame(report),
+                "Blank cells in optional fields",
+                row_header="Data file",
+            ),
+        )
+    )
     return h.join(parts)
 
 
@@ -437,7 +480,7 @@ def _aggregate_line(check: Check) -> str:
         return f"{where}: the rule that {check.description} could not be checked."
     if check.level == "row" and check.unexpected_count is not None:
         n = check.unexpected_count
-        return (f"{where}: {_n(n, 'row')} did not meet the rule that {check.description}.")
+        return f"{where}: {_n(n, 'row')} did not meet the rule that {check.description}."
     if check.source == "loader" and check.column is None:
         return f"{where}: the file is missing or could not be read."
     return f"{where}: the rule that {check.description} was not met."
@@ -450,14 +493,16 @@ def _overview_frame(report: ValidationReport):
     for dataset in schema.DATASETS:
         checks = report.for_dataset(dataset)
         comp = report.completeness.get(dataset, {})
-        rows.append({
-            "Data file": comp.get("file") or f"{dataset}.csv (not found)",
-            "Rules checked": len(checks),
-            "Passed": sum(c.status == PASSED for c in checks),
-            "Warnings": sum(c.status == FAILED and c.severity == "warning" for c in checks),
-            "Errors": sum(c.blocks for c in checks),
-            "Not checked": sum(c.status == NOT_CHECKED and not c.blocks for c in checks),
-        })
+        rows.append(
+            {
+                "Data file": comp.get("file") or f"{dataset}.csv (not found)",
+                "Rules checked": len(checks),
+                "Passed": sum(c.status == PASSED for c in checks),
+                "Warnings": sum(c.status == FAILED and c.severity == "warning" for c in checks),
+                "Errors": sum(c.blocks for c in checks),
+                "Not checked": sum(c.status == NOT_CHECKED and not c.blocks for c in checks),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -467,8 +512,12 @@ def _rows_frame(report: ValidationReport):
     rows = []
     for dataset in schema.DATASETS:
         comp = report.completeness.get(dataset, {})
-        rows.append({"Data file": comp.get("file") or f"{dataset}.csv (not found)",
-                     "Rows": comp.get("rows", 0)})
+        rows.append(
+            {
+                "Data file": comp.get("file") or f"{dataset}.csv (not found)",
+                "Rows": comp.get("rows", 0),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -488,6 +537,11 @@ def _completeness_frame(report: ValidationReport):
                 shown = "no rows"
             else:
                 shown = f"{share * 100:.0f}%"
-            rows.append({"Data file": comp.get("file") or f"{dataset}.csv",
-                         "Field": column, "Blank cells": shown})
+            rows.append(
+                {
+                    "Data file": comp.get("file") or f"{dataset}.csv",
+                    "Field": column,
+                    "Blank cells": shown,
+                }
+            )
     return pd.DataFrame(rows, columns=["Data file", "Field", "Blank cells"])

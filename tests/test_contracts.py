@@ -40,8 +40,11 @@ def of_type(suite: dict, type_: str) -> list[dict]:
 
 
 def columns_with(suite: dict, type_: str, conditional: bool = False) -> set[str]:
-    return {e["kwargs"]["column"] for e in of_type(suite, type_)
-            if ("row_condition" in e["kwargs"]) == conditional}
+    return {
+        e["kwargs"]["column"]
+        for e in of_type(suite, type_)
+        if ("row_condition" in e["kwargs"]) == conditional
+    }
 
 
 # --- The contracts agree with DATA_SPEC (as schema.py holds it) -------------------------------
@@ -61,8 +64,10 @@ def test_suite_encodes_columns_types_keys_and_categories(dataset, suites):
     assert columns_with(suite, "expect_column_values_to_be_unique") == {schema.KEYS[dataset]}
     types = {e["kwargs"]["column"] for e in of_type(suite, "expect_column_values_to_be_of_type")}
     assert types == {c.name for c in cols}
-    sets = {e["kwargs"]["column"]: e["kwargs"]["value_set"]
-            for e in of_type(suite, "expect_column_values_to_be_in_set")}
+    sets = {
+        e["kwargs"]["column"]: e["kwargs"]["value_set"]
+        for e in of_type(suite, "expect_column_values_to_be_in_set")
+    }
     assert sets == {c.name: list(c.categories) for c in cols if c.kind == "category"}
 
 
@@ -82,20 +87,32 @@ def test_every_expectation_carries_meta(dataset, suites):
 
 def test_ranges_and_month_relative_bounds(suites):
     def between(dataset, column):
-        (exp,) = [e for e in of_type(suites[dataset], "expect_column_values_to_be_between")
-                  if e["kwargs"]["column"] == column]
+        (exp,) = [
+            e
+            for e in of_type(suites[dataset], "expect_column_values_to_be_between")
+            if e["kwargs"]["column"] == column
+        ]
         return exp["kwargs"]
 
-    assert between("workforce", "fte") == {"column": "fte", "min_value": 0, "max_value": 1,
-                                           "strict_min": True}
+    assert between("workforce", "fte") == {
+        "column": "fte",
+        "min_value": 0,
+        "max_value": 1,
+        "strict_min": True,
+    }
     assert between("workforce", "cases")["min_value"] == 0
     assert between("workforce", "sickness_days")["max_value"] == {"$PARAMETER": "working_days"}
     assert between("workforce", "start_date")["max_value"] == {"$PARAMETER": "reference_date"}
     assert between("leavers", "leave_date") == {
-        "column": "leave_date", "min_value": {"$PARAMETER": "month_start"},
-        "max_value": {"$PARAMETER": "reference_date"}}
-    for dataset, column in [("establishment", "funded_fte"), ("agency_spend", "spend_gbp"),
-                            ("agency_spend", "budget_gbp")]:
+        "column": "leave_date",
+        "min_value": {"$PARAMETER": "month_start"},
+        "max_value": {"$PARAMETER": "reference_date"},
+    }
+    for dataset, column in [
+        ("establishment", "funded_fte"),
+        ("agency_spend", "spend_gbp"),
+        ("agency_spend", "budget_gbp"),
+    ]:
         assert between(dataset, column)["min_value"] == 0
 
 
@@ -105,9 +122,11 @@ def test_conditional_rules(suites):
     actions = suites["actions"]
     assert columns_with(actions, "expect_column_values_to_not_be_null", True) == {"completed_date"}
     assert columns_with(actions, "expect_column_values_to_be_null", True) == {"completed_date"}
-    pairs = {(e["kwargs"]["column_A"], e["kwargs"]["column_B"])
-             for s in suites.values()
-             for e in of_type(s, "expect_column_pair_values_a_to_be_greater_than_b")}
+    pairs = {
+        (e["kwargs"]["column_A"], e["kwargs"]["column_B"])
+        for s in suites.values()
+        for e in of_type(s, "expect_column_pair_values_a_to_be_greater_than_b")
+    }
     assert pairs == {("due_date", "start_date"), ("leave_date", "start_date")}
     measures = suites["measures"]
     assert columns_with(measures, "expect_column_values_to_be_null", True) == {"value"}
@@ -116,13 +135,17 @@ def test_conditional_rules(suites):
 
 def test_month_parameters():
     assert contracts.month_parameters("2025-09") == {
-        "reference_date": "2025-09-30T00:00:00", "month_start": "2025-09-01T00:00:00",
-        "working_days": 22}
+        "reference_date": "2025-09-30T00:00:00",
+        "month_start": "2025-09-01T00:00:00",
+        "working_days": 22,
+    }
     # February 2024: a leap year; December 2024: Christmas and Boxing Day.
     assert contracts.month_parameters("2024-02")["reference_date"] == "2024-02-29T00:00:00"
     assert contracts.month_parameters("2024-12")["working_days"] == 20
-    assert contracts.fill("after {reference_date} {x}", contracts.display_parameters("2025-09")) \
+    assert (
+        contracts.fill("after {reference_date} {x}", contracts.display_parameters("2025-09"))
         == "after 2025-09-30 {x}"
+    )
 
 
 # --- Loading the suites into Great Expectations -----------------------------------------------
@@ -151,25 +174,60 @@ META = {"severity": "error", "column": "team", "description": "d", "problem": "p
 
 
 def test_an_expectation_gx_does_not_know_is_a_contract_error(tmp_path, validator):
-    folder = broken_contracts(tmp_path, "establishment", {
-        "type": "expect_column_values_to_be_wonderful", "kwargs": {"column": "team"},
-        "meta": {**META, "rule": "establishment.team.wonderful"}})
-    with pytest.raises(contracts.ContractError, match=r"establishment\.json did not load fully"
-                       r".*8 of 9.*expect_column_values_to_be_wonderful"):
+    folder = broken_contracts(
+        tmp_path,
+        "establishment",
+        {
+            "type": "expect_column_values_to_be_wonderful",
+            "kwargs": {"column": "team"},
+            "meta": {**META, "rule": "establishment.team.wonderful"},
+        },
+    )
+    with pytest.raises(
+        contracts.ContractError,
+        match=r"establishment\.json did not load fully"
+        r".*8 of 9.*expect_column_values_to_be_wonderful",
+    ):
         contracts.Validator(folder)
 
 
-@pytest.mark.parametrize("extra, message", [
-    ({"type": "expect_column_to_exist", "kwargs": {"column": "team"},
-      "meta": {"rule": "establishment.team.x", "column": "team"}}, "meta lacks severity"),
-    ({"type": "expect_column_to_exist", "kwargs": {"column": "team"},
-      "meta": {**META, "rule": "establishment.team.present"}}, "appears twice"),
-    ({"type": "expect_column_values_to_be_between",
-      "kwargs": {"column": "funded_fte", "max_value": {"$PARAMETER": "tomorrow"}},
-      "meta": {**META, "rule": "establishment.team.y"}}, "unknown parameter"),
-    ({"type": "expect_column_to_exist", "kwargs": {"column": "team"},
-      "meta": {**META, "rule": "establishment.team.z", "severity": "fatal"}}, "not error or"),
-])
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        (
+            {
+                "type": "expect_column_to_exist",
+                "kwargs": {"column": "team"},
+                "meta": {"rule": "establishment.team.x", "column": "team"},
+            },
+            "meta lacks severity",
+        ),
+        (
+            {
+                "type": "expect_column_to_exist",
+                "kwargs": {"column": "team"},
+                "meta": {**META, "rule": "establishment.team.present"},
+            },
+            "appears twice",
+        ),
+        (
+            {
+                "type": "expect_column_values_to_be_between",
+                "kwargs": {"column": "funded_fte", "max_value": {"$PARAMETER": "tomorrow"}},
+                "meta": {**META, "rule": "establishment.team.y"},
+            },
+            "unknown parameter",
+        ),
+        (
+            {
+                "type": "expect_column_to_exist",
+                "kwargs": {"column": "team"},
+                "meta": {**META, "rule": "establishment.team.z", "severity": "fatal"},
+            },
+            "not error or",
+        ),
+    ],
+)
 def test_malformed_contract_is_refused_naming_the_file(tmp_path, extra, message):
     folder = broken_contracts(tmp_path, "establishment", extra)
     with pytest.raises(contracts.ContractError, match=message) as err:
@@ -178,10 +236,15 @@ def test_malformed_contract_is_refused_naming_the_file(tmp_path, extra, message)
 
 
 def test_rule_gx_cannot_evaluate_is_could_not_be_checked_and_blocks(tmp_path, demo_data):
-    folder = broken_contracts(tmp_path, "establishment", {
-        "type": "expect_column_values_to_be_between",
-        "kwargs": {"column": "team", "min_value": 0},
-        "meta": {**META, "severity": "warning", "rule": "establishment.team.numeric"}})
+    folder = broken_contracts(
+        tmp_path,
+        "establishment",
+        {
+            "type": "expect_column_values_to_be_between",
+            "kwargs": {"column": "team", "min_value": 0},
+            "meta": {**META, "severity": "warning", "rule": "establishment.team.numeric"},
+        },
+    )
     report = contracts.validate_month(demo_data, MONTH, validator=contracts.Validator(folder))
     (check,) = [c for c in report.checks if c.rule == "establishment.team.numeric"]
     assert check.status == validation.NOT_CHECKED and check.cause == "exception"
@@ -192,10 +255,13 @@ def test_rule_gx_cannot_evaluate_is_could_not_be_checked_and_blocks(tmp_path, de
 
 
 def test_importing_carelib_does_not_import_gx():
-    code = ("import sys, carelib, carelib.contracts, carelib.validation, carelib.crosschecks; "
-            "print('great_expectations' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=ROOT, check=True)
+    code = (
+        "import sys, carelib, carelib.contracts, carelib.validation, carelib.crosschecks; "
+        "print('great_expectations' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
     assert out.stdout.strip() == "False"
 
 
@@ -228,8 +294,7 @@ def test_month_relative_bounds_move_with_the_month(month_dir, validator):
     september = contracts.validate_month(month_dir, MONTH, validator=validator, previous=False)
     assert [c.rule for c in september.errors] == ["workforce.start_date.not_after_reference"]
     (month_dir / MONTH).rename(month_dir / "2025-10")
-    october = contracts.validate_month(month_dir, "2025-10", validator=validator,
-                                       previous=False)
+    october = contracts.validate_month(month_dir, "2025-10", validator=validator, previous=False)
     assert "workforce.start_date.not_after_reference" not in {c.rule for c in october.errors}
 
 
@@ -262,12 +327,18 @@ def bad_month(month_dir: Path) -> Path:
 def test_report_model_and_text(month_dir, validator):
     report = contracts.validate_month(bad_month(month_dir), MONTH, validator=validator)
     assert report.has_errors
-    assert {c.rule for c in report.errors} == {"workforce.fte.range",
-                                               "measures.recommendation_id.in_actions"}
+    assert {c.rule for c in report.errors} == {
+        "workforce.fte.range",
+        "measures.recommendation_id.in_actions",
+    }
     assert [c.rule for c in report.warnings] == ["workforce.worker_id.accounted_for"]
     fte = next(c for c in report.checks if c.rule == "workforce.fte.range")
-    assert (fte.dataset, fte.column, fte.severity, fte.status) == ("workforce", "fte", "error",
-                                                                   "failed")
+    assert (fte.dataset, fte.column, fte.severity, fte.status) == (
+        "workforce",
+        "fte",
+        "error",
+        "failed",
+    )
     assert fte.unexpected_count == 1 and fte.rows == [9] and fte.values == ["1.4"]
     assert fte.description == "fte is more than 0 and at most 1 (0 < fte <= 1)"
     text = report.to_text()
@@ -314,15 +385,23 @@ def test_quality_page_has_no_identifiers_rows_or_values(month_dir, validator):
     assert isinstance(page, h.HTML)
     data = load_month(month_dir, MONTH)
     before = load_month(month_dir, PREVIOUS)
-    ids = set(data.workforce["worker_id"]) | set(before.workforce["worker_id"]) \
+    ids = (
+        set(data.workforce["worker_id"])
+        | set(before.workforce["worker_id"])
         | set(data.leavers["worker_id"])
+    )
     assert not [i for i in ids if i in page]
     for check in report.errors + report.warnings:
         for value in check.values:
             assert f": {value}" not in page and f"{value}</" not in page
     assert "row 9" not in page and "rows 9" not in page and "R99" not in page
-    for heading in ("Summary", "Problems that stopped the report", "Warnings",
-                    "What was checked", "How complete the data is"):
+    for heading in (
+        "Summary",
+        "Problems that stopped the report",
+        "Warnings",
+        "What was checked",
+        "How complete the data is",
+    ):
         assert f">{heading}</h2>" in page
     assert "1 row did not meet the rule that fte is more than 0 and at most 1" in page
     assert "every worker in last month" in page
@@ -343,3 +422,23 @@ def test_quality_page_escapes_text(month_dir, validator):
     report.checks[0].description = "<b>bold</b> & co"
     page = validation.quality_page(report)
     assert "<b>bold</b>" not in page and "&lt;b&gt;bold&lt;/b&gt; &amp; co" in page
+
+
+def test_docs_name_every_specific_rule(suites):
+    doc = (ROOT / "docs" / "data_contracts.md").read_text(encoding="utf-8")
+    generic = (".present", ".required", ".type", ".allowed")
+    named = [
+        r.rule
+        for ds, s in suites.items()
+        for r in contracts.rules(ds, s)
+        if not r.rule.endswith(generic)
+    ]
+    named += [
+        "measures.recommendation_id.in_actions",
+        "leavers.worker_id.not_in_workforce",
+        "establishment.team.known",
+        "agency_spend.team.known",
+        "actions.recommendation.consistent",
+        *crosschecks.MONTH_ON_MONTH,
+    ]
+    assert [r for r in named if f"`{r}`" not in doc] == []

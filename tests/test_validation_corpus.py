@@ -103,102 +103,147 @@ def duplicated_worker_id(d):
 
 @case
 def fte_zero(d):
-    return Expect("workforce.csv", "fte", (set_cell(d, "workforce", 3, "fte", "0"),),
-                  "0 < fte <= 1")
+    return Expect(
+        "workforce.csv", "fte", (set_cell(d, "workforce", 3, "fte", "0"),), "0 < fte <= 1"
+    )
 
 
 @case
 def fte_over_one(d):
-    return Expect("workforce.csv", "fte", (set_cell(d, "workforce", 7, "fte", "1.4"),),
-                  "0 < fte <= 1 (row 9): 1.4")
+    return Expect(
+        "workforce.csv",
+        "fte",
+        (set_cell(d, "workforce", 7, "fte", "1.4"),),
+        "0 < fte <= 1 (row 9): 1.4",
+    )
 
 
 @case
 def fte_not_a_number(d):
-    return Expect("workforce.csv", "fte", (set_cell(d, "workforce", 9, "fte", "full time"),),
-                  "cannot be read as a number")
+    return Expect(
+        "workforce.csv",
+        "fte",
+        (set_cell(d, "workforce", 9, "fte", "full time"),),
+        "cannot be read as a number",
+    )
 
 
 @case
 def negative_caseload(d):
     frame = read(d, "workforce")
     i = first(frame, frame["cases"] != "")
-    return Expect("workforce.csv", "cases", (set_cell(d, "workforce", i, "cases", "-2"),),
-                  "negative number of cases")
+    return Expect(
+        "workforce.csv",
+        "cases",
+        (set_cell(d, "workforce", i, "cases", "-2"),),
+        "negative number of cases",
+    )
 
 
 @case
 def caseload_not_whole(d):
     frame = read(d, "workforce")
     i = first(frame, frame["cases"] != "")
-    return Expect("workforce.csv", "cases", (set_cell(d, "workforce", i, "cases", "3.5"),),
-                  "whole number")
+    return Expect(
+        "workforce.csv", "cases", (set_cell(d, "workforce", i, "cases", "3.5"),), "whole number"
+    )
 
 
 @case
 def unknown_role(d):
-    return Expect("workforce.csv", "role",
-                  (set_cell(d, "workforce", 10, "role", "social_worker"),), "social_worker")
+    return Expect(
+        "workforce.csv",
+        "role",
+        (set_cell(d, "workforce", 10, "role", "social_worker"),),
+        "social_worker",
+    )
 
 
 @case
 def unknown_employment(d):
-    return Expect("workforce.csv", "employment",
-                  (set_cell(d, "workforce", 11, "employment", "contractor"),), "contractor")
+    return Expect(
+        "workforce.csv",
+        "employment",
+        (set_cell(d, "workforce", 11, "employment", "contractor"),),
+        "contractor",
+    )
 
 
 @case
 def unknown_start_origin(d):
-    return Expect("workforce.csv", "start_origin",
-                  (set_cell(d, "workforce", 12, "start_origin", "the_moon"),), "the_moon")
+    return Expect(
+        "workforce.csv",
+        "start_origin",
+        (set_cell(d, "workforce", 12, "start_origin", "the_moon"),),
+        "the_moon",
+    )
 
 
 @case
 def start_date_in_future(d):
-    return Expect("workforce.csv", "start_date",
-                  (set_cell(d, "workforce", 6, "start_date", "2025-10-15"),),
-                  "after the reference date (2025-09-30)")
+    return Expect(
+        "workforce.csv",
+        "start_date",
+        (set_cell(d, "workforce", 6, "start_date", "2025-10-15"),),
+        "after the reference date (2025-09-30)",
+    )
 
 
 @case
 def malformed_date(d):
-    return Expect("workforce.csv", "start_date",
-                  (set_cell(d, "workforce", 2, "start_date", "31/13/2025"),),
-                  "cannot be read as a date")
+    return Expect(
+        "workforce.csv",
+        "start_date",
+        (set_cell(d, "workforce", 2, "start_date", "31/13/2025"),),
+        "cannot be read as a date",
+    )
 
 
 @case
 def empty_required_cell(d):
-    return Expect("workforce.csv", "team", (set_cell(d, "workforce", 4, "team", ""),),
-                  "empty team cell")
+    return Expect(
+        "workforce.csv", "team", (set_cell(d, "workforce", 4, "team", ""),), "empty team cell"
+    )
 
 
 @case
 def asye_not_yes_or_no(d):
-    return Expect("workforce.csv", "asye", (set_cell(d, "workforce", 1, "asye", "maybe"),),
-                  "yes/no")
+    return Expect(
+        "workforce.csv", "asye", (set_cell(d, "workforce", 1, "asye", "maybe"),), "yes/no"
+    )
 
 
 @case
 def covering_vacancy_on_permanent_worker(d):
     frame = read(d, "workforce")
     i = first(frame, frame["employment"] == "permanent")
-    return Expect("workforce.csv", "covering_vacancy",
-                  (set_cell(d, "workforce", i, "covering_vacancy", "true"),),
-                  "agency workers only")
+    return Expect(
+        "workforce.csv",
+        "covering_vacancy",
+        (set_cell(d, "workforce", i, "covering_vacancy", "true"),),
+        "agency workers only",
+    )
 
 
 @case
 def sickness_over_working_days(d):
     # September 2025 has 22 working days.
-    return Expect("workforce.csv", "sickness_days",
-                  (set_cell(d, "workforce", 8, "sickness_days", "30"),), "0 to 22")
+    return Expect(
+        "workforce.csv",
+        "sickness_days",
+        (set_cell(d, "workforce", 8, "sickness_days", "30"),),
+        "0 to 22",
+    )
 
 
 @case
 def negative_sickness(d):
-    return Expect("workforce.csv", "sickness_days",
-                  (set_cell(d, "workforce", 13, "sickness_days", "-1"),), "0 to 22")
+    return Expect(
+        "workforce.csv",
+        "sickness_days",
+        (set_cell(d, "workforce", 13, "sickness_days", "-1"),),
+        "0 to 22",
+    )
 
 
 @case
@@ -225,35 +270,49 @@ def xlsx_with_a_bad_value(d):
 
 @case
 def leave_date_outside_month(d):
-    return Expect("leavers.csv", "leave_date",
-                  (set_cell(d, "leavers", 0, "leave_date", "2025-08-15"),),
-                  "outside the month (2025-09-01 to 2025-09-30)")
+    return Expect(
+        "leavers.csv",
+        "leave_date",
+        (set_cell(d, "leavers", 0, "leave_date", "2025-08-15"),),
+        "outside the month (2025-09-01 to 2025-09-30)",
+    )
 
 
 @case
 def leave_date_before_start_date(d):
     set_cell(d, "leavers", 1, "start_date", "2025-09-20")
-    return Expect("leavers.csv", "leave_date",
-                  (set_cell(d, "leavers", 1, "leave_date", "2025-09-10"),), "before the start")
+    return Expect(
+        "leavers.csv",
+        "leave_date",
+        (set_cell(d, "leavers", 1, "leave_date", "2025-09-10"),),
+        "before the start",
+    )
 
 
 @case
 def unknown_leaving_reason(d):
-    return Expect("leavers.csv", "reason", (set_cell(d, "leavers", 0, "reason", "fired"),),
-                  "fired")
+    return Expect("leavers.csv", "reason", (set_cell(d, "leavers", 0, "reason", "fired"),), "fired")
 
 
 @case
 def blank_leave_date(d):
-    return Expect("leavers.csv", "leave_date", (set_cell(d, "leavers", 2, "leave_date", ""),),
-                  "empty leave_date cell")
+    return Expect(
+        "leavers.csv",
+        "leave_date",
+        (set_cell(d, "leavers", 2, "leave_date", ""),),
+        "empty leave_date cell",
+    )
 
 
 @case
 def worker_in_snapshot_and_leavers(d):
     in_post = read(d, "workforce").loc[0, "worker_id"]
-    return Expect("leavers.csv", "worker_id",
-                  (set_cell(d, "leavers", 0, "worker_id", in_post),), "also in this month's")
+    return Expect(
+        "leavers.csv",
+        "worker_id",
+        (set_cell(d, "leavers", 0, "worker_id", in_post),),
+        "also in this month's",
+    )
 
 
 # --- establishment.csv and agency_spend.csv -------------------------------------------------
@@ -267,9 +326,12 @@ def empty_file(d):
 
 @case
 def unknown_team_in_establishment(d):
-    return Expect("establishment.csv", "team",
-                  (set_cell(d, "establishment", 2, "team", "Atlantis Team"),),
-                  "not in workforce.csv")
+    return Expect(
+        "establishment.csv",
+        "team",
+        (set_cell(d, "establishment", 2, "team", "Atlantis Team"),),
+        "not in workforce.csv",
+    )
 
 
 @case
@@ -282,8 +344,12 @@ def duplicated_team_in_establishment(d):
 
 @case
 def negative_funded_fte(d):
-    return Expect("establishment.csv", "funded_fte",
-                  (set_cell(d, "establishment", 0, "funded_fte", "-1"),), "negative")
+    return Expect(
+        "establishment.csv",
+        "funded_fte",
+        (set_cell(d, "establishment", 0, "funded_fte", "-1"),),
+        "negative",
+    )
 
 
 @case
@@ -294,15 +360,22 @@ def not_a_csv_at_all(d):
 
 @case
 def unknown_team_in_agency_spend(d):
-    return Expect("agency_spend.csv", "team",
-                  (set_cell(d, "agency_spend", 1, "team", "Nowhere Team"),),
-                  "not in workforce.csv")
+    return Expect(
+        "agency_spend.csv",
+        "team",
+        (set_cell(d, "agency_spend", 1, "team", "Nowhere Team"),),
+        "not in workforce.csv",
+    )
 
 
 @case
 def negative_agency_spend(d):
-    return Expect("agency_spend.csv", "spend_gbp",
-                  (set_cell(d, "agency_spend", 0, "spend_gbp", "-100"),), "negative")
+    return Expect(
+        "agency_spend.csv",
+        "spend_gbp",
+        (set_cell(d, "agency_spend", 0, "spend_gbp", "-100"),),
+        "negative",
+    )
 
 
 # --- actions.csv ----------------------------------------------------------------------------
@@ -312,36 +385,49 @@ def negative_agency_spend(d):
 def completed_action_without_completed_date(d):
     frame = read(d, "actions")
     i = first(frame, frame["status"] == "complete")
-    return Expect("actions.csv", "completed_date",
-                  (set_cell(d, "actions", i, "completed_date", ""),), "no completed_date")
+    return Expect(
+        "actions.csv",
+        "completed_date",
+        (set_cell(d, "actions", i, "completed_date", ""),),
+        "no completed_date",
+    )
 
 
 @case
 def completed_date_on_open_action(d):
     frame = read(d, "actions")
     i = first(frame, frame["status"] == "in_progress")
-    return Expect("actions.csv", "completed_date",
-                  (set_cell(d, "actions", i, "completed_date", "2025-09-01"),),
-                  "other than complete")
+    return Expect(
+        "actions.csv",
+        "completed_date",
+        (set_cell(d, "actions", i, "completed_date", "2025-09-01"),),
+        "other than complete",
+    )
 
 
 @case
 def due_before_start(d):
-    return Expect("actions.csv", "due_date",
-                  (set_cell(d, "actions", 4, "due_date", "2020-01-01"),), "before the start")
+    return Expect(
+        "actions.csv",
+        "due_date",
+        (set_cell(d, "actions", 4, "due_date", "2020-01-01"),),
+        "before the start",
+    )
 
 
 @case
 def month_first_date(d):
-    return Expect("actions.csv", "due_date",
-                  (set_cell(d, "actions", 3, "due_date", "12/31/2025"),),
-                  "cannot be read as a date")
+    return Expect(
+        "actions.csv",
+        "due_date",
+        (set_cell(d, "actions", 3, "due_date", "12/31/2025"),),
+        "cannot be read as a date",
+    )
 
 
 @case
 def unknown_action_status(d):
-    return Expect("actions.csv", "status", (set_cell(d, "actions", 0, "status", "done"),),
-                  "done")
+    return Expect("actions.csv", "status", (set_cell(d, "actions", 0, "status", "done"),), "done")
 
 
 @case
@@ -358,9 +444,12 @@ def recommendation_text_differs(d):
     shared = frame["recommendation_id"].value_counts()
     rec = shared[shared >= 3].index[0]
     i = int(frame.index[frame["recommendation_id"] == rec][1])
-    return Expect("actions.csv", "recommendation",
-                  (set_cell(d, "actions", i, "recommendation", "Something else entirely"),),
-                  "differs")
+    return Expect(
+        "actions.csv",
+        "recommendation",
+        (set_cell(d, "actions", i, "recommendation", "Something else entirely"),),
+        "differs",
+    )
 
 
 @case
@@ -383,37 +472,48 @@ def missing_dataset_file(d):
 
 @case
 def orphan_measure(d):
-    return Expect("measures.csv", "recommendation_id",
-                  (set_cell(d, "measures", 0, "recommendation_id", "R99"),),
-                  "not in this month's actions.csv")
+    return Expect(
+        "measures.csv",
+        "recommendation_id",
+        (set_cell(d, "measures", 0, "recommendation_id", "R99"),),
+        "not in this month's actions.csv",
+    )
 
 
 @case
 def value_and_kpi_both_blank(d):
     frame = read(d, "measures")
     i = first(frame, (frame["kpi"] == "") & (frame["value"] != ""))
-    return Expect("measures.csv", "value", (set_cell(d, "measures", i, "value", ""),),
-                  "neither a value nor a kpi")
+    return Expect(
+        "measures.csv",
+        "value",
+        (set_cell(d, "measures", i, "value", ""),),
+        "neither a value nor a kpi",
+    )
 
 
 @case
 def value_given_with_kpi(d):
     frame = read(d, "measures")
     i = first(frame, frame["kpi"] != "")
-    return Expect("measures.csv", "value", (set_cell(d, "measures", i, "value", "12.5"),),
-                  "both a value and a kpi")
+    return Expect(
+        "measures.csv",
+        "value",
+        (set_cell(d, "measures", i, "value", "12.5"),),
+        "both a value and a kpi",
+    )
 
 
 @case
 def unknown_unit(d):
-    return Expect("measures.csv", "unit", (set_cell(d, "measures", 1, "unit", "pounds"),),
-                  "pounds")
+    return Expect("measures.csv", "unit", (set_cell(d, "measures", 1, "unit", "pounds"),), "pounds")
 
 
 @case
 def blank_target(d):
-    return Expect("measures.csv", "target", (set_cell(d, "measures", 2, "target", ""),),
-                  "empty target cell")
+    return Expect(
+        "measures.csv", "target", (set_cell(d, "measures", 2, "target", ""),), "empty target cell"
+    )
 
 
 # --- The tests --------------------------------------------------------------------------------
@@ -442,11 +542,13 @@ def test_bad_month_fails_and_names_file_column_row(name, month_dir, validator):
     if expect.fragment:
         assert any(expect.fragment in line for line in lines), text
     if expect.rows:
-        listed = [set(int(r) for r in m.group(1).replace(" ", "").split(","))
-                  for line in lines if (m := _ROWS.search(line))]
+        listed = [
+            set(int(r) for r in m.group(1).replace(" ", "").split(","))
+            for line in lines
+            if (m := _ROWS.search(line))
+        ]
         assert any(set(expect.rows) <= rows for rows in listed), text
-        checks = [c for c in report.errors
-                  if c.file == expect.file and c.column == expect.column]
+        checks = [c for c in report.errors if c.file == expect.file and c.column == expect.column]
         assert any(set(expect.rows) <= set(c.rows) for c in checks)
 
 
@@ -464,8 +566,9 @@ def test_missing_column_rules_are_not_checked_not_failed(month_dir, validator):
     write(month_dir, "workforce", read(month_dir, "workforce").drop(columns=["fte"]))
     report = contracts.validate_month(month_dir, MONTH, validator=validator)
     assert [c.rule for c in report.errors] == ["workforce.fte.present"]
-    skipped = [c for c in report.checks if c.column == "fte" and c.status != "passed"
-               and not c.blocks]
+    skipped = [
+        c for c in report.checks if c.column == "fte" and c.status != "passed" and not c.blocks
+    ]
     assert skipped and all(c.cause == "prerequisite" for c in skipped)
 
 
@@ -488,8 +591,7 @@ def test_windows_1252_with_pound_and_curly_quotes(month_dir, validator):
     frame = read(month_dir, "actions")
     frame.loc[0, "action"] = "\u201cGrow our own\u201d: a \u00a35,000 market supplement"
     frame.loc[1, "update"] = "Sep 2025: the board\u2019s review is done"
-    path_of(month_dir, "actions").write_bytes(
-        frame.to_csv(index=False).encode("cp1252"))
+    path_of(month_dir, "actions").write_bytes(frame.to_csv(index=False).encode("cp1252"))
     assert "\u00a35,000" in loading.load_month(month_dir, MONTH).actions["action"].iloc[0]
     assert_passes(contracts.validate_month(month_dir, MONTH, validator=validator))
 
@@ -501,10 +603,12 @@ def test_utf8_with_bom(month_dir, validator):
 
 
 def test_uk_day_first_dates(month_dir, validator):
-    for dataset, columns in {"workforce": ["start_date"],
-                             "leavers": ["start_date", "leave_date"],
-                             "actions": ["start_date", "due_date", "completed_date"],
-                             "measures": ["target_date"]}.items():
+    for dataset, columns in {
+        "workforce": ["start_date"],
+        "leavers": ["start_date", "leave_date"],
+        "actions": ["start_date", "due_date", "completed_date"],
+        "measures": ["target_date"],
+    }.items():
         frame = read(month_dir, dataset)
         for col in columns:
             iso = pd.to_datetime(frame[col].replace("", None), format="%Y-%m-%d")
@@ -578,8 +682,11 @@ def test_without_previous_month_the_month_on_month_rules_are_not_made(month_dir,
     report = contracts.validate_month(month_dir, MONTH, validator=validator)
     assert not report.has_errors
     skipped = {c.rule for c in report.not_checked}
-    assert skipped == {"workforce.worker_id.accounted_for", "actions.action_id.kept",
-                       "measures.measure_id.kept"}
+    assert skipped == {
+        "workforce.worker_id.accounted_for",
+        "actions.action_id.kept",
+        "measures.measure_id.kept",
+    }
     assert all(c.cause == "no_previous_month" for c in report.not_checked)
 
 
@@ -589,12 +696,17 @@ def test_without_previous_month_the_month_on_month_rules_are_not_made(month_dir,
 def run_cli(data: Path, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "carelib", "validate", "--data", str(data), "--month", MONTH],
-        cwd=cwd, capture_output=True, text=True, timeout=300,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
-@pytest.mark.skipif(not (ROOT / "carelib" / "cli.py").is_file(),
-                    reason="carelib/cli.py (the lead's CLI) is not there yet")
+@pytest.mark.skipif(
+    not (ROOT / "carelib" / "cli.py").is_file(),
+    reason="carelib/cli.py (the lead's CLI) is not there yet",
+)
 @pytest.mark.parametrize("name", ["fte_over_one", "orphan_measure", "missing_dataset_file"])
 def test_cli_validate_exits_1_on_bad_data(name, month_dir, tmp_path):
     expect = CASES[name](month_dir)
@@ -605,8 +717,10 @@ def test_cli_validate_exits_1_on_bad_data(name, month_dir, tmp_path):
         assert f"row {expect.rows[0]}" in result.stdout or f"rows {expect.rows[0]}" in result.stdout
 
 
-@pytest.mark.skipif(not (ROOT / "carelib" / "cli.py").is_file(),
-                    reason="carelib/cli.py (the lead's CLI) is not there yet")
+@pytest.mark.skipif(
+    not (ROOT / "carelib" / "cli.py").is_file(),
+    reason="carelib/cli.py (the lead's CLI) is not there yet",
+)
 def test_cli_validate_exits_0_on_good_data(month_dir, tmp_path):
     result = run_cli(month_dir, tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
