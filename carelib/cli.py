@@ -251,10 +251,11 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
         return int(exc.code or 0)
     from carelib.config import ConfigError
+    from carelib.contracts import ContractError
 
     try:
         return COMMANDS[args.command](args)
-    except (UsageError, ConfigError) as exc:
+    except (UsageError, ConfigError, ContractError) as exc:
         print(f"carelib: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

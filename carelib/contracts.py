@@ -40,8 +40,17 @@ from carelib.validation import (
     ValidationReport,
 )
 
+
+def _contracts_dir() -> Path:
+    # The repository's data_contracts/ (an editable install, the usual case); a copy
+    # shipped inside the package is used when the repository folder is not there.
+    repo = Path(__file__).resolve().parent.parent / "data_contracts"
+    packaged = Path(__file__).resolve().parent / "data_contracts"
+    return repo if repo.is_dir() or not packaged.is_dir() else packaged
+
+
 #: Where the suites live (the repository's ``data_contracts/`` folder).
-CONTRACTS_DIR = Path(__file__).resolve().parent.parent / "data_contracts"
+CONTRACTS_DIR = _contracts_dir()
 
 #: The run-time parameters a suite may use, with what they mean.
 PARAMETERS = {

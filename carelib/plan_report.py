@@ -144,8 +144,8 @@ def _natural_key(ident: Any) -> tuple:
 def _frame(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
     """Return a table frame that keeps :class:`carelib.html.HTML` cells as they are.
 
-    pandas 3 would turn a column of strings into its string dtype and so drop the HTML
-    type (the badge would then be escaped and shown as code): keep every column object.
+    pandas 3 gives a column of strings its string dtype, whose storage need not keep the
+    HTML type (a badge would then be escaped and shown as code): keep every column object.
     """
     return pd.DataFrame(rows, columns=columns, dtype=object)
 
@@ -267,12 +267,6 @@ class PlanReport:
     def _action_label(self, action_id: Any, text: Any) -> str:
         return f"{action_id}: {'' if _missing(text) else text}"
 
-    def _actions_by_id(self) -> dict[str, dict[str, Any]]:
-        return self._actions
-
-    def _measures_now(self) -> pd.DataFrame:
-        return self.assessment.measures
-
     def _recommendations(self) -> pd.DataFrame:
         recs = self.assessment.recommendations
         return recs.sort_values(
@@ -286,10 +280,10 @@ class PlanReport:
         if _missing(kind):
             return _sentence(reason)
         if kind == "action":
-            act = self._actions_by_id().get(ident, {})
+            act = self._actions.get(ident, {})
             name = act.get("action")
         else:
-            meas = self._measures_now()
+            meas = self.assessment.measures
             found = meas.loc[meas["measure_id"] == ident, "name"]
             name = found.iloc[0] if len(found) else None
         named = f"{_sentence(kind)} {ident}" + ("" if _missing(name) else f" ({name})")
@@ -298,10 +292,9 @@ class PlanReport:
     def _officer_cell(self, computed: Any, officer: Any) -> h.HTML:
         """Return the owner's own rating, flagged in words where it differs from the rules."""
         if _missing(officer):
-            return h.HTML(h.escape("Not given"))
+            return h.HTML("Not given")
         if officer == computed:
-            return h.join([h.rag(officer), " Same"], "")
-        better = plan.RAG_ORDER.get(officer, 0) < plan.RAG_ORDER.get(computed, 0)
+            return h.HTML("Same")
         return h.join(
             [
                 h.rag(officer),
@@ -312,7 +305,7 @@ class PlanReport:
                     " Differs",
                     class_="rag-differs",
                 ),
-                " (owner more optimistic)" if better else " (owner more cautious)",
+                f" (owner {_owner_view(computed, officer)})",
             ],
             "",
         )
@@ -322,8 +315,7 @@ class PlanReport:
         badge = h.rag(computed)
         if _missing(officer) or officer == computed:
             return badge
-        better = plan.RAG_ORDER.get(officer, 0) < plan.RAG_ORDER.get(computed, 0)
-        note = "more optimistic" if better else "more cautious"
+        note = _owner_view(computed, officer)
         return h.join(
             [
                 badge,
@@ -466,7 +458,7 @@ class PlanReport:
         by_rag = []
         for colour in plan.RAGS_WORST_FIRST:
             n = s["actions_by_rag"][colour]
-            label = "Complete (blue)" if colour == "blue" else h.RAG_LABELS[colour]
+            label = "Complete" if colour == "blue" else h.RAG_LABELS[colour]
             by_rag.append(
                 h.Tile(
                     label=h.rag(colour, f"{label} actions"),
@@ -555,8 +547,8 @@ class PlanReport:
                 f"Nothing needs attention at {self.reference}: no action is overdue, "
                 "blocked or slipped this month, and no rating is worse than last month."
             )
-        acts = self._actions_by_id()
-        measures = self._measures_now().set_index("measure_id")
+        acts = self._actions
+        measures = self.assessment.measures.set_index("measure_id")
         rows = []
         for rec in ex.to_dict("records"):
             if rec["kind"] == "action":
@@ -1009,6 +1001,29 @@ class PlanReport:
 
     # ----------------------------------------------------------------------- charts
 
+    def _behind_since(self) -> str | None:
+        """Return the first month of the current run of months with fewer complete than due."""
+        burn = self.assessment.burnup
+        behind = list(burn["complete"] < burn["due_to_date"])
+        if not behind or not behind[-1]:
+            return None
+        start = len(behind) - 1
+        while start > 0 and behind[start - 1]:
+            start -= 1
+        return burn["month"].iloc[start]
+
+    def burnup_title(self) -> str:
+        """Return the burn-up chart's title, which says what the chart shows."""
+        since = self._behind_since()
+        if since is None:
+            return f"Completed actions are keeping pace with actions due, to {self.month_label}"
+        if since == self.ctx.month:
+            return f"Fewer actions were complete than due in {self.month_label}"
+        return (
+            f"Fewer actions have been complete than due at every month end since "
+            f"{dates.month_label(since)}"
+        )
+
     def burnup_finding(self) -> str:
         """Return the burn-up chart's finding in words (its alt text)."""
         burn = self.assessment.burnup
@@ -1018,18 +1033,14 @@ class PlanReport:
             f"{int(last['total'])} actions were complete against {int(last['due_to_date'])} "
             f"due"
         )
-        behind = burn["complete"] < burn["due_to_date"]
-        if behind.iloc[-1]:
-            start = len(burn) - 1
-            while start > 0 and behind.iloc[start - 1]:
-                start -= 1
-            first = dates.month_label(burn["month"].iloc[start])
-            run = len(burn) - start
+        since = self._behind_since()
+        if since is not None and since != self.ctx.month:
             text += (
-                f"; fewer actions have been complete than due at every month end since {first}"
-                if run > 1
-                else "; fewer actions were complete than due this month"
+                f"; fewer actions have been complete than due at every month end since "
+                f"{dates.month_label(since)}"
             )
+        elif since is not None:
+            text += "; fewer actions were complete than due this month"
         else:
             text += "; completed actions are keeping pace with actions due"
         overdue = int(last["overdue"])
@@ -1083,7 +1094,7 @@ class PlanReport:
         finding = self.burnup_finding()
         figure = charts.figure(
             fig,
-            title=f"Actions due and complete at each month end, to {self.month_label}",
+            title=self.burnup_title(),
             alt=finding,
             source=self.source,
             data=data,
@@ -1125,25 +1136,29 @@ class PlanReport:
         plt = charts.pyplot()
         records = measures.to_dict("records")
         n = len(records)
-        ncols = 1 if n == 1 else 2
-        nrows = math.ceil(n / ncols)
-        height = 3.4 if nrows == 1 else 2.9 * nrows
-        fig, axes = plt.subplots(
-            nrows, ncols, figsize=(8, height), layout="constrained", squeeze=False
-        )
+        # Panels are stacked, not side by side: on a phone a half-width panel shrinks
+        # to unreadable, while a full-width one keeps its labels legible.
+        height = 3.4 if n == 1 else 2.7 * n
+        fig, axes = plt.subplots(n, 1, figsize=(8, height), layout="constrained", squeeze=False)
         plan_start = self.assessment.timeline["plan_start"]
         table_rows = []
-        for ax, m in zip(axes.flat, records, strict=False):
-            table_rows += self._measure_panel(ax, m, plan_start, narrow=ncols > 1)
-        for ax in list(axes.flat)[n:]:
-            ax.set_visible(False)
+        for ax, m in zip(axes.flat, records, strict=True):
+            table_rows += self._measure_panel(ax, m, plan_start)
         kpi_linked = any(not _missing(m["kpi"]) for m in records)
         source = self.source + (f"; {KPI_SOURCE}" if kpi_linked else "")
-        title = (
-            f"{records[0]['name']}: actual against trajectory and target"
-            if n == 1
-            else f"Recommendation {rid}: progress measures against trajectory and target"
-        )
+        on_track = sum(m["rag"] == "green" for m in records)
+        if n == 1:
+            where = {
+                "green": "on or ahead of its trajectory",
+                "amber": "a little behind its trajectory",
+                "red": "behind its trajectory",
+            }.get(records[0]["rag"], "no value to compare with its trajectory")
+            title = f"{records[0]['name']}: {where} in {self.month_label}"
+        else:
+            title = (
+                f"Recommendation {rid}: {on_track} of {n} progress measures on or ahead "
+                f"of trajectory in {self.month_label}"
+            )
         alt = " ".join(self._measure_finding(m) for m in records)
         data = _frame(table_rows, ["Month", "Measure", "Actual", "Trajectory", "Rating"])
         return charts.figure(
@@ -1156,9 +1171,7 @@ class PlanReport:
             "month: actual value, trajectory and rating",
         )
 
-    def _measure_panel(
-        self, ax, m: Mapping[str, Any], plan_start: dt.date, narrow: bool
-    ) -> list[dict[str, Any]]:
+    def _measure_panel(self, ax, m: Mapping[str, Any], plan_start: dt.date) -> list[dict[str, Any]]:
         """Draw one measure: actual by month (solid), trajectory (dashed), target (dotted)."""
         mid, unit = m["measure_id"], m["unit"]
         hist = self.measure_history[self.measure_history["measure_id"] == mid]
@@ -1189,13 +1202,17 @@ class PlanReport:
                 for month in upto
             ]
             ax.plot(xs[: len(upto)], traj, color=charts.PALETTE[1], linestyle="--", linewidth=1.6)
+            # Label the trajectory half way along, on the side away from the actual line,
+            # where it cannot collide with the latest value's label.
+            mid = len(upto) // 2
+            near = [v for v in actual[max(0, mid - 2) : mid + 3] if not _missing(v)]
+            above = bool(near) and sum(near) / len(near) > traj[mid]
             ax.annotate(
                 "Trajectory",
-                (len(upto) - 1, traj[-1]),
-                # on the side of the line away from where it came from
-                xytext=(-4, -12 if m["target"] >= m["baseline"] else 12),
+                (mid, traj[mid]),
+                xytext=(0, -13 if above else 13),
                 textcoords="offset points",
-                ha="right",
+                ha="center",
                 va="center",
                 fontsize=8.5,
                 color=charts.PALETTE[1],
@@ -1227,13 +1244,12 @@ class PlanReport:
                 bbox={"boxstyle": "square,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.9},
             )
         polarity = POLARITY_WORDS.get(m["polarity"], "direction not recorded")
-        width = 44 if narrow else 90
         ax.set_title(
-            textwrap.fill(_mpl_text(m["name"]), width) + f"\n({polarity})", fontsize=9.5, loc="left"
+            textwrap.fill(_mpl_text(m["name"]), 90) + f"\n({polarity})", fontsize=9.5, loc="left"
         )
         ax.set_ylabel(_UNIT_AXIS.get(unit, "Value"), fontsize=9)
         ax.tick_params(labelsize=8.5)
-        _month_ticks(ax, months, most=4 if narrow else 8)
+        _month_ticks(ax, months, most=8)
         ax.margins(x=0.04, y=0.18)
         rows = []
         for rec in hist.to_dict("records"):
@@ -1264,7 +1280,7 @@ class PlanReport:
         """
         parts = []
         acts = self.assessment.actions
-        meas = self._measures_now()
+        meas = self.assessment.measures
         for rec in self._recommendations().to_dict("records"):
             rid = rec["recommendation_id"]
             parts.append(
@@ -1509,6 +1525,12 @@ class PlanReport:
 
 
 # ------------------------------------------------------------------- chart helpers
+
+
+def _owner_view(computed: str, officer: str) -> str:
+    """Say whether the owner's rating is better or worse than the computed one."""
+    better = plan.RAG_ORDER.get(officer, 0) < plan.RAG_ORDER.get(computed, 0)
+    return "more optimistic" if better else "more cautious"
 
 
 def _percent(part: int, whole: int) -> str:

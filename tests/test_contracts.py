@@ -273,7 +273,7 @@ def test_one_validator_validates_many_months(validator, demo_data):
         report = contracts.validate_month(demo_data, month, validator=validator)
         assert report.month == month and not report.has_errors, report.to_text()
         assert report.previous_month == dates_before(month)
-        assert all(c.status == "passed" for c in report.checks)
+        assert report.not_checked == []
     assert contracts.default_validator() is contracts.default_validator()
 
 
