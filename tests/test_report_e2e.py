@@ -82,6 +82,11 @@ def test_pages_have_contents_and_expected_sections(built):
     plan = read(out, "improvement_plan.html")
     for heading in ("What needs attention", "Progress by recommendation", "Plan burn-up"):
         assert re.search(rf"<h2[^>]*>{heading}</h2>", plan), heading
+    # Each section's computed content is rendered, not only the notebook's headings.
+    for page in (workforce, plan):
+        assert page.count('class="tile"') >= 6
+        assert page.count("<table") >= 5
+        assert page.count('<figure class="chart">') >= 3
 
 
 def test_headline_figures_equal_what_carelib_computes(built, demo_data):
