@@ -74,7 +74,7 @@ class ReportContext:
         if self.output_dir is None:
             return None
         path = self.output_dir / name
-        frame.to_csv(path, index=False, encoding="utf-8")
+        safe_for_spreadsheets(frame).to_csv(path, index=False, encoding="utf-8")
         return path
 
     def headlines(self, items: dict) -> None:
@@ -83,6 +83,25 @@ class ReportContext:
 
         self.emitted.update(items)
         display({HEADLINES_MIMETYPE: items}, raw=True)
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_for_spreadsheets(frame: pd.DataFrame) -> pd.DataFrame:
+    """Stop free text that starts like a formula from running when a CSV opens in Excel.
+
+    A text cell starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a
+    leading apostrophe (OWASP's advice on CSV injection); numbers are left alone.
+    """
+    out = frame.copy()
+    for col in out.columns:
+        if pd.api.types.is_object_dtype(out[col]) or pd.api.types.is_string_dtype(out[col]):
+            text = out[col]
+            risky = text.notna() & text.astype("str").str.startswith(_FORMULA_START)
+            if risky.any():
+                out[col] = text.where(~risky, "'" + text.astype("str"))
+    return out
 
 
 def resolve_month(month: str, data_dir: Path) -> str:
