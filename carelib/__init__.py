@@ -1,5 +1,4 @@
-"""carelib: monthly reports on children's social-work workforce stability and the
-Ofsted improvement plan.
+"""carelib: monthly reports on workforce stability and the Ofsted improvement plan.
 
 Importing carelib is cheap on purpose: heavy libraries (great_expectations, papermill,
 nbconvert, seaborn) are imported only by the modules that need them, when they need them.

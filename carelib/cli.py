@@ -109,6 +109,7 @@ def _months(args, cfg, data_dir: Path) -> list[str]:
 
 
 def cmd_demo_data(args) -> int:
+    """Write the demo data."""
     from carelib import demo
 
     cfg = _config(args)
@@ -122,6 +123,7 @@ def cmd_demo_data(args) -> int:
 
 
 def cmd_validate(args) -> int:
+    """Validate a month's data and print what failed."""
     from carelib import contracts
 
     cfg = _config(args)
@@ -136,6 +138,7 @@ def cmd_validate(args) -> int:
 
 
 def cmd_report(args) -> int:
+    """Validate and build the reports for one or more months."""
     from carelib import runner
     from carelib.publish import LockHeld
 
@@ -174,6 +177,7 @@ def cmd_report(args) -> int:
 
 
 def cmd_kpis(args) -> int:
+    """Print the month's council-level workforce indicators."""
     from carelib import loading, workforce
 
     cfg = _config(args)
@@ -217,6 +221,7 @@ def _kpi_line(name: str, item: dict) -> str:
 
 
 def cmd_plan(args) -> int:
+    """Print the month's improvement-plan summary."""
     from carelib import loading, plan, workforce
 
     cfg = _config(args)

@@ -19,7 +19,8 @@ class ConfigError(ValueError):
     """The configuration file is missing, unreadable or invalid."""
 
 
-_STR, _INT, _FLOAT, _BOOL, _DATE, _STRLIST = "text", "whole number", "number", "true/false", "date", "list of text"
+_STR, _INT, _FLOAT, _BOOL = "text", "whole number", "number", "true/false"
+_DATE, _STRLIST = "date", "list of text"
 
 # section -> key -> (type, default)
 SCHEMA: dict[str, dict[str, tuple[str, Any]]] = {

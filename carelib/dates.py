@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 
@@ -114,7 +114,7 @@ def _last_monday(year: int, month: int) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-@lru_cache(maxsize=None)
+@cache
 def bank_holidays(year: int) -> tuple[dt.date, ...]:
     """Return England and Wales bank holidays in ``year``, substitute days included."""
     days: list[dt.date] = []
@@ -153,7 +153,8 @@ def working_days(start: dt.date, end: dt.date) -> int:
     holidays = np.array(_holidays_between(start, end), dtype="datetime64[D]")
     return int(
         np.busday_count(
-            np.datetime64(start, "D"), np.datetime64(end + dt.timedelta(days=1), "D"),
+            np.datetime64(start, "D"),
+            np.datetime64(end + dt.timedelta(days=1), "D"),
             holidays=holidays,
         )
     )

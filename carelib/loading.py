@@ -195,8 +195,7 @@ def _parse_csv(text: str) -> pd.DataFrame:
             f"is not a well-formed CSV: row(s) {rows} have more values than the header "
             f"has columns ({width})"
         )
-    return pd.DataFrame(records, columns=header, index=pd.Index(index, dtype="int64"),
-                        dtype="str")
+    return pd.DataFrame(records, columns=header, index=pd.Index(index, dtype="int64"), dtype="str")
 
 
 def _parse_dates(text: pd.Series) -> pd.Series:
@@ -254,8 +253,11 @@ def type_columns(dataset: str, raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Pr
             if col.kind == "integer":
                 fractional = value.notna() & (value != np.floor(value.fillna(0)))
                 if fractional.any():
-                    problems.append(_problem(dataset, col.name, text, fractional,
-                                             "is not a whole number", "integer"))
+                    problems.append(
+                        _problem(
+                            dataset, col.name, text, fractional, "is not a whole number", "integer"
+                        )
+                    )
                     blank = blank | fractional  # reported once, as not whole
                 value = value.mask(fractional).astype("Int64")
         elif col.kind == "boolean":
@@ -271,8 +273,14 @@ def type_columns(dataset: str, raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Pr
             bad = ~blank & value.isna()
             if bad.any():
                 problems.append(
-                    _problem(dataset, col.name, text, bad, f"cannot be read as {what}",
-                             f"{col.kind}_format")
+                    _problem(
+                        dataset,
+                        col.name,
+                        text,
+                        bad,
+                        f"cannot be read as {what}",
+                        f"{col.kind}_format",
+                    )
                 )
         data[col.name] = value
     for extra in raw.columns:
@@ -298,16 +306,21 @@ def load_table(folder: Path, dataset: str) -> Table:
     """Read and type one dataset from a month folder, recording every problem."""
     path = find_file(folder, dataset)
     if path is None:
-        problem = Problem(dataset, None, f"no {dataset}.csv or {dataset}.xlsx in {folder}",
-                          rule="file_present")
+        problem = Problem(
+            dataset, None, f"no {dataset}.csv or {dataset}.xlsx in {folder}", rule="file_present"
+        )
         raw = _empty_raw(dataset)
         return Table(dataset, None, raw, type_columns(dataset, raw)[0], [problem])
     try:
         raw = read_raw(path)
     except ValueError as exc:
         raw = _empty_raw(dataset)
-        problem = Problem(dataset, None, f"{path.name} {exc}".replace(f"{path.name} the", f"{path.name}: the"),
-                          rule="readable")
+        problem = Problem(
+            dataset,
+            None,
+            f"{path.name} {exc}".replace(f"{path.name} the", f"{path.name}: the"),
+            rule="readable",
+        )
         return Table(dataset, path, raw, type_columns(dataset, raw)[0], [problem])
     data, problems = type_columns(dataset, raw)
     return Table(dataset, path, raw, data, problems)
@@ -366,7 +379,9 @@ def stack(months: list[MonthData]) -> History:
     for name in schema.DATASETS:
         parts = [m.tables[name].data.assign(month=m.month) for m in months]
         frames[name] = (
-            pd.concat(parts, ignore_index=True) if parts else type_columns(name, _empty_raw(name))[0]
+            pd.concat(parts, ignore_index=True)
+            if parts
+            else type_columns(name, _empty_raw(name))[0]
         )
     return History(months=[m.month for m in months], **frames)
 

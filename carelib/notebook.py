@@ -153,5 +153,11 @@ def setup(
         out.mkdir(parents=True, exist_ok=True)
     if publication is None:
         publication = bool(cfg["publication"]["enabled"])
-    return ReportContext(month=month, config=cfg, history=history, data_dir=data_dir,
-                         output_dir=out, publication=bool(publication))
+    return ReportContext(
+        month=month,
+        config=cfg,
+        history=history,
+        data_dir=data_dir,
+        output_dir=out,
+        publication=bool(publication),
+    )

@@ -25,8 +25,12 @@ PAGE_BLURBS = {
 
 
 def _tile(item: dict) -> h.Tile:
-    return h.Tile(**{k: item.get(k) for k in ("label", "value", "change", "target", "status",
-                                              "comparison", "note")})
+    return h.Tile(
+        **{
+            k: item.get(k)
+            for k in ("label", "value", "change", "target", "status", "comparison", "note")
+        }
+    )
 
 
 def month_body(month: str, headlines: dict, quality: dict) -> h.HTML:
@@ -59,16 +63,18 @@ def month_body(month: str, headlines: dict, quality: dict) -> h.HTML:
             )
     checks = quality.get("checks", 0)
     warnings = quality.get("warnings", 0)
-    quality_text = (
-        f"All {checks} data checks that block a report passed"
-        + (f"; {warnings} warning{'s' if warnings != 1 else ''} to note." if warnings else ".")
+    quality_text = f"All {checks} data checks that block a report passed" + (
+        f"; {warnings} warning{'s' if warnings != 1 else ''} to note." if warnings else "."
     )
     links = []
     for filename, (title, blurb) in PAGE_BLURBS.items():
         text = quality_text if filename == "data_quality.html" else blurb
         links.append(h.tag("li", h.tag("h3", h.link(title, filename)), h.paragraph(text)))
-    parts.append(h.section(f"Reports for {dates.month_label(month)}",
-                           h.tag("ul", *links, class_="month-list")))
+    parts.append(
+        h.section(
+            f"Reports for {dates.month_label(month)}", h.tag("ul", *links, class_="month-list")
+        )
+    )
     return h.join(parts)
 
 

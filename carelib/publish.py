@@ -51,8 +51,10 @@ def locked(reports_dir: Path) -> Iterator[None]:
             ) from None
         handle.seek(0)
         handle.truncate()
-        handle.write(f"pid {os.getpid()} on {socket.gethostname()} since "
-                     f"{dt.datetime.now():%Y-%m-%d %H:%M:%S}")
+        handle.write(
+            f"pid {os.getpid()} on {socket.gethostname()} since "
+            f"{dt.datetime.now():%Y-%m-%d %H:%M:%S}"
+        )
         handle.flush()
         yield
     finally:
@@ -99,7 +101,7 @@ def recover(reports_dir: Path) -> list[str]:
         return restored
     for entry in sorted(reports_dir.iterdir()):
         if entry.name.startswith(OLD_PREFIX):
-            month = entry.name[len(OLD_PREFIX):].split(".")[0]
+            month = entry.name[len(OLD_PREFIX) :].split(".")[0]
             target = reports_dir / month
             if target.exists():
                 shutil.rmtree(entry, ignore_errors=True)
@@ -150,8 +152,11 @@ def published_months(reports_dir: Path) -> list[str]:
 
     if not reports_dir.is_dir():
         return []
-    months = [p.name for p in reports_dir.iterdir()
-              if p.is_dir() and dates.is_month(p.name) and (p / "index.html").is_file()]
+    months = [
+        p.name
+        for p in reports_dir.iterdir()
+        if p.is_dir() and dates.is_month(p.name) and (p / "index.html").is_file()
+    ]
     return sorted(months, reverse=True)
 
 

@@ -271,6 +271,7 @@ class WorkforceReport:
         self.table = table
         self._index = table.set_index(["month", "team", "indicator"]).sort_index()
         self._spc_cache: dict[str, pd.DataFrame] = {}
+        self._bands_cache: pd.DataFrame | None = None
 
     # ------------------------------------------------------------------ data access
 
@@ -278,7 +279,7 @@ class WorkforceReport:
         """Publication mode: hide figures that rest on a small count; drop team sickness."""
         table = table[~((table["scope"] == "team")
                         & (table["indicator"] == "absence_rate_12m"))].copy()
-        hidden = np.zeros(len(table), dtype=bool)
+        hidden = pd.Series(False, index=table.index)
         for _, group in table.groupby("month", sort=False):
             wide = pd.DataFrame({
                 key: group[group["indicator"] == ind].set_index("team")[col]
@@ -287,11 +288,12 @@ class WorkforceReport:
             council = "" if "" in wide.index else None
             mask = suppression.suppression_mask(wide, list(_COUNTS), self.threshold,
                                                 total_row=council, axis="columns")
-            for pos, (team, ind) in zip(group.index, zip(group["team"], group["indicator"],
-                                                           strict=True), strict=True):
+            for pos, team, ind in zip(group.index, group["team"], group["indicator"],
+                                      strict=True):
                 keys = _DEPENDS.get(ind, ())
                 if team in mask.index and any(mask.at[team, k] for k in keys):
-                    hidden[table.index.get_loc(pos)] = True
+                    hidden.at[pos] = True
+        hidden = hidden.to_numpy()
         table.loc[hidden, ["value", "numerator", "denominator"]] = np.nan
         table.loc[hidden, "symbol"] = suppression.SUPPRESSED
         return table.reset_index(drop=True)
@@ -540,9 +542,9 @@ class WorkforceReport:
     def headline_tiles(self) -> h.HTML:
         """Tiles for the headline figures, each with change, target, England and notes."""
         items = [h.Tile(**item) for item in self.tile_items()]
-        month = dates.month_label(self.month)
+        day = dates.reference_date(self.month)
         intro = h.paragraph(
-            f"Figures at 30 {month[:-5]} {month[-4:]} (the month end) unless a tile says it "
+            f"Figures at {day.day} {day:%B %Y} (the month end) unless a tile says it "
             "covers 12 months. A target is met when the figure as shown meets it; "
             "England's figures are from the DfE census at 30 September.")
         parts = [intro, h.tiles(items, label="Workforce headline figures")]
@@ -630,7 +632,6 @@ class WorkforceReport:
         return text
 
     def _spc_figure(self, indicator: str) -> h.HTML:
-        plt = charts.pyplot()
         ind = workforce.INDICATORS[indicator]
         chart = self._spc(indicator)
         unit = ind.unit
@@ -690,7 +691,6 @@ class WorkforceReport:
                                if r["special_cause"] else "none (common cause)")}
             for m, r in chart.iterrows()
         ], ["Month", ind.label, "Mean", "Lower limit", "Upper limit", "Special cause"])
-        plt.close("all") if False else None
         return charts.figure(
             fig,
             title=f"{ind.label}: XmR chart, {labels[0]} to {labels[-1]}" if labels else ind.label,
@@ -1085,6 +1085,8 @@ class WorkforceReport:
         return h.join(parts)
 
     def _bands(self) -> pd.DataFrame:
+        if self._bands_cache is not None:
+            return self._bands_cache
         dist = workforce.caseload_distribution(self.ctx.history, self.month)
         frame = pd.DataFrame({
             "Caseload (cases per FTE)": dist["band"].to_numpy(),
@@ -1104,6 +1106,7 @@ class WorkforceReport:
                                                dependent={"Workers": ["Share"]})
             frame = full.iloc[:-1].copy()
             frame.attrs.update(total=total, upper=dist["lower"].to_numpy())
+        self._bands_cache = frame
         return frame
 
     def _high_caseloads(self) -> str | None:

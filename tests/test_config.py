@@ -58,8 +58,9 @@ def test_not_toml_and_missing_file(tmp_path):
 
 
 def test_iso_date_text_and_relative_paths(tmp_path):
-    cfg = config.load(write(tmp_path, '[inspection]\nplan_start = "2024-01-01"\n'
-                                      '[paths]\ndata = "extract"\n'))
+    cfg = config.load(
+        write(tmp_path, '[inspection]\nplan_start = "2024-01-01"\n[paths]\ndata = "extract"\n')
+    )
     assert cfg["inspection"]["plan_start"] == dt.date(2024, 1, 1)
     assert cfg.data_dir == tmp_path / "extract"
     assert cfg.as_dict()["inspection"]["plan_start"] == "2024-01-01"

@@ -18,9 +18,15 @@ def test_reference_dates_and_month_arithmetic():
 def test_bank_holidays_match_gov_uk():
     # gov.uk/bank-holidays, England and Wales
     assert dates.bank_holidays(2023) == (
-        dt.date(2023, 1, 2), dt.date(2023, 4, 7), dt.date(2023, 4, 10), dt.date(2023, 5, 1),
-        dt.date(2023, 5, 8), dt.date(2023, 5, 29), dt.date(2023, 8, 28),
-        dt.date(2023, 12, 25), dt.date(2023, 12, 26),
+        dt.date(2023, 1, 2),
+        dt.date(2023, 4, 7),
+        dt.date(2023, 4, 10),
+        dt.date(2023, 5, 1),
+        dt.date(2023, 5, 8),
+        dt.date(2023, 5, 29),
+        dt.date(2023, 8, 28),
+        dt.date(2023, 12, 25),
+        dt.date(2023, 12, 26),
     )
     assert dt.date(2022, 6, 2) in dates.bank_holidays(2022)
     assert dt.date(2022, 9, 19) in dates.bank_holidays(2022)

@@ -5,7 +5,10 @@ import pytest
 
 from carelib import loading
 
-HEADER = "worker_id,team,role,employment,fte,start_date,start_origin,asye,cases,covering_vacancy,sickness_days"
+HEADER = (
+    "worker_id,team,role,employment,fte,start_date,start_origin,asye,cases,"
+    "covering_vacancy,sickness_days"
+)
 ROWS = [
     "W1,Fostering & Adoption,case_holder,permanent,0.6,30/09/2024,newly_qualified,Yes,14,,1.5",
     "W2,Assessment 1,Case_Holder,AGENCY,1,2025-09-01,agency,n,20,TRUE,0",
@@ -25,7 +28,10 @@ def check_typed(frame):
     assert list(frame["worker_id"]) == ["W1", "W2", "W3"]
     assert frame["fte"].tolist() == [0.6, 1.0, 1.0]
     assert frame["start_date"].tolist() == [
-        pd.Timestamp("2024-09-30"), pd.Timestamp("2025-09-01"), pd.Timestamp("2020-01-01")]
+        pd.Timestamp("2024-09-30"),
+        pd.Timestamp("2025-09-01"),
+        pd.Timestamp("2020-01-01"),
+    ]
     assert frame["asye"].tolist() == [True, False, False]
     assert frame["cases"].tolist()[:2] == [14, 20] and pd.isna(frame["cases"].iloc[2])
     assert frame["covering_vacancy"].iloc[1] and pd.isna(frame["covering_vacancy"].iloc[0])
@@ -36,7 +42,9 @@ def check_typed(frame):
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
 def test_csv_encodings(tmp_path, encoding):
-    text = "\n".join([HEADER, *ROWS]).replace("Fostering & Adoption", "Fostering & Adoption £ \u2018Hub\u2019")
+    text = "\n".join([HEADER, *ROWS]).replace(
+        "Fostering & Adoption", "Fostering & Adoption £ \u2018Hub\u2019"
+    )
     folder = month_folder(tmp_path, text=text + "\n", encoding=encoding)
     table = loading.load_table(folder, "workforce")
     assert table.problems == []
@@ -48,8 +56,9 @@ def test_csv_encodings(tmp_path, encoding):
 def test_xlsx_first_sheet(tmp_path):
     folder = tmp_path / "2025-09"
     folder.mkdir()
-    frame = pd.read_csv(pd.io.common.StringIO("\n".join([HEADER, *ROWS])), dtype=str,
-                        keep_default_na=False)
+    frame = pd.read_csv(
+        pd.io.common.StringIO("\n".join([HEADER, *ROWS])), dtype=str, keep_default_na=False
+    )
     frame["start_date"] = pd.to_datetime(["2024-09-30", "2025-09-01", "2020-01-01"])
     frame["fte"] = [0.6, 1, 1.0]
     with pd.ExcelWriter(folder / "workforce.xlsx") as writer:
@@ -92,15 +101,22 @@ def test_unreadable_files(tmp_path, content, message):
 
 
 def test_missing_file_and_optional_columns(tmp_path):
-    text = "worker_id,team,role,employment,fte,start_date,asye,sickness_days,extra\nW1,A,case_holder,permanent,1,2020-01-01,no,0,kept\n"
-    month = loading.load_month(tmp_path, "2025-09") if False else None  # noqa: F841
+    text = (
+        "worker_id,team,role,employment,fte,start_date,asye,sickness_days,extra\n"
+        "W1,A,case_holder,permanent,1,2020-01-01,no,0,kept\n"
+    )
     folder = month_folder(tmp_path, text=text)
     data = loading.load_month(tmp_path, "2025-09")
     assert data.workforce["cases"].isna().all()  # optional column added empty
     assert data.workforce["extra"].tolist() == ["kept"]  # extra columns kept
     missing = [p for p in data.problems if p.rule == "file_present"]
-    assert {p.dataset for p in missing} == {"leavers", "establishment", "agency_spend",
-                                           "actions", "measures"}
+    assert {p.dataset for p in missing} == {
+        "leavers",
+        "establishment",
+        "agency_spend",
+        "actions",
+        "measures",
+    }
     assert data.reference_date == dt.date(2025, 9, 30)
     assert folder.joinpath("workforce.csv").read_text().endswith("kept\n")  # never written
 

@@ -18,9 +18,10 @@ def test_setup_resolves_latest_and_loads_history(demo_data, tmp_path):
 
 def test_published_csvs_never_carry_spreadsheet_formulas(demo_data, tmp_path):
     ctx = notebook.setup("2025-09", demo_data, ROOT / "carelib.toml", tmp_path)
-    frame = pd.DataFrame({"update": ["=HYPERLINK(\"http://x\")", "+1", "@SUM(A1)", "fine"],
-                          "value": [-1.5, 2, 3, 4]})
+    frame = pd.DataFrame(
+        {"update": ['=HYPERLINK("http://x")', "+1", "@SUM(A1)", "fine"], "value": [-1.5, 2, 3, 4]}
+    )
     path = ctx.write_csv("check.csv", frame)
     back = pd.read_csv(path)
-    assert back["update"].tolist() == ["'=HYPERLINK(\"http://x\")", "'+1", "'@SUM(A1)", "fine"]
+    assert back["update"].tolist() == ['\'=HYPERLINK("http://x")', "'+1", "'@SUM(A1)", "fine"]
     assert back["value"].tolist() == [-1.5, 2, 3, 4]

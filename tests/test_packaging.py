@@ -13,7 +13,7 @@ def _name(requirement: str) -> str:
 
 
 def _spec(requirement: str) -> str:
-    return requirement.strip()[len(_name(requirement)):].replace(" ", "")
+    return requirement.strip()[len(_name(requirement)) :].replace(" ", "")
 
 
 def test_environment_yml_agrees_with_pyproject():
@@ -42,25 +42,34 @@ def test_runtime_dependencies_stay_lean():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     names = {_name(r) for r in project["dependencies"]}
     assert not names & {"jupyter", "jupyterlab", "notebook", "jupyter-server"}
-    assert {"papermill", "nbconvert", "ipykernel", "pandas", "seaborn",
-            "great-expectations", "openpyxl"} <= names
+    assert {
+        "papermill",
+        "nbconvert",
+        "ipykernel",
+        "pandas",
+        "seaborn",
+        "great-expectations",
+        "openpyxl",
+    } <= names
 
 
 def test_import_carelib_is_light():
-    code = ("import sys, carelib, carelib.cli, carelib.config, carelib.loading, carelib.workforce;"
-            "heavy = [m for m in ('great_expectations', 'papermill', 'nbconvert', 'matplotlib',"
-            " 'seaborn', 'jupyter_server') if m in sys.modules]; print(heavy)")
+    code = (
+        "import sys, carelib, carelib.cli, carelib.config, carelib.loading, carelib.workforce;"
+        "heavy = [m for m in ('great_expectations', 'papermill', 'nbconvert', 'matplotlib',"
+        " 'seaborn', 'jupyter_server') if m in sys.modules]; print(heavy)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
 
 def test_nothing_generated_is_tracked():
-    files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,
-                           check=True).stdout.split()
+    files = subprocess.run(
+        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
     if not files:
         return
-    leaked = [f for f in files if re.match(r"^(data|reports)/", f)
-              and not f.endswith("README.md")]
+    leaked = [f for f in files if re.match(r"^(data|reports)/", f) and not f.endswith("README.md")]
     assert leaked == []
     import json
 

@@ -19,14 +19,21 @@ PAGES = ["index.html", "workforce.html", "improvement_plan.html", "data_quality.
 
 
 def carelib(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "carelib", *args], capture_output=True,
-                          text=True, cwd=cwd, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "carelib", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=600,
+    )
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()
-            and p.name != ".carelib.lock"}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != ".carelib.lock"
+    }
 
 
 @pytest.fixture(scope="session")
@@ -45,8 +52,12 @@ def read(out: Path, name: str) -> str:
 def test_run_publishes_every_page_and_prints_the_path(built):
     out, result = built
     assert result.stdout.strip().splitlines()[-1] == str(out / MONTH / "index.html")
-    for name in PAGES + ["workforce_indicators.csv", "actions.csv", "measures.csv",
-                         "manifest.json"]:
+    for name in PAGES + [
+        "workforce_indicators.csv",
+        "actions.csv",
+        "measures.csv",
+        "manifest.json",
+    ]:
         assert (out / MONTH / name).is_file(), name
     executed = sorted(p.name for p in (out / MONTH / "executed").iterdir())
     assert executed == ["01_workforce.ipynb", "02_improvement_plan.ipynb"]
@@ -61,8 +72,16 @@ def test_pages_have_no_code_no_scripts_and_no_external_urls(built, name):
     assert page.startswith("<!DOCTYPE html>")
     assert "<script" not in page.lower()
     assert not re.search(r"(https?:)?//[a-z0-9.-]+\.[a-z]{2,}", page, re.I), "external URL"
-    for code in ("notebook.setup", "import ", "report.", "Traceback", "In&nbsp;[",
-                 "Warning:", "DeprecationWarning", "jp-"):
+    for code in (
+        "notebook.setup",
+        "import ",
+        "report.",
+        "Traceback",
+        "In&nbsp;[",
+        "Warning:",
+        "DeprecationWarning",
+        "jp-",
+    ):
         assert code not in page, code
     assert len(re.findall(r"<h1[ >]", page)) == 1
     assert 'lang="en-GB"' in page
@@ -75,8 +94,15 @@ def test_pages_have_no_code_no_scripts_and_no_external_urls(built, name):
 def test_pages_have_contents_and_expected_sections(built):
     out, _ = built
     workforce = read(out, "workforce.html")
-    for heading in ("At a glance", "Agency reliance", "Turnover and leavers", "Caseloads",
-                    "Sickness absence", "Newly qualified social workers", "Teams"):
+    for heading in (
+        "At a glance",
+        "Agency reliance",
+        "Turnover and leavers",
+        "Caseloads",
+        "Sickness absence",
+        "Newly qualified social workers",
+        "Teams",
+    ):
         assert re.search(rf"<h2[^>]*>{heading}</h2>", workforce), heading
     assert 'aria-label="Contents"' in workforce
     plan = read(out, "improvement_plan.html")
@@ -114,8 +140,9 @@ def test_workforce_indicators_csv_matches_the_indicators(built, demo_data):
     kpis = workforce.council_kpis(loading.load_history(demo_data, MONTH), MONTH)
     council = table[(table["indicator"] == "agency_rate") & (table["scope"] == "council")]
     assert council["value"].iloc[-1] == pytest.approx(kpis["agency_rate"]["value"], abs=0.05)
-    assert {"indicator", "scope", "value", "numerator", "denominator",
-            "months_covered"} <= set(table.columns)
+    assert {"indicator", "scope", "value", "numerator", "denominator", "months_covered"} <= set(
+        table.columns
+    )
 
 
 def test_manifest_records_inputs_versions_and_durations(built):
@@ -151,8 +178,9 @@ def test_invalid_data_publishes_nothing_and_keeps_reports(built, demo_copy, tmp_
     row[header.index("fte")] = "1.4"
     lines[3] = ",".join(row)
     wf.write_text("\n".join(lines) + "\n")
-    result = carelib("report", "--data", str(demo_copy), "--out", str(copy), "--month", MONTH,
-                     "--force")
+    result = carelib(
+        "report", "--data", str(demo_copy), "--out", str(copy), "--month", MONTH, "--force"
+    )
     assert result.returncode == 1
     assert "workforce" in result.stderr and "fte" in result.stderr and "4" in result.stderr
     assert tree_digest(copy) == before
@@ -170,8 +198,18 @@ def test_failing_notebook_exits_3_keeps_it_and_publishes_nothing(built, demo_dat
     nb = nbformat.read(notebooks / "02_improvement_plan.ipynb", as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell("raise ValueError('deliberate failure')"))
     nbformat.write(nb, notebooks / "02_improvement_plan.ipynb")
-    result = carelib("report", "--data", str(demo_data), "--out", str(copy), "--month", MONTH,
-                     "--force", "--notebooks", str(notebooks))
+    result = carelib(
+        "report",
+        "--data",
+        str(demo_data),
+        "--out",
+        str(copy),
+        "--month",
+        MONTH,
+        "--force",
+        "--notebooks",
+        str(notebooks),
+    )
     assert result.returncode == 3, result.stderr
     assert "deliberate failure" in result.stderr and "ValueError" in result.stderr
     kept = copy / "failed" / MONTH / "02_improvement_plan.ipynb"
@@ -186,9 +224,19 @@ def test_unknown_notebook_parameter_is_rejected(built, demo_data, tmp_path):
     shutil.copytree(ROOT / "notebooks", notebooks)
     text = (notebooks / "01_workforce.ipynb").read_text()
     (notebooks / "01_workforce.ipynb").write_text(
-        text.replace('publication = False  #', 'publicaton = False  #'))
-    result = carelib("report", "--data", str(demo_data), "--out", str(tmp_path / "r"),
-                     "--month", MONTH, "--notebooks", str(notebooks))
+        text.replace("publication = False  #", "publicaton = False  #")
+    )
+    result = carelib(
+        "report",
+        "--data",
+        str(demo_data),
+        "--out",
+        str(tmp_path / "r"),
+        "--month",
+        MONTH,
+        "--notebooks",
+        str(notebooks),
+    )
     assert result.returncode == 2
     assert "publication" in result.stderr and "01_workforce.ipynb" in result.stderr
 
@@ -204,8 +252,9 @@ def test_held_lock_is_reported(demo_data, tmp_path):
     holder.start()
     try:
         assert ready.wait(10)
-        result = carelib("report", "--data", str(demo_data), "--out", str(tmp_path),
-                         "--month", MONTH)
+        result = carelib(
+            "report", "--data", str(demo_data), "--out", str(tmp_path), "--month", MONTH
+        )
     finally:
         release.set()
         holder.join(10)

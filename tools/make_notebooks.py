@@ -9,14 +9,15 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-PARAMETERS = '''month = "latest"  # reporting month: YYYY-MM, latest or previous
+PARAMETERS = """month = "latest"  # reporting month: YYYY-MM, latest or previous
 data_dir = "../data"  # data folder with one sub-folder per month
 config_path = "../carelib.toml"  # carelib configuration file
 output_dir = ""  # folder for the CSVs behind the page (empty: write none)
-publication = False  # publication mode: suppress small numbers, show the marking'''
+publication = False  # publication mode: suppress small numbers, show the marking"""
 
 
 def notebook(title, intro, setup, sections):
+    """Return a report notebook: hidden title, parameters, setup, then h2 sections."""
     cells = [
         new_markdown_cell(f"# {title}\n\n{intro}", metadata={"tags": ["remove_cell"]}),
         new_code_cell(PARAMETERS, metadata={"tags": ["parameters"]}),
@@ -26,8 +27,11 @@ def notebook(title, intro, setup, sections):
         cells.append(new_markdown_cell(f"## {heading}" + (f"\n\n{text}" if text else "")))
         cells.append(new_code_cell(code))
     nb = new_notebook(cells=cells)
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
-                                 "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+    }
     nb.metadata["language_info"] = {"name": "python"}
     for i, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{i:02d}"  # stable ids keep diffs of regenerated notebooks small
@@ -47,12 +51,18 @@ WORKFORCE = notebook(
     [
         ("At a glance", None, "report.headline_tiles()"),
         ("What changed this month", None, "report.narrative()"),
-        ("Agency reliance",
-         "Agency social workers cost more and move on sooner; reducing reliance on them is "
-         "the heart of the improvement plan.", "report.agency()"),
-        ("Real change or noise?",
-         "Statistical process control charts separate real change from month-to-month "
-         "noise, using the NHS *Making Data Count* rules.", "report.spc()"),
+        (
+            "Agency reliance",
+            "Agency social workers cost more and move on sooner; reducing reliance on them is "
+            "the heart of the improvement plan.",
+            "report.agency()",
+        ),
+        (
+            "Real change or noise?",
+            "Statistical process control charts separate real change from month-to-month "
+            "noise, using the NHS *Making Data Count* rules.",
+            "report.spc()",
+        ),
         ("Turnover and leavers", None, "report.turnover()"),
         ("Vacancies and recruitment", None, "report.vacancies()"),
         ("Caseloads", None, "report.caseloads()"),
@@ -76,8 +86,11 @@ PLAN = notebook(
     "report.publish_outputs()",
     [
         ("At a glance", None, "report.headline_tiles()"),
-        ("What needs attention", "Overdue, blocked, slipped and worsening items first.",
-         "report.exceptions()"),
+        (
+            "What needs attention",
+            "Overdue, blocked, slipped and worsening items first.",
+            "report.exceptions()",
+        ),
         ("Statutory timeline", None, "report.timeline()"),
         ("Changes since last month", None, "report.changes()"),
         ("Progress by recommendation", None, "report.by_recommendation()"),
