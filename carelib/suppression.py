@@ -53,8 +53,9 @@ def is_small(values, threshold: int) -> np.ndarray:
         return (v > 0) & (v <= threshold)
 
 
-def _lines(n_rows: int, n_cols: int, total_row: int | None, total_col: int | None,
-           axis: str) -> list[tuple[list[tuple[int, int]], tuple[int, int] | None]]:
+def _lines(
+    n_rows: int, n_cols: int, total_row: int | None, total_col: int | None, axis: str
+) -> list[tuple[list[tuple[int, int]], tuple[int, int] | None]]:
     """Every line of the table: (its cells, its total cell or None when not shown)."""
     rows = [i for i in range(n_rows) if i != total_row]
     cols = [j for j in range(n_cols) if j != total_col]
@@ -70,9 +71,15 @@ def _lines(n_rows: int, n_cols: int, total_row: int | None, total_col: int | Non
     return lines
 
 
-def suppression_mask(frame: pd.DataFrame, columns: Sequence[str], threshold: int = 5, *,
-                     total_row=None, total_col: str | None = None,
-                     axis: str | None = None) -> pd.DataFrame:
+def suppression_mask(
+    frame: pd.DataFrame,
+    columns: Sequence[str],
+    threshold: int = 5,
+    *,
+    total_row=None,
+    total_col: str | None = None,
+    axis: str | None = None,
+) -> pd.DataFrame:
     """Return which count cells to suppress (primary and secondary).
 
     Parameters
@@ -130,8 +137,12 @@ def suppression_mask(frame: pd.DataFrame, columns: Sequence[str], threshold: int
     return pd.DataFrame(mask, index=frame.index, columns=columns)
 
 
-def _complement(values: np.ndarray, mask: np.ndarray, members: list[tuple[int, int]],
-                total: tuple[int, int] | None) -> tuple[int, int] | None:
+def _complement(
+    values: np.ndarray,
+    mask: np.ndarray,
+    members: list[tuple[int, int]],
+    total: tuple[int, int] | None,
+) -> tuple[int, int] | None:
     """The cell to hide so that a line no longer has exactly one hidden cell."""
     shown = [c for c in members if not mask[c]]
     nonzero = [c for c in shown if values[c] != 0]
@@ -143,9 +154,16 @@ def _complement(values: np.ndarray, mask: np.ndarray, members: list[tuple[int, i
     return None
 
 
-def suppress_counts(frame: pd.DataFrame, columns: Sequence[str], threshold: int = 5, *,
-                    total_row=None, total_col: str | None = None, axis: str | None = None,
-                    dependent: Mapping[str, Iterable[str]] | None = None) -> pd.DataFrame:
+def suppress_counts(
+    frame: pd.DataFrame,
+    columns: Sequence[str],
+    threshold: int = 5,
+    *,
+    total_row=None,
+    total_col: str | None = None,
+    axis: str | None = None,
+    dependent: Mapping[str, Iterable[str]] | None = None,
+) -> pd.DataFrame:
     """Return a copy of a table with small counts (and their complements) shown as ``c``.
 
     Parameters
@@ -172,8 +190,9 @@ def suppress_counts(frame: pd.DataFrame, columns: Sequence[str], threshold: int 
     >>> out.loc["2023-24"].tolist(), out.loc["2024-25"].tolist()
     (['c', 'c', 'c'], ['c', 'c', 'c'])
     """
-    mask = suppression_mask(frame, columns, threshold, total_row=total_row,
-                            total_col=total_col, axis=axis)
+    mask = suppression_mask(
+        frame, columns, threshold, total_row=total_row, total_col=total_col, axis=axis
+    )
     out = frame.copy()
     targets = {col: [col, *(dependent or {}).get(col, ())] for col in mask.columns}
     for col, cols in targets.items():
@@ -186,9 +205,15 @@ def suppress_counts(frame: pd.DataFrame, columns: Sequence[str], threshold: int 
     return out
 
 
-def revealed_cells(shown: pd.DataFrame, true: pd.DataFrame, columns: Sequence[str], *,
-                   total_row=None, total_col: str | None = None,
-                   axis: str | None = None) -> list[tuple[object, str]]:
+def revealed_cells(
+    shown: pd.DataFrame,
+    true: pd.DataFrame,
+    columns: Sequence[str],
+    *,
+    total_row=None,
+    total_col: str | None = None,
+    axis: str | None = None,
+) -> list[tuple[object, str]]:
     """Return suppressed cells that a total minus the other shown cells would give back.
 
     A checking aid for tests and analysts: for every line whose total is known (shown,

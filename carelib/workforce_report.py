@@ -1,4 +1,4 @@
-"""The workforce stability page (``workforce.html``): lays out what :mod:`carelib.workforce` computes.
+"""The workforce stability page (``workforce.html``), from :mod:`carelib.workforce`'s figures.
 
 The page answers the council's monthly question, "is the social-work workforce becoming
 stable, and how do we compare?", for a Director of Children's Services, the improvement
@@ -61,8 +61,13 @@ TILE_LABELS = {
 #: Indicators drawn as XmR charts.
 SPC_INDICATORS = ("agency_rate", "vacancy_rate", "average_caseload", "turnover_rate_12m")
 #: Indicators with a target in config ``[targets]``.
-TARGETED = ("agency_rate", "vacancy_rate", "turnover_rate_12m", "average_caseload",
-            "absence_rate_12m")
+TARGETED = (
+    "agency_rate",
+    "vacancy_rate",
+    "turnover_rate_12m",
+    "average_caseload",
+    "absence_rate_12m",
+)
 
 REASON_LABELS = {
     "resignation": "Resignation",
@@ -111,7 +116,9 @@ _COUNTS = {
     "cover_fte": ("agency_cover_rate", "numerator"),
 }
 # Indicator -> the counts it reveals (directly, or with another figure shown beside it:
-# vacancies = funded posts - social-worker FTE; agency spend reveals a few workers' pay).
+# vacancies = funded posts - social-worker FTE). Agency spend reveals the pay of the few
+# agency workers behind it: "spend_people" is the team's agency headcount, at least 1
+# when there was spend this year (the workers paid may have left by the month end).
 _DEPENDS = {
     "agency_rate": ("agency_hc", "sw_hc"),
     "vacancy_rate": ("sw_hc",),
@@ -136,11 +143,11 @@ _DEPENDS = {
     "leavers_fte_month": ("leavers_hc_month",),
     "leavers_headcount_month": ("leavers_hc_month",),
     "starters_fytd": ("starters_fytd",),
-    "agency_spend_month": ("agency_hc",),
+    "agency_spend_month": ("spend_people",),
     "agency_budget_month": (),
-    "agency_spend_fytd": ("agency_hc",),
+    "agency_spend_fytd": ("spend_people",),
     "agency_budget_fytd": (),
-    "agency_spend_projected": ("agency_hc",),
+    "agency_spend_projected": ("spend_people",),
     "agency_budget_projected": (),
 }
 
@@ -214,8 +221,7 @@ def _recent(history: History, month: str, n_months: int) -> History:
     if len(keep) == len(history.months):
         return history
     frames = {}
-    for name in ("workforce", "leavers", "establishment", "agency_spend", "actions",
-                 "measures"):
+    for name in ("workforce", "leavers", "establishment", "agency_spend", "actions", "measures"):
         frame = history.frame(name)
         frames[name] = frame[frame["month"].isin(keep)] if "month" in frame.columns else frame
     return History(months=keep, **frames)
@@ -230,6 +236,72 @@ def _month_ticks(ax, labels: list[str], most: int = 8) -> None:
     ticks = list(range(n - 1, -1, -step))[::-1]
     ax.set_xticks(ticks)
     ax.set_xticklabels([labels[t] for t in ticks], rotation=0, fontsize=9)
+
+
+def _right_labels(ax, items: list[tuple]) -> None:
+    """Write direct labels in the right margin, at their values, never on top of each other.
+
+    ``items`` are ``(y, text, colour)`` or ``(y, text, colour, linestyle)``. Labels sit
+    just outside the plot, so they never cover data; a short key line in the series'
+    colour and dash style comes before each. Labels that would touch are spread apart
+    around where they belong, keeping their order.
+    """
+    from matplotlib.transforms import blended_transform_factory
+
+    items = sorted((i for i in items if not _missing(i[0]) and i[1]), key=lambda i: i[0])
+    if not items:
+        return
+    low, high = ax.get_ylim()
+    # Half the height of each label in data units (a line of 9 pt text is about 8.5% of
+    # a 3.4 in chart's height).
+    half = [0.0425 * (high - low) * (1 + i[1].count("\n")) for i in items]
+    placed = [float(i[0]) for i in items]
+    for _ in range(200):
+        moved = False
+        for k in range(len(placed) - 1):
+            overlap = half[k] + half[k + 1] - (placed[k + 1] - placed[k])
+            if overlap > 1e-9:
+                placed[k] -= overlap / 2
+                placed[k + 1] += overlap / 2
+                moved = True
+        if not moved:
+            break
+    shift = max(0.0, low - placed[0]) - max(0.0, placed[-1] - high)
+    placed = [p + shift for p in placed]
+    edge = blended_transform_factory(ax.transAxes, ax.transData)
+    for item, y in zip(items, placed, strict=True):
+        text, colour = item[1], item[2]
+        style = item[3] if len(item) > 3 else "-"
+        ax.plot(
+            [1.01, 1.04],
+            [y, y],
+            transform=edge,
+            color=colour,
+            linestyle=style,
+            linewidth=2,
+            clip_on=False,
+        )
+        # Text in ink (or grey for reference lines) for contrast on white.
+        ax.annotate(
+            text,
+            (1.045, y),
+            xycoords=edge,
+            xytext=(3, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=9,
+            color=charts.GREY if colour == charts.GREY else charts.INK,
+            annotation_clip=False,
+        )
+
+
+def _drop_end_labels(ax) -> None:
+    """Remove the end-of-line labels and legend ``charts.trend`` adds (we label at the edge)."""
+    for text in list(ax.texts):
+        text.remove()
+    legend = ax.get_legend()
+    if legend is not None:
+        legend.remove()
 
 
 def _text_frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
@@ -259,12 +331,12 @@ class WorkforceReport:
         self.source = SOURCE.format(council=self.council, england=self.bench.source)
         # A trend month needs up to 24 earlier months of data (the NQSW window).
         self.history = _recent(ctx.history, self.month, TREND_MONTHS + 24)
-        full = workforce.indicators(self.history, None, by_team=True,
-                                    fy_start_month=self.fy_start)
+        full = workforce.indicators(self.history, None, by_team=True, fy_start_month=self.fy_start)
         months = sorted(m for m in full["month"].unique() if m <= self.month)
         self.months = months[-TREND_MONTHS:]
         keep = ((full["scope"] == "council") & full["month"].isin(self.months)) | (
-            (full["scope"] == "team") & (full["month"] == self.month))
+            (full["scope"] == "team") & (full["month"] == self.month)
+        )
         table = full[keep].reset_index(drop=True)
         if self.publication:
             table = self._suppress_table(table)
@@ -277,19 +349,25 @@ class WorkforceReport:
 
     def _suppress_table(self, table: pd.DataFrame) -> pd.DataFrame:
         """Publication mode: hide figures that rest on a small count; drop team sickness."""
-        table = table[~((table["scope"] == "team")
-                        & (table["indicator"] == "absence_rate_12m"))].copy()
+        table = table[
+            ~((table["scope"] == "team") & (table["indicator"] == "absence_rate_12m"))
+        ].copy()
         hidden = pd.Series(False, index=table.index)
         for _, group in table.groupby("month", sort=False):
-            wide = pd.DataFrame({
-                key: group[group["indicator"] == ind].set_index("team")[col]
-                for key, (ind, col) in _COUNTS.items()
-            })
+            wide = pd.DataFrame(
+                {
+                    key: group[group["indicator"] == ind].set_index("team")[col]
+                    for key, (ind, col) in _COUNTS.items()
+                }
+            )
+            spend = group[group["indicator"] == "agency_spend_fytd"].set_index("team")["value"]
+            paid = spend.reindex(wide.index).fillna(0.0).to_numpy() > 0
+            wide["spend_people"] = np.where(paid, np.maximum(wide["agency_hc"].fillna(0.0), 1), 0.0)
             council = "" if "" in wide.index else None
-            mask = suppression.suppression_mask(wide, list(_COUNTS), self.threshold,
-                                                total_row=council, axis="columns")
-            for pos, team, ind in zip(group.index, group["team"], group["indicator"],
-                                      strict=True):
+            mask = suppression.suppression_mask(
+                wide, list(wide.columns), self.threshold, total_row=council, axis="columns"
+            )
+            for pos, team, ind in zip(group.index, group["team"], group["indicator"], strict=True):
                 keys = _DEPENDS.get(ind, ())
                 if team in mask.index and any(mask.at[team, k] for k in keys):
                     hidden.at[pos] = True
@@ -313,8 +391,9 @@ class WorkforceReport:
         row = self._row(indicator, team, month)
         if row is None:
             return "x"
-        return format_value(float(row["value"]), workforce.INDICATORS[indicator].unit,
-                            str(row["symbol"]))
+        return format_value(
+            float(row["value"]), workforce.INDICATORS[indicator].unit, str(row["symbol"])
+        )
 
     def _count_text(self, indicator: str, field: str = "value", team: str = "") -> str:
         row = self._row(indicator, team)
@@ -327,8 +406,9 @@ class WorkforceReport:
 
     def _series(self, indicator: str) -> pd.DataFrame:
         """Council figures for the trend months, oldest first (one row per month)."""
-        rows = self.table[(self.table["scope"] == "council")
-                          & (self.table["indicator"] == indicator)]
+        rows = self.table[
+            (self.table["scope"] == "council") & (self.table["indicator"] == indicator)
+        ]
         rows = rows.set_index("month").reindex(self.months)
         rows["label"] = [short_month(m) for m in rows.index]
         return rows
@@ -347,10 +427,13 @@ class WorkforceReport:
             first = complete.index[0]
             return complete, (
                 f"Shown from {dates.month_label(first)}, the first month with {window} months "
-                "of data: earlier figures cover fewer months and are not comparable.")
+                "of data: earlier figures cover fewer months and are not comparable."
+            )
         if len(complete) < len(rows):
-            return rows, (f"Some months cover fewer than {window} months of data, so they "
-                          "are not comparable with a full-year figure.")
+            return rows, (
+                f"Some months cover fewer than {window} months of data, so they "
+                "are not comparable with a full-year figure."
+            )
         return rows, ""
 
     def _months_since(self, month: str) -> str:
@@ -368,29 +451,46 @@ class WorkforceReport:
             return None
         if which != "england" and not self.bench.available(which):
             return None
-        fig = self.bench.latest(indicator, which)
-        return None if fig.year is None else fig
+        # The latest census at or before this month's end: a report for September 2025
+        # compares with the census of 30 September 2025 (the same reference date), and a
+        # report rebuilt for an earlier month does not quote later figures.
+        month_end = dates.reference_date(self.month)
+        last_census = month_end.year - (month_end < benchmarks.census_date(month_end.year))
+        table = self.bench.table(indicator, which)
+        table = table[table.index <= last_census]
+        if table.empty:
+            return None
+        year = int(table.index.max())
+        value = float(table.loc[year, "value"])
+        return benchmarks.Figure(
+            None if math.isnan(value) else value, year, str(table.loc[year, "symbol"])
+        )
 
     def _comparison(self, indicator: str) -> str | None:
         unit = workforce.INDICATORS[indicator].unit
         parts = []
-        for which, name in (("england", "England"), ("neighbours", "Statistical neighbours"),
-                            ("region", "Region")):
+        for which, name in (
+            ("england", "England"),
+            ("neighbours", "Statistical neighbours"),
+            ("region", "Region"),
+        ):
             fig = self._benchmark(indicator, which)
             if fig is not None:
-                parts.append(f"{name} {format_value(fig.value, unit, fig.symbol)} "
-                             f"({census_label(fig.year)})")
+                parts.append(
+                    f"{name} {format_value(fig.value, unit, fig.symbol)} ({census_label(fig.year)})"
+                )
         return "; ".join(parts) or None
 
     def _references(self, indicator: str) -> dict[str, float]:
         """Reference lines for a trend chart: England and, when known, neighbours."""
         unit = workforce.INDICATORS[indicator].unit
         out = {}
-        for which, name in (("england", "England"), ("neighbours", "Stat. neighbours")):
+        for which, name in (("england", "England"), ("neighbours", "Neighbours")):
             fig = self._benchmark(indicator, which)
             if fig is not None and fig.value is not None:
-                out[f"{name} ({census_label(fig.year)}): {format_value(fig.value, unit)}"] = (
-                    fig.value)
+                out[f"{name} {format_value(fig.value, unit)}\n({census_label(fig.year)})"] = (
+                    fig.value
+                )
         return out
 
     def _england_words(self, indicator: str) -> str:
@@ -398,8 +498,10 @@ class WorkforceReport:
         if fig is None:
             return ""
         unit = workforce.INDICATORS[indicator].unit
-        return (f"England's latest figure is {format_value(fig.value, unit, fig.symbol)} "
-                f"(30 September {fig.year})")
+        return (
+            f"England's latest figure is {format_value(fig.value, unit, fig.symbol)} "
+            f"(30 September {fig.year})"
+        )
 
     # ------------------------------------------------------------------ targets, change
 
@@ -432,11 +534,23 @@ class WorkforceReport:
         """Change since last month on the figures as shown, and last month's name."""
         before_month = dates.add_months(self.month, -1)
         now, before = self._value(indicator), self._value(indicator, month=before_month)
-        if _missing(now) or _missing(before):
+        if _missing(now) or _missing(before) or not self._comparable(indicator, before_month):
             return None
         unit = workforce.INDICATORS[indicator].unit
         d = _decimals(unit)
         return round(round(now, d) - round(before, d), d), self._months_since(before_month)
+
+    def _comparable(self, indicator: str, other: str) -> bool:
+        """Whether this month and ``other`` both cover the indicator's whole window.
+
+        A 12-month figure over fewer months grows with the months it covers, so a change
+        between two part-year figures is not a change in the thing measured.
+        """
+        for month in (self.month, other):
+            row = self._row(indicator, month=month)
+            if row is None or int(row["months_covered"]) < int(row["window_months"]):
+                return workforce.INDICATORS[indicator].window in (1, "fy")
+        return True
 
     def _change_words(self, indicator: str) -> str | None:
         found = self._change(indicator)
@@ -447,7 +561,8 @@ class WorkforceReport:
             return f"No change since {since}"
         ind = workforce.INDICATORS[indicator]
         amount = {"percent": f"{abs(diff):.1f} points", "cases": f"{abs(diff):.1f}"}.get(
-            ind.unit, f"{abs(diff):,.0f}")
+            ind.unit, f"{abs(diff):,.0f}"
+        )
         text = f"{'Up' if diff > 0 else 'Down'} {amount} since {since}"
         if ind.polarity:
             better = (diff < 0) == (ind.polarity == "lower_is_better")
@@ -463,8 +578,10 @@ class WorkforceReport:
         start, end = short_month(row["period_start"]), short_month(row["period_end"])
         if ind.window == 12:
             if covered < window:
-                return (f"Covers only {covered} of 12 months ({start} to {end}): fewer than "
-                        "12 months of data")
+                return (
+                    f"Covers only {covered} of 12 months ({start} to {end}): fewer than "
+                    "12 months of data"
+                )
             return f"12 months to {dates.month_label(self.month)}"
         return None
 
@@ -474,21 +591,25 @@ class WorkforceReport:
         row = self._row(indicator)
         note = self._window_note(indicator)
         if indicator == "agency_rate" and row is not None and not _missing(row["numerator"]):
-            note = (f"{format_value(row['numerator'], 'fte')} agency FTE of "
-                    f"{format_value(row['denominator'], 'fte')} FTE")
+            note = (
+                f"{format_value(row['numerator'], 'fte')} agency FTE of "
+                f"{format_value(row['denominator'], 'fte')} FTE"
+            )
         elif indicator == "vacancy_rate" and row is not None and not _missing(row["numerator"]):
             note = f"{format_value(row['numerator'], 'fte')} FTE vacant posts"
-        elif indicator == "average_caseload" and row is not None and not _missing(
-                row["numerator"]):
-            note = (f"{row['numerator']:,.0f} cases; cases per case-holding FTE")
+        elif indicator == "average_caseload" and row is not None and not _missing(row["numerator"]):
+            note = f"{row['numerator']:,.0f} cases; cases per case-holding FTE"
         elif indicator == "in_post_under_2y":
             note = "Share of social worker FTE who started less than 2 years ago"
         elif indicator == "starters_12m":
-            note = (self._window_note(indicator) or "") + ": qualified social workers (headcount)"
+            window = self._window_note(indicator) or ""
+            note = f"Qualified social workers (headcount), {window[:1].lower()}{window[1:]}"
         elif indicator == "nqsw_retained_1y":
             if row is not None and not _missing(row["numerator"]):
-                note = (f"{row['numerator']:,.0f} of {row['denominator']:,.0f} who started "
-                        "13 to 24 months ago are still in post")
+                note = (
+                    f"{row['numerator']:,.0f} of {row['denominator']:,.0f} who started "
+                    "13 to 24 months ago are still in post"
+                )
             else:
                 note = "Of those who started 13 to 24 months ago, the share still in post"
             covered = 0 if row is None else int(row["months_covered"])
@@ -505,24 +626,29 @@ class WorkforceReport:
         }
 
     def tile_items(self) -> list[dict]:
-        """Return the headline tiles as dicts (``label``, ``value``, ``change``, ``target``,
-        ``status``, ``comparison``, ``note``), as the landing page takes them."""
+        """Return the headline tiles as the landing page takes them.
+
+        Each is a dict with ``label``, ``value``, ``change``, ``target``, ``status``
+        (``met``, ``not_met`` or None), ``comparison`` and ``note``.
+        """
         return [self._tile(name) for name in HEADLINE]
 
     def summary_sentence(self) -> str:
         """One plain-English sentence for the landing page."""
         month = dates.month_label(self.month)
         change = self._change_words("agency_rate")
-        agency = self._text("agency_rate") + (f" ({change[0].lower()}{change[1:]})"
-                                              if change else "")
+        words = change.split(" (")[0] if change else ""
+        agency = self._text("agency_rate") + (f" ({words[0].lower()}{words[1:]})" if words else "")
         statuses = [self._target_status(i) for i in TARGETED]
         judged = [s for s in statuses if s]
         met = sum(s == "met" for s in judged)
-        tail = (f"; {met} of {len(judged)} workforce targets were met" if judged else "")
-        return (f"In {month} the agency rate was {agency}, the vacancy rate "
-                f"{self._text('vacancy_rate')}, turnover over 12 months "
-                f"{self._text('turnover_rate_12m')} and the average caseload "
-                f"{self._text('average_caseload')} cases per worker{tail}.")
+        tail = f"; {met} of {len(judged)} workforce targets were met" if judged else ""
+        return (
+            f"In {month} the agency rate was {agency}, the vacancy rate "
+            f"{self._text('vacancy_rate')}, turnover over 12 months "
+            f"{self._text('turnover_rate_12m')} and the average caseload "
+            f"{self._text('average_caseload')} cases per case-holding FTE{tail}."
+        )
 
     def publish_outputs(self) -> None:
         """Write ``workforce_indicators.csv`` and hand the headline tiles to the landing page.
@@ -533,11 +659,13 @@ class WorkforceReport:
         withheld as on the page in publication mode).
         """
         out = self.table.copy()
-        out.insert(4, "label", out["indicator"].map(
-            {k: v.label for k, v in workforce.INDICATORS.items()}))
+        out.insert(
+            4, "label", out["indicator"].map({k: v.label for k, v in workforce.INDICATORS.items()})
+        )
         self.ctx.write_csv("workforce_indicators.csv", out)
-        self.ctx.headlines({"workforce_tiles": self.tile_items(),
-                            "workforce_summary": self.summary_sentence()})
+        self.ctx.headlines(
+            {"workforce_tiles": self.tile_items(), "workforce_summary": self.summary_sentence()}
+        )
 
     def headline_tiles(self) -> h.HTML:
         """Tiles for the headline figures, each with change, target, England and notes."""
@@ -546,12 +674,18 @@ class WorkforceReport:
         intro = h.paragraph(
             f"Figures at {day.day} {day:%B %Y} (the month end) unless a tile says it "
             "covers 12 months. A target is met when the figure as shown meets it; "
-            "England's figures are from the DfE census at 30 September.")
-        parts = [intro, h.tiles(items, label="Workforce headline figures")]
+            "England's figures are from the DfE census at 30 September."
+        )
+        parts = [intro]
         if self.publication:
-            parts.append(h.notice(
-                f"Publication version: counts from 1 to {self.threshold}, and figures that "
-                "would reveal them, are shown as c."))
+            parts.append(
+                h.notice(
+                    f"Publication version: counts from 1 to {self.threshold}, and figures that "
+                    "would let them be worked out, are shown as c (suppressed to protect "
+                    "individuals). Team sickness figures are left out."
+                )
+            )
+        parts.append(h.tiles(items, label="Workforce headline figures"))
         return h.join(parts)
 
     # ------------------------------------------------------------------ SPC
@@ -559,26 +693,32 @@ class WorkforceReport:
     def _spc(self, indicator: str) -> pd.DataFrame:
         if indicator not in self._spc_cache:
             rows, _ = self._trend_series(indicator)
+            if workforce.INDICATORS[indicator].window == 12:
+                # Part-year figures grow with the months they cover: they are not points of
+                # the same process, so only complete 12-month windows are charted.
+                rows = rows[rows["months_covered"] >= rows["window_months"]]
             chart = spc.xmr(rows["value"], polarity=workforce.INDICATORS[indicator].polarity)
             chart["label"] = rows["label"]
             self._spc_cache[indicator] = chart
         return self._spc_cache[indicator]
 
     def _spc_latest(self, indicator: str) -> str:
-        """One clause: is this month special cause (improvement/concern) or common cause?"""
+        """Say whether this month is special cause (improvement or concern) or common cause."""
         chart = self._spc(indicator).dropna(subset=["value"])
         if len(chart) < 2 or self.month not in chart.index:
             return "There are too few months to tell real change from noise."
         last = chart.loc[self.month]
         unit = workforce.INDICATORS[indicator].unit
         if last["special_cause"]:
-            where = _RULE_WORDS[last["rule"]]
-            return (f"On the SPC chart {dates.month_label(self.month)} shows special-cause "
-                    f"{last['direction'] or 'variation'} ({where}): a real change, not "
-                    "month-to-month noise.")
-        return (f"On the SPC chart {dates.month_label(self.month)} is within normal "
-                f"variation (process limits {format_value(last['lower'], unit)} to "
-                f"{format_value(last['upper'], unit)}), so this month's change may be noise.")
+            return (
+                f"The SPC chart shows special-cause {last['direction'] or 'variation'} "
+                f"({_RULE_WORDS[last['rule']]}): a real change, not noise."
+            )
+        return (
+            f"The SPC chart shows this month within normal variation (limits "
+            f"{format_value(last['lower'], unit)} to {format_value(last['upper'], unit)}), "
+            "so the change may be noise."
+        )
 
     def _spc_reading(self, indicator: str) -> str:
         """The sentence under an XmR chart, in the Making Data Count way of reading it."""
@@ -586,49 +726,69 @@ class WorkforceReport:
         label = workforce.INDICATORS[indicator].label
         unit = workforce.INDICATORS[indicator].unit
         if len(chart) < 2:
-            return f"{label}: too few months for process limits."
+            return (
+                f"There are not yet enough months of complete data to chart the "
+                f"{label.lower()} for real change."
+            )
         last = chart.iloc[-1]
         when = dates.month_label(chart.index[-1])
         value = format_value(last["value"], unit)
         if last["special_cause"]:
             if last["rule"] == "beyond_limits":
-                where = (f"below the lower process limit of {format_value(last['lower'], unit)}"
-                         if last["side"] == "low" else
-                         f"above the upper process limit of {format_value(last['upper'], unit)}")
+                where = (
+                    f"below the lower process limit of {format_value(last['lower'], unit)}"
+                    if last["side"] == "low"
+                    else f"above the upper process limit of {format_value(last['upper'], unit)}"
+                )
             elif last["rule"] == "run":
-                where = ("part of a run of 7 or more months "
-                         f"{'below' if last['side'] == 'low' else 'above'} the mean "
-                         f"({format_value(last['mean'], unit)})")
+                where = (
+                    "part of a run of 7 or more months "
+                    f"{'below' if last['side'] == 'low' else 'above'} the mean "
+                    f"({format_value(last['mean'], unit)})"
+                )
             else:
-                where = ("part of a trend of 7 or more months each "
-                         f"{'lower' if last['side'] == 'low' else 'higher'} than the one before")
-            text = (f"{label}: {when} ({value}) is {where}. This is special-cause variation, "
-                    f"{'an improvement' if last['direction'] == 'improvement' else 'a concern'}"
-                    ": something has changed, not just month-to-month noise.")
+                where = (
+                    "part of a trend of 7 or more months each "
+                    f"{'lower' if last['side'] == 'low' else 'higher'} than the one before"
+                )
+            kind = "improvement" if last["direction"] == "improvement" else "concern"
+            text = (
+                f"{when} ({value}) is {where}: special-cause {kind}, a real change rather "
+                "than month-to-month noise."
+            )
         else:
-            text = (f"{label}: {when} ({value}) is within the process limits "
-                    f"({format_value(last['lower'], unit)} to "
-                    f"{format_value(last['upper'], unit)}) and not part of a run or trend: "
-                    "common-cause variation, so there is no sign of real change.")
+            text = (
+                f"{when} ({value}) is within the process limits "
+                f"({format_value(last['lower'], unit)} to "
+                f"{format_value(last['upper'], unit)}) and not part of a run or trend: "
+                "common-cause variation, with no sign of real change."
+            )
         improving = int((chart["direction"] == "improvement").sum())
         concerning = int((chart["direction"] == "concern").sum())
         if improving and concerning:
-            text += (f" Of the {len(chart)} months, {concerning} show special-cause concern "
-                     f"and {improving} special-cause improvement: the level has shifted over "
-                     "the period, so the mean and limits describe neither the old level nor "
-                     "the new one. Recalculate them from the months since the shift once the "
-                     "new level has settled.")
+            text += (
+                f" Over the {len(chart)} months, {concerning} show special-cause "
+                f"concern and {improving} improvement: the level has shifted, so these "
+                "limits fit neither the old level nor the new one (they should be "
+                "recalculated once the new level settles)."
+            )
         elif improving or concerning:
             kind = "improvement" if improving else "concern"
-            text += (f" {improving or concerning} of the {len(chart)} months show "
-                     f"special-cause {kind}.")
+            n = improving or concerning
+            text += (
+                f" {n} of the {len(chart)} months {'shows' if n == 1 else 'show'} "
+                f"special-cause {kind}."
+            )
         if workforce.INDICATORS[indicator].window == 12:
-            text += (" Each point is a 12-month total, so neighbouring months share 11 months "
-                     "of data and runs appear more readily: read them as the direction of "
-                     "travel.")
+            text += (
+                " Each point covers 12 months, so neighbouring points share 11 months of "
+                "data and runs appear more readily."
+            )
         if len(chart) < 15:
-            text += (f" The limits rest on only {len(chart)} months (Making Data Count "
-                     "suggests at least 15 to 20), so treat them as provisional.")
+            text += (
+                f" The limits rest on only {len(chart)} months (Making Data Count "
+                "suggests 15 to 20), so treat them as provisional."
+            )
         return text
 
     def _spc_figure(self, indicator: str) -> h.HTML:
@@ -640,57 +800,89 @@ class WorkforceReport:
         xs = np.arange(len(chart))
         fig, ax = charts.new_figure(8.0, 3.2)
         values = chart["value"].to_numpy("float64")
-        ax.plot(xs, values, color=charts.GREY, marker="o", markersize=4, linewidth=1.6,
-                label=ind.label, zorder=2)
+        ax.plot(
+            xs,
+            values,
+            color=charts.GREY,
+            marker="o",
+            markersize=4,
+            linewidth=1.6,
+            label="Each month",
+            zorder=2,
+        )
         mean, upper, lower = (float(chart[c].iloc[0]) for c in ("mean", "upper", "lower"))
         if not math.isnan(mean):
             ax.axhline(mean, color=charts.INK, linewidth=1.2, zorder=1)
         for limit in (upper, lower):
             if not math.isnan(limit):
-                ax.axhline(limit, color=charts.INK, linewidth=1.0, linestyle=(0, (5, 3)),
-                           zorder=1)
-        for y, text in ((upper, "Upper limit"), (mean, "Mean"), (lower, "Lower limit")):
-            if not math.isnan(y):
-                ax.annotate(f"{text} {y:,.1f}{suffix}", (1.0, y), xycoords=("axes fraction",
-                                                                         "data"),
-                            xytext=(4, 0), textcoords="offset points", va="center",
-                            fontsize=8.5, color=charts.INK)
-        styles = {"improvement": ("s", charts.PALETTE[0], "Special cause: improvement"),
-                  "concern": ("^", charts.PALETTE[1], "Special cause: concern")}
+                ax.axhline(limit, color=charts.INK, linewidth=1.0, linestyle=(0, (5, 3)), zorder=1)
+        edge_labels = [
+            (upper, f"Upper {upper:,.1f}{suffix}", charts.INK, (0, (5, 3))),
+            (mean, f"Mean {mean:,.1f}{suffix}", charts.INK, "-"),
+            (lower, f"Lower {lower:,.1f}{suffix}", charts.INK, (0, (5, 3))),
+        ]
+        styles = {
+            "improvement": ("s", charts.PALETTE[0], "Special cause: improvement"),
+            "concern": ("^", charts.PALETTE[1], "Special cause: concern"),
+        }
         for direction, (marker, colour, legend) in styles.items():
             hit = (chart["direction"] == direction).to_numpy()
             if hit.any():
-                ax.scatter(xs[hit], values[hit], marker=marker, s=46, color=colour,
-                           edgecolor=charts.INK, linewidth=0.6, zorder=3, label=legend)
+                ax.scatter(
+                    xs[hit],
+                    values[hit],
+                    marker=marker,
+                    s=46,
+                    color=colour,
+                    edgecolor=charts.INK,
+                    linewidth=0.6,
+                    zorder=3,
+                    label=legend,
+                )
         flagged = chart["special_cause"] & (chart["direction"] == "")
         if flagged.any():
             hit = flagged.to_numpy()
-            ax.scatter(xs[hit], values[hit], marker="D", s=40, color=charts.PALETTE[3],
-                       edgecolor=charts.INK, zorder=3, label="Special cause")
+            ax.scatter(
+                xs[hit],
+                values[hit],
+                marker="D",
+                s=40,
+                color=charts.PALETTE[3],
+                edgecolor=charts.INK,
+                zorder=3,
+                label="Special cause",
+            )
         valid = np.flatnonzero(~np.isnan(values))
         if len(valid):
             i = valid[-1]
-            tag = chart["direction"].iloc[i] or ("special cause" if chart["special_cause"].iloc[i]
-                                                 else "common cause")
-            ax.annotate(f"{labels[i]}: {values[i]:,.1f}{suffix} ({tag})", (xs[i], values[i]),
-                        xytext=(-6, 12), textcoords="offset points", ha="right", fontsize=9,
-                        color=charts.INK)
+            edge_labels.append(
+                (values[i], f"{labels[i]} {values[i]:,.1f}{suffix}", charts.GREY, "-")
+            )
         _month_ticks(ax, labels)
         ax.set_ylabel(f"{ind.label}{' (%)' if unit == 'percent' else ''}", fontsize=9)
         ax.margins(x=0.03, y=0.18)
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3, fontsize=8.5,
-                  frameon=False)
-        data = _text_frame([
-            {"Month": dates.month_label(m),
-             ind.label: format_value(r["value"], unit, "z"),
-             "Mean": format_value(r["mean"], unit),
-             "Lower limit": format_value(r["lower"], unit),
-             "Upper limit": format_value(r["upper"], unit),
-             "Special cause": (f"{r['direction'] or 'yes'}: "
-                               f"{_RULE_WORDS.get(r['rule'], r['rule'])}"
-                               if r["special_cause"] else "none (common cause)")}
-            for m, r in chart.iterrows()
-        ], ["Month", ind.label, "Mean", "Lower limit", "Upper limit", "Special cause"])
+        _right_labels(ax, edge_labels)
+        ax.legend(
+            loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, fontsize=8.5, frameon=False
+        )
+        data = _text_frame(
+            [
+                {
+                    "Month": dates.month_label(m),
+                    ind.label: format_value(r["value"], unit, "z"),
+                    "Mean": format_value(r["mean"], unit),
+                    "Lower limit": format_value(r["lower"], unit),
+                    "Upper limit": format_value(r["upper"], unit),
+                    "Special cause": (
+                        f"{r['direction'] or 'yes'}: {_RULE_WORDS.get(r['rule'], r['rule'])}"
+                        if r["special_cause"]
+                        else "none (common cause)"
+                    ),
+                }
+                for m, r in chart.iterrows()
+            ],
+            ["Month", ind.label, "Mean", "Lower limit", "Upper limit", "Special cause"],
+        )
         return charts.figure(
             fig,
             title=f"{ind.label}: XmR chart, {labels[0]} to {labels[-1]}" if labels else ind.label,
@@ -701,13 +893,16 @@ class WorkforceReport:
 
     def spc(self) -> h.HTML:
         """XmR charts of the agency rate, vacancy rate, average caseload and 12-month turnover."""
-        parts = [h.paragraph(
-            "Each chart shows the monthly figure (grey circles), its mean (solid line) and "
-            "process limits (dashed lines). A month is special cause when it falls outside a "
-            "limit, or is part of a run of 7 months on one side of the mean, or a trend of 7 "
-            "months each higher or lower than the last. Squares mark special-cause "
-            "improvement, triangles special-cause concern; the words under each chart say "
-            "the same.")]
+        parts = [
+            h.paragraph(
+                "Each chart shows the monthly figure (grey circles), its mean (solid line) and "
+                "process limits (dashed lines). A month is special cause when it falls outside a "
+                "limit, or is part of a run of 7 months on one side of the mean, or a trend of 7 "
+                "months each higher or lower than the last. Squares mark special-cause "
+                "improvement, triangles special-cause concern; the sentence above each chart "
+                "says the same in words."
+            )
+        ]
         for indicator in SPC_INDICATORS:
             ind = workforce.INDICATORS[indicator]
             _, left_out = self._trend_series(indicator)
@@ -715,7 +910,8 @@ class WorkforceReport:
             parts.append(h.paragraph(self._spc_reading(indicator)))
             if left_out:
                 parts.append(h.paragraph(left_out))
-            parts.append(self._spc_figure(indicator))
+            if self._spc(indicator)["value"].notna().sum() >= 2:
+                parts.append(self._spc_figure(indicator))
         return h.join(parts)
 
     # ------------------------------------------------------------------ narrative
@@ -728,7 +924,7 @@ class WorkforceReport:
         before = self._value(indicator, month=before_month)
         if _missing(now):
             return f"was not available ({self._text(indicator)})"
-        if _missing(before):
+        if _missing(before) or not self._comparable(indicator, before_month):
             return f"was {self._text(indicator)}"
         d = _decimals(ind.unit)
         a, b = round(before, d), round(now, d)
@@ -736,8 +932,10 @@ class WorkforceReport:
             text = f"was unchanged at {format_value(now, ind.unit)} this month"
         else:
             verb = "rose" if b > a else "fell"
-            text = (f"{verb} from {format_value(before, ind.unit)} to "
-                    f"{format_value(now, ind.unit)} this month")
+            text = (
+                f"{verb} from {format_value(before, ind.unit)} to "
+                f"{format_value(now, ind.unit)} this month"
+            )
         rows, _ = self._trend_series(indicator)
         history = rows["value"].round(d).dropna()
         if len(history) >= 6 and history.index[-1] == self.month:
@@ -763,7 +961,7 @@ class WorkforceReport:
             return f"meeting the target of {format_value(target, unit)} or lower"
         gap = round(self._value(indicator), 1) - target
         points = " points" if unit == "percent" else ""
-        return (f"{abs(gap):.1f}{points} above the target of {format_value(target, unit)}")
+        return f"{abs(gap):.1f}{points} above the target of {format_value(target, unit)}"
 
     def narrative(self) -> h.HTML:
         """A short narrative of the month, every number taken from the figures."""
@@ -777,13 +975,15 @@ class WorkforceReport:
         text += " " + self._spc_latest("agency_rate")
         paras.append(("Agency reliance", text))
 
-        text = (f"Turnover over the 12 months to {dates.month_label(self.month)} "
-                f"{self._movement('turnover_rate_12m')}")
+        text = (
+            f"Turnover over the 12 months to {dates.month_label(self.month)} "
+            f"{self._movement('turnover_rate_12m')}"
+        )
         row = self._row("turnover_rate_12m")
         if row is not None and not _missing(row["numerator"]):
             text += f" ({format_value(row['numerator'], 'fte')} FTE leavers)"
         against = self._against_target("turnover_rate_12m")
-        text += (f", {against}." if against else ".")
+        text += f", {against}." if against else "."
         if self._england_words("turnover_rate_12m"):
             text += f" {self._england_words('turnover_rate_12m')}."
         note = self._window_note("turnover_rate_12m")
@@ -797,14 +997,16 @@ class WorkforceReport:
         if row is not None and not _missing(row["numerator"]):
             text += f" ({format_value(row['numerator'], 'fte')} FTE vacant posts)"
         against = self._against_target("vacancy_rate")
-        text += (f", {against}." if against else ".")
+        text += f", {against}." if against else "."
         text += " " + self._spc_latest("vacancy_rate")
         paras.append(("Vacancies", text))
 
-        text = (f"The average caseload {self._movement('average_caseload')} (cases per "
-                "case-holding FTE)")
+        text = (
+            f"The average caseload {self._movement('average_caseload')} (cases per "
+            "case-holding FTE)"
+        )
         against = self._against_target("average_caseload")
-        text += (f", {against}." if against else ".")
+        text += f", {against}." if against else "."
         high = self._high_caseloads()
         if high is not None:
             text += f" {high}"
@@ -813,37 +1015,77 @@ class WorkforceReport:
 
         paras.append(("Recruitment", self._recruitment_sentence()))
 
-        text = (f"Sickness absence over 12 months {self._movement('absence_rate_12m')}")
+        text = f"Sickness absence over 12 months {self._movement('absence_rate_12m')}"
         against = self._against_target("absence_rate_12m")
-        text += (f", {against}." if against else ".")
+        text += f", {against}." if against else "."
         paras.append(("Sickness absence", text))
         return h.join(h.tag("p", h.tag("strong", f"{topic}. "), body) for topic, body in paras)
 
     # ------------------------------------------------------------------ trend charts
 
-    def _trend_figure(self, indicator: str, title: str, *, finding: str | None = None,
-                      target: bool = True, references: bool = True) -> h.HTML:
+    def _trend_figure(
+        self, indicator: str, title: str, *, target: bool = True, references: bool = True
+    ) -> h.HTML:
         ind = workforce.INDICATORS[indicator]
         rows, left_out = self._trend_series(indicator)
         frame = rows.reset_index()
         fig, ax = charts.new_figure(8.0, 3.4)
+        percent = ind.unit == "percent"
+        charts.trend(
+            frame,
+            "label",
+            {"Council": "value"},
+            ylabel=f"{ind.label}{' (%)' if percent else ''}",
+            percent=percent,
+            ax=ax,
+        )
+        _drop_end_labels(ax)
+        labels = []
+        last = rows["value"].dropna()
+        if len(last):
+            labels.append(
+                (
+                    float(last.iloc[-1]),
+                    f"Council {format_value(last.iloc[-1], ind.unit)}",
+                    charts.PALETTE[0],
+                )
+            )
         target_value = self._target(indicator) if target else None
-        refs = self._references(indicator) if references else {}
-        charts.trend(frame, "label", {ind.label: "value"},
-                     ylabel=f"{ind.label}{' (%)' if ind.unit == 'percent' else ''}",
-                     target=target_value, references=refs,
-                     percent=ind.unit == "percent", ax=ax)
+        if target_value is not None:
+            ax.axhline(target_value, color=charts.INK, linestyle=(0, (6, 3)), linewidth=1.4)
+            labels.append(
+                (
+                    target_value,
+                    f"Target {format_value(target_value, ind.unit)}",
+                    charts.INK,
+                    (0, (3, 1.5)),
+                )
+            )
+        for j, (text, value) in enumerate(
+            (self._references(indicator) if references else {}).items()
+        ):
+            style = [":", "-."][j % 2]
+            ax.axhline(value, color=charts.GREY, linestyle=style, linewidth=1.4)
+            labels.append((value, text, charts.GREY, style))
         _month_ticks(ax, list(frame["label"]))
-        ax.set_ylim(bottom=0)
+        ax.margins(x=0.02)
+        if percent:
+            ax.set_ylim(bottom=0)
+        _right_labels(ax, labels)
         valid = rows.dropna(subset=["value"])
-        alt = finding or self._trend_finding(indicator, valid)
+        alt = self._trend_finding(indicator, valid)
         columns = ["Month", ind.label, "Months of data"]
-        data = _text_frame([
-            {"Month": dates.month_label(m),
-             ind.label: format_value(r["value"], ind.unit, str(r["symbol"])),
-             "Months of data": f"{int(r['months_covered'])} of {int(r['window_months'])}"}
-            for m, r in rows.iterrows()
-        ], columns)
+        data = _text_frame(
+            [
+                {
+                    "Month": dates.month_label(m),
+                    ind.label: format_value(r["value"], ind.unit, str(r["symbol"])),
+                    "Months of data": f"{int(r['months_covered'])} of {int(r['window_months'])}",
+                }
+                for m, r in rows.iterrows()
+            ],
+            columns,
+        )
         if ind.window == 1:
             data = data.drop(columns=["Months of data"])
         parts = [charts.figure(fig, title=title, alt=alt, source=self.source, data=data)]
@@ -858,65 +1100,114 @@ class WorkforceReport:
         first, last = valid.iloc[0], valid.iloc[-1]
         a, b = round(first["value"], 1), round(last["value"], 1)
         verb = "rose" if b > a else "fell" if b < a else "was unchanged"
-        text = (f"Line chart: the {ind.label.lower()} {verb} from "
-                f"{format_value(first['value'], ind.unit)} in {dates.month_label(valid.index[0])}"
-                f" to {format_value(last['value'], ind.unit)} in "
-                f"{dates.month_label(valid.index[-1])}")
+        text = (
+            f"Line chart: the {ind.label.lower()} {verb} from "
+            f"{format_value(first['value'], ind.unit)} in {dates.month_label(valid.index[0])}"
+            f" to {format_value(last['value'], ind.unit)} in "
+            f"{dates.month_label(valid.index[-1])}"
+        )
         target = self._target(indicator)
         if target is not None:
             text += f"; the target is {format_value(target, ind.unit)} or lower"
         fig = self._benchmark(indicator)
         if fig is not None and fig.value is not None:
-            text += (f"; England's latest figure is {format_value(fig.value, ind.unit)} "
-                     f"(30 September {fig.year})")
+            text += (
+                f"; England's latest figure is {format_value(fig.value, ind.unit)} "
+                f"(30 September {fig.year})"
+            )
         return text + "."
 
     # ------------------------------------------------------------------ sections
 
     def agency(self) -> h.HTML:
         """Agency rate trend with target and comparators; agency and LA FTE; cover rate."""
-        parts = [self._trend_figure("agency_rate",
-                                    f"Agency rate, {short_month(self.months[0])} to "
-                                    f"{short_month(self.month)}")]
+        parts = [
+            self._trend_figure(
+                "agency_rate",
+                f"Agency rate, {short_month(self.months[0])} to {short_month(self.month)}",
+            )
+        ]
         sw, ag = self._series("social_worker_fte"), self._series("agency_fte")
         cover = self._series("agency_cover_rate")
         frame = pd.DataFrame({"label": sw["label"], "sw": sw["value"], "agency": ag["value"]})
         fig, ax = charts.new_figure(8.0, 3.4)
-        charts.trend(frame.reset_index(drop=True), "label",
-                     {"Social workers employed by the council": "sw",
-                      "Agency social workers": "agency"}, ylabel="FTE", ax=ax)
+        charts.trend(
+            frame.reset_index(drop=True),
+            "label",
+            {"Council-employed": "sw", "Agency": "agency"},
+            ylabel="FTE",
+            ax=ax,
+        )
+        _drop_end_labels(ax)
         _month_ticks(ax, list(frame["label"]))
+        ax.margins(x=0.02)
         ax.set_ylim(bottom=0)
+        _right_labels(
+            ax,
+            [
+                (
+                    sw["value"].iloc[-1],
+                    f"Council {format_value(sw['value'].iloc[-1], 'fte')}",
+                    charts.PALETTE[0],
+                ),
+                (
+                    ag["value"].iloc[-1],
+                    f"Agency {format_value(ag['value'].iloc[-1], 'fte')}",
+                    charts.PALETTE[1],
+                    "--",
+                ),
+            ],
+        )
         first, last = self.months[0], self.month
-        alt = (f"Line chart: agency social worker FTE went from "
-               f"{format_value(ag['value'].iloc[0], 'fte', str(ag['symbol'].iloc[0]))} in "
-               f"{dates.month_label(first)} to "
-               f"{format_value(ag['value'].iloc[-1], 'fte', str(ag['symbol'].iloc[-1]))} in "
-               f"{dates.month_label(last)}, while social workers employed by the council went "
-               f"from {format_value(sw['value'].iloc[0], 'fte', str(sw['symbol'].iloc[0]))} to "
-               f"{format_value(sw['value'].iloc[-1], 'fte', str(sw['symbol'].iloc[-1]))}.")
-        data = _text_frame([
-            {"Month": dates.month_label(m),
-             "Social workers (FTE)": format_value(sw.at[m, "value"], "fte", sw.at[m, "symbol"]),
-             "Agency (FTE)": format_value(ag.at[m, "value"], "fte", ag.at[m, "symbol"]),
-             "Agency covering a vacancy": format_value(cover.at[m, "value"], "percent",
-                                                       cover.at[m, "symbol"])}
-            for m in self.months
-        ], ["Month", "Social workers (FTE)", "Agency (FTE)", "Agency covering a vacancy"])
-        parts.append(charts.figure(
-            fig, title="Agency and council-employed social workers (FTE)", alt=alt,
-            source=self.source, data=data))
+        alt = (
+            f"Line chart: agency social worker FTE went from "
+            f"{format_value(ag['value'].iloc[0], 'fte', str(ag['symbol'].iloc[0]))} in "
+            f"{dates.month_label(first)} to "
+            f"{format_value(ag['value'].iloc[-1], 'fte', str(ag['symbol'].iloc[-1]))} in "
+            f"{dates.month_label(last)}, while social workers employed by the council went "
+            f"from {format_value(sw['value'].iloc[0], 'fte', str(sw['symbol'].iloc[0]))} to "
+            f"{format_value(sw['value'].iloc[-1], 'fte', str(sw['symbol'].iloc[-1]))}."
+        )
+        data = _text_frame(
+            [
+                {
+                    "Month": dates.month_label(m),
+                    "Social workers (FTE)": format_value(
+                        sw.at[m, "value"], "fte", sw.at[m, "symbol"]
+                    ),
+                    "Agency (FTE)": format_value(ag.at[m, "value"], "fte", ag.at[m, "symbol"]),
+                    "Agency covering a vacancy": format_value(
+                        cover.at[m, "value"], "percent", cover.at[m, "symbol"]
+                    ),
+                }
+                for m in self.months
+            ],
+            ["Month", "Social workers (FTE)", "Agency (FTE)", "Agency covering a vacancy"],
+        )
+        parts.append(
+            charts.figure(
+                fig,
+                title="Agency and council-employed social workers (FTE)",
+                alt=alt,
+                source=self.source,
+                data=data,
+            )
+        )
         row = self._row("agency_cover_rate")
         if row is not None:
             if _missing(row["value"]):
-                text = (f"The share of agency workers covering a funded vacancy is "
-                        f"{self._text('agency_cover_rate')} this month.")
+                text = (
+                    f"The share of agency workers covering a funded vacancy is "
+                    f"{self._text('agency_cover_rate')} this month."
+                )
             else:
-                text = (f"{self._text('agency_cover_rate')} of agency FTE "
-                        f"({format_value(row['numerator'], 'fte')} of "
-                        f"{format_value(row['denominator'], 'fte')} FTE) covered a funded "
-                        "vacant post at the month end (agency cover rate); the rest are not "
-                        "recorded as covering a vacancy.")
+                text = (
+                    f"{self._text('agency_cover_rate')} of agency FTE "
+                    f"({format_value(row['numerator'], 'fte')} of "
+                    f"{format_value(row['denominator'], 'fte')} FTE) covered a funded "
+                    "vacant post at the month end (agency cover rate); the rest are not "
+                    "recorded as covering a vacancy."
+                )
             change = self._change_words("agency_cover_rate")
             if change:
                 text += f" {change}."
@@ -925,40 +1216,53 @@ class WorkforceReport:
 
     def turnover(self) -> h.HTML:
         """Turnover trend and leavers by reason and by destination (month and 12 months)."""
-        parts = [self._trend_figure("turnover_rate_12m",
-                                    "Turnover rate of social workers over 12 months")]
+        parts = [
+            self._trend_figure(
+                "turnover_rate_12m", "Turnover rate of social workers over 12 months"
+            )
+        ]
         lv = workforce.leavers_breakdown(self.ctx.history, self.month)
         covered = int(lv["months_covered"].iloc[0]) if len(lv) else 0
         month = dates.month_label(self.month)
-        parts.append(h.paragraph(
-            f"Leavers are social workers employed by the council (headcount) who left in "
-            f"{month} and in the 12 months to {month}"
-            + (f" (only {covered} months of data)" if covered and covered < 12 else "")
-            + ". Moves to another role in the council count as leavers from social work "
-              "posts, as in the DfE census."))
+        parts.append(
+            h.paragraph(
+                f"Leavers are social workers employed by the council (headcount) who left in "
+                f"{month} and in the 12 months to {month}"
+                + (f" (only {covered} months of data)" if covered and covered < 12 else "")
+                + ". They include social workers who moved to another role in the council."
+            )
+        )
         for breakdown, labels, title in (
-                ("reason", REASON_LABELS, "Leavers by reason for leaving"),
-                ("destination", DESTINATION_LABELS, "Leavers by destination")):
+            ("reason", REASON_LABELS, "Leavers by reason for leaving"),
+            ("destination", DESTINATION_LABELS, "Leavers by destination"),
+        ):
             part = lv[lv["breakdown"] == breakdown]
             parts.append(self._leavers_table(part, labels, title, breakdown))
         return h.join(parts)
 
-    def _leavers_table(self, part: pd.DataFrame, labels: dict, title: str,
-                       breakdown: str) -> h.HTML:
+    def _leavers_table(
+        self, part: pd.DataFrame, labels: dict, title: str, breakdown: str
+    ) -> h.HTML:
         head = "Reason" if breakdown == "reason" else "Destination"
         month = short_month(self.month)
         cols = [f"In {month}", "In 12 months"]
-        frame = pd.DataFrame({
-            head: [labels.get(c, str(c)) for c in part["category"]],
-            cols[0]: part["headcount_month"].astype("int64").to_numpy(),
-            cols[1]: part["headcount_12m"].astype("int64").to_numpy(),
-        })
-        frame.loc[len(frame)] = ["All leavers", int(frame[cols[0]].sum()),
-                                 int(frame[cols[1]].sum())]
+        frame = pd.DataFrame(
+            {
+                head: [labels.get(c, str(c)) for c in part["category"]],
+                cols[0]: part["headcount_month"].astype("int64").to_numpy(),
+                cols[1]: part["headcount_12m"].astype("int64").to_numpy(),
+            }
+        )
+        frame.loc[len(frame)] = [
+            "All leavers",
+            int(frame[cols[0]].sum()),
+            int(frame[cols[1]].sum()),
+        ]
         frame.index = [*range(len(frame) - 1), "total"]
         if self.publication:
-            frame = suppression.suppress_counts(frame, cols, self.threshold, total_row="total",
-                                                axis="columns")
+            frame = suppression.suppress_counts(
+                frame, cols, self.threshold, total_row="total", axis="columns"
+            )
         for col in cols:
             frame[col] = [format_value(v, "count") for v in frame[col]]
         caption = f"{title}: social workers, headcount"
@@ -975,26 +1279,31 @@ class WorkforceReport:
 
     def _recruitment(self) -> dict:
         target = int(self.targets.get("qsw_hires_this_year", 25))
-        return workforce.recruitment_against_target(self.history, self.month, target,
-                                                    self.fy_start)
+        return workforce.recruitment_against_target(self.history, self.month, target, self.fy_start)
 
     def _recruitment_sentence(self) -> str:
         r = self._recruitment()
         row = self._row("starters_fytd")
         hires = self._text("starters_fytd") if row is not None else str(r["hires"])
         when = dates.month_label(self.month)
-        text = (f"{hires} qualified social {'worker has' if hires == '1' else 'workers have'} "
-                f"started in {r['financial_year']} so far, against a target of {r['target']} "
-                f"for the year. A straight-line profile expects {r['expected_by_now']:.1f} by "
-                f"the end of {when}, so recruitment is "
-                f"{'on or ahead of' if r['on_track'] else 'behind'} profile.")
+        text = (
+            f"{hires} qualified social {'worker has' if hires == '1' else 'workers have'} "
+            f"started in {r['financial_year']} so far, against a target of {r['target']} "
+            f"for the year. A straight-line profile expects {r['expected_by_now']:.1f} by "
+            f"the end of {when}, so recruitment is "
+            f"{'on or ahead of' if r['on_track'] else 'behind'} profile."
+        )
         if hires == suppression.SUPPRESSED:
-            text = (f"The number of qualified social workers who started in "
-                    f"{r['financial_year']} so far is small and suppressed (c); the target is "
-                    f"{r['target']} for the year.")
+            text = (
+                f"The number of qualified social workers who started in "
+                f"{r['financial_year']} so far is small and suppressed (c); the target is "
+                f"{r['target']} for the year."
+            )
         if r["months_covered"] < r["months_elapsed"]:
-            text += (f" Only {r['months_covered']} of the year's {r['months_elapsed']} months "
-                     "have data, so starters may be missing.")
+            text += (
+                f" Only {r['months_covered']} of the year's {r['months_elapsed']} months "
+                "have data, so starters may be missing."
+            )
         return text
 
     def _recruitment_figure(self) -> h.HTML:
@@ -1004,32 +1313,73 @@ class WorkforceReport:
         starters = self._series("starters_fytd").loc[months]
         target = r["target"]
         elapsed = {m: i + 1 for i, m in enumerate(dates.month_range(fy_first, self.month))}
-        frame = pd.DataFrame({
-            "label": starters["label"].to_numpy(),
-            "hires": starters["value"].to_numpy("float64"),
-            "expected": [target * elapsed[m] / 12 for m in months],
-        })
+        frame = pd.DataFrame(
+            {
+                "label": starters["label"].to_numpy(),
+                "hires": starters["value"].to_numpy("float64"),
+                "expected": [target * elapsed[m] / 12 for m in months],
+            }
+        )
         fig, ax = charts.new_figure(8.0, 3.4)
-        charts.trend(frame, "label", {"Started so far this year": "hires",
-                                      "Straight-line profile": "expected"},
-                     ylabel="Social workers (headcount)", target=float(target),
-                     target_label=f"Target for {r['financial_year']}", ax=ax)
+        charts.trend(
+            frame,
+            "label",
+            {"Started so far this year": "hires", "Straight-line profile": "expected"},
+            ylabel="Social workers (headcount)",
+            ax=ax,
+        )
+        _drop_end_labels(ax)
+        ax.axhline(target, color=charts.INK, linestyle=(0, (6, 3)), linewidth=1.4)
         _month_ticks(ax, list(frame["label"]))
+        ax.margins(x=0.03)
         ax.set_ylim(bottom=0)
+        last_hires = frame["hires"].dropna()
+        _right_labels(
+            ax,
+            [
+                (
+                    last_hires.iloc[-1] if len(last_hires) else math.nan,
+                    f"Started {format_value(last_hires.iloc[-1], 'count')}"
+                    if len(last_hires)
+                    else "",
+                    charts.PALETTE[0],
+                ),
+                (
+                    frame["expected"].iloc[-1],
+                    f"Profile {frame['expected'].iloc[-1]:.1f}",
+                    charts.PALETTE[1],
+                    "--",
+                ),
+                (float(target), f"Target {target}", charts.INK, (0, (3, 1.5))),
+            ],
+        )
         hires = self._text("starters_fytd")
-        alt = (f"Line chart: {hires} qualified social workers have started in "
-               f"{r['financial_year']} by {dates.month_label(self.month)}, against "
-               f"{r['expected_by_now']:.1f} expected on a straight-line profile and a target "
-               f"of {target} for the year.")
-        data = _text_frame([
-            {"Month": dates.month_label(m),
-             "Started so far this year": format_value(starters.at[m, "value"], "count",
-                                                      starters.at[m, "symbol"]),
-             "Straight-line profile": f"{target * elapsed[m] / 12:.1f}"}
-            for m in months
-        ], ["Month", "Started so far this year", "Straight-line profile"])
-        return charts.figure(fig, title=f"Qualified social workers hired in {r['financial_year']}",
-                             alt=alt, source=self.source, data=data)
+        alt = (
+            f"Line chart: {hires} qualified social workers have started in "
+            f"{r['financial_year']} by {dates.month_label(self.month)}, against "
+            f"{r['expected_by_now']:.1f} expected on a straight-line profile and a target "
+            f"of {target} for the year."
+        )
+        data = _text_frame(
+            [
+                {
+                    "Month": dates.month_label(m),
+                    "Started so far this year": format_value(
+                        starters.at[m, "value"], "count", starters.at[m, "symbol"]
+                    ),
+                    "Straight-line profile": f"{target * elapsed[m] / 12:.1f}",
+                }
+                for m in months
+            ],
+            ["Month", "Started so far this year", "Straight-line profile"],
+        )
+        return charts.figure(
+            fig,
+            title=f"Qualified social workers hired in {r['financial_year']}",
+            alt=alt,
+            source=self.source,
+            data=data,
+        )
 
     def _team_rows(self) -> pd.DataFrame:
         teams = self.table[(self.table["scope"] == "team")]
@@ -1039,71 +1389,107 @@ class WorkforceReport:
         return sorted(self._team_rows()["team"].unique())
 
     def _starters_by_team(self) -> h.HTML:
-        rows = [{"Team": team, "Starters (12 months)": self._count_text("starters_12m",
-                                                                       team=team)}
-                for team in self._teams()]
-        rows.append({"Team": "Whole council",
-                     "Starters (12 months)": self._count_text("starters_12m")})
+        rows = [
+            {"Team": team, "Starters (12 months)": self._count_text("starters_12m", team=team)}
+            for team in self._teams()
+        ]
+        rows.append(
+            {"Team": "Whole council", "Starters (12 months)": self._count_text("starters_12m")}
+        )
         frame = _text_frame(rows, ["Team", "Starters (12 months)"])
         note = self._window_note("starters_12m") or ""
-        return h.table(frame, f"Qualified social workers who started, by team ({note.lower()}; "
-                              "headcount, team of their latest record)",
-                       numeric=["Starters (12 months)"])
+        return h.table(
+            frame,
+            f"Qualified social workers who started, by team ({note}; "
+            "headcount, team of their latest record)",
+            numeric=["Starters (12 months)"],
+        )
 
     def caseloads(self) -> h.HTML:
         """Average caseload trend with target; caseload bands (counts only) and outliers."""
-        parts = [self._trend_figure("average_caseload",
-                                    "Average caseload per case-holding FTE")]
+        parts = [self._trend_figure("average_caseload", "Average caseload per case-holding FTE")]
         bands = self._bands()
         labels = list(bands["Caseload (cases per FTE)"])
         counts = bands["Workers"]
         values = [math.nan if isinstance(v, str) else float(v) for v in counts]
-        fig = charts.bar(labels, values, xlabel="Case-holding workers (headcount)",
-                         value_format="{:,.0f}")
+        fig = charts.bar(
+            labels, values, xlabel="Case-holding workers (headcount)", value_format="{:,.0f}"
+        )
         ax = fig.axes[0]
         for y, v in enumerate(counts):
             if isinstance(v, str):
-                ax.annotate(f"{v} (suppressed)", (0, y), xytext=(4, 0),
-                            textcoords="offset points", va="center", fontsize=9,
-                            color=charts.INK)
+                ax.annotate(
+                    f"{v} (suppressed)",
+                    (0, y),
+                    xytext=(4, 0),
+                    textcoords="offset points",
+                    va="center",
+                    fontsize=9,
+                    color=charts.INK,
+                )
         ax.set_ylabel("Cases per FTE", fontsize=9)
         total = bands.attrs["total"]
-        shown = "; ".join(f"{lab}: {format_value(v, 'count')}" for lab, v in
-                          zip(labels, counts, strict=True))
-        alt = (f"Bar chart of {format_value(total, 'count')} case-holding workers by cases "
-               f"per FTE at {dates.month_label(self.month)}: {shown}.")
+        shown = "; ".join(
+            f"{lab}: {format_value(v, 'count')}" for lab, v in zip(labels, counts, strict=True)
+        )
+        alt = (
+            f"Bar chart of {format_value(total, 'count')} case-holding workers by cases "
+            f"per FTE at {dates.month_label(self.month)}: {shown}."
+        )
         data = bands.copy()
         data["Workers"] = [format_value(v, "count") for v in data["Workers"]]
         data["Share"] = [format_value(v, "percent") for v in data["Share"]]
-        parts.append(charts.figure(
-            fig, title=f"Caseloads by band, {dates.month_label(self.month)}", alt=alt,
-            source=self.source, data=data.reset_index(drop=True)))
+        parts.append(
+            charts.figure(
+                fig,
+                title=f"Caseloads by band, {dates.month_label(self.month)}",
+                alt=alt,
+                source=self.source,
+                data=data.reset_index(drop=True),
+            )
+        )
         high = self._high_caseloads()
         if high:
-            parts.append(h.paragraph(high + " Caseloads are counted per FTE, so a half-time "
-                                            "worker with 10 cases counts as 20."))
+            parts.append(
+                h.paragraph(
+                    high + " Caseloads are counted per FTE, so a half-time "
+                    "worker with 10 cases counts as 20."
+                )
+            )
         return h.join(parts)
 
     def _bands(self) -> pd.DataFrame:
         if self._bands_cache is not None:
             return self._bands_cache
         dist = workforce.caseload_distribution(self.ctx.history, self.month)
-        frame = pd.DataFrame({
-            "Caseload (cases per FTE)": dist["band"].to_numpy(),
-            "Workers": dist["workers"].astype("int64").to_numpy(),
-            "Share": dist["share"].to_numpy("float64"),
-        })
+        frame = pd.DataFrame(
+            {
+                "Caseload (cases per FTE)": dist["band"].to_numpy(),
+                "Workers": dist["workers"].astype("int64").to_numpy(),
+                "Share": dist["share"].to_numpy("float64"),
+            }
+        )
         total = int(frame["Workers"].sum())
         frame.attrs["total"] = total
         frame.attrs["upper"] = dist["lower"].to_numpy()
         if self.publication:
-            full = pd.concat([frame, pd.DataFrame({"Caseload (cases per FTE)": ["All"],
-                                                   "Workers": [total], "Share": [100.0]})],
-                             ignore_index=True)
+            full = pd.concat(
+                [
+                    frame,
+                    pd.DataFrame(
+                        {"Caseload (cases per FTE)": ["All"], "Workers": [total], "Share": [100.0]}
+                    ),
+                ],
+                ignore_index=True,
+            )
             full.index = [*range(len(frame)), "total"]
-            full = suppression.suppress_counts(full, ["Workers"], self.threshold,
-                                               total_row="total",
-                                               dependent={"Workers": ["Share"]})
+            full = suppression.suppress_counts(
+                full,
+                ["Workers"],
+                self.threshold,
+                total_row="total",
+                dependent={"Workers": ["Share"]},
+            )
             frame = full.iloc[:-1].copy()
             frame.attrs.update(total=total, upper=dist["lower"].to_numpy())
         self._bands_cache = frame
@@ -1115,38 +1501,64 @@ class WorkforceReport:
         lower = bands.attrs["upper"]
         high = bands["Workers"][lower >= 25]
         if any(isinstance(v, str) for v in high):
-            return ("The number of workers above 25 cases per FTE is small and suppressed (c).")
+            return "The number of workers above 25 cases per FTE is small and suppressed (c)."
         n = int(sum(high))
         if n == 0:
             return "No case-holding worker held more than 25 cases per FTE."
-        return (f"{n} case-holding {_plural(n, 'worker')} held more than 25 cases per FTE "
-                f"({format_value(n / bands.attrs['total'] * 100, 'percent')} of case holders).")
+        return (
+            f"{n} case-holding {_plural(n, 'worker')} held more than 25 cases per FTE "
+            f"({format_value(n / bands.attrs['total'] * 100, 'percent')} of case holders)."
+        )
 
     def absence(self) -> h.HTML:
         """Sickness absence over 12 months; team figures only outside publication mode."""
-        parts = [self._trend_figure("absence_rate_12m",
-                                    "Sickness absence rate of social workers over 12 months")]
+        parts = [
+            self._trend_figure(
+                "absence_rate_12m", "Sickness absence rate of social workers over 12 months"
+            )
+        ]
         if self.publication:
-            parts.append(h.notice(
-                "Team sickness figures are not published: sickness is health data, and in "
-                "small teams a rate could point to an individual."))
+            parts.append(
+                h.notice(
+                    "Team sickness figures are not published: sickness is health data, and in "
+                    "small teams a rate could point to an individual."
+                )
+            )
             return h.join(parts)
-        rows = [{"Team": team,
-                 "Absence rate (12 months)": self._text("absence_rate_12m", team=team),
-                 "Working days lost": self._count_text("absence_rate_12m", "numerator", team),
-                 "Months of data": self._months_text("absence_rate_12m", team)}
-                for team in self._teams()]
-        rows.append({"Team": "Whole council",
-                     "Absence rate (12 months)": self._text("absence_rate_12m"),
-                     "Working days lost": self._count_text("absence_rate_12m", "numerator"),
-                     "Months of data": self._months_text("absence_rate_12m", "")})
-        frame = _text_frame(rows, ["Team", "Absence rate (12 months)", "Working days lost",
-                                   "Months of data"])
-        parts.append(h.notice("Team sickness figures are for internal use only: sickness is "
-                              "health data. They are left out of the publication version."))
-        parts.append(h.table(frame, "Sickness absence by team, 12 months (FTE working days "
-                                    "lost as a share of FTE working days available)",
-                             numeric=["Absence rate (12 months)", "Working days lost"]))
+        rows = [
+            {
+                "Team": team,
+                "Absence rate (12 months)": self._text("absence_rate_12m", team=team),
+                "Working days lost": self._count_text("absence_rate_12m", "numerator", team),
+                "Months of data": self._months_text("absence_rate_12m", team),
+            }
+            for team in self._teams()
+        ]
+        rows.append(
+            {
+                "Team": "Whole council",
+                "Absence rate (12 months)": self._text("absence_rate_12m"),
+                "Working days lost": self._count_text("absence_rate_12m", "numerator"),
+                "Months of data": self._months_text("absence_rate_12m", ""),
+            }
+        )
+        frame = _text_frame(
+            rows, ["Team", "Absence rate (12 months)", "Working days lost", "Months of data"]
+        )
+        parts.append(
+            h.notice(
+                "Team sickness figures are for internal use only: sickness is "
+                "health data. They are left out of the publication version."
+            )
+        )
+        parts.append(
+            h.table(
+                frame,
+                "Sickness absence by team, 12 months (FTE working days "
+                "lost as a share of FTE working days available)",
+                numeric=["Absence rate (12 months)", "Working days lost"],
+            )
+        )
         return h.join(parts)
 
     def _months_text(self, indicator: str, team: str) -> str:
@@ -1161,47 +1573,82 @@ class WorkforceReport:
         row = self._row("nqsw_retained_1y")
         value = self._text("nqsw_retained_1y")
         if row is not None and not _missing(row["numerator"]):
-            parts.append(h.paragraph(
-                f"Of the {row['denominator']:,.0f} newly qualified social workers who started "
-                f"13 to 24 months before {dates.month_label(self.month)}, "
-                f"{row['numerator']:,.0f} ({value}) are still in post: retained into their "
-                "second year."))
+            parts.append(
+                h.paragraph(
+                    f"Of the {row['denominator']:,.0f} newly qualified social workers who started "
+                    f"13 to 24 months before {dates.month_label(self.month)}, "
+                    f"{row['numerator']:,.0f} ({value}) are still in post: retained into their "
+                    "second year."
+                )
+            )
         else:
-            parts.append(h.paragraph(
-                f"Newly qualified social workers retained into their second year: {value} "
-                "(counts too small to publish are shown as c)."))
+            parts.append(
+                h.paragraph(
+                    f"Newly qualified social workers retained into their second year: {value} "
+                    "(counts too small to publish are shown as c)."
+                )
+            )
         cohorts = workforce.nqsw_cohorts(self.ctx.history, self.month, self.fy_start)
         if cohorts.empty:
             parts.append(h.paragraph("No newly qualified social workers are recorded."))
             return h.join(parts)
-        frame = pd.DataFrame({
-            "Started in": [f"{c} financial year" for c in cohorts["cohort"]],
-            "Started": cohorts["started"].astype("int64").to_numpy(),
-            "Still in post": cohorts["in_post"].astype("int64").to_numpy(),
-            "Left": cohorts["left"].astype("int64").to_numpy(),
-        })
-        frame.loc[len(frame)] = ["All years", int(frame["Started"].sum()),
-                                 int(frame["Still in post"].sum()), int(frame["Left"].sum())]
+        frame = pd.DataFrame(
+            {
+                "Financial year started": [str(c) for c in cohorts["cohort"]],
+                "Started": cohorts["started"].astype("int64").to_numpy(),
+                "Still in post": cohorts["in_post"].astype("int64").to_numpy(),
+                "Left": cohorts["left"].astype("int64").to_numpy(),
+            }
+        )
+        frame.loc[len(frame)] = [
+            "All years",
+            int(frame["Started"].sum()),
+            int(frame["Still in post"].sum()),
+            int(frame["Left"].sum()),
+        ]
         frame.index = [*range(len(cohorts)), "total"]
-        frame["Still in post (%)"] = [format_value(v, "percent") for v in
-                                      (frame["Still in post"] / frame["Started"].where(
-                                          frame["Started"] > 0) * 100)]
+        frame["Still in post (%)"] = [
+            format_value(v, "percent")
+            for v in (frame["Still in post"] / frame["Started"].where(frame["Started"] > 0) * 100)
+        ]
         counts = ["Started", "Still in post", "Left"]
         if self.publication:
             frame = suppression.suppress_counts(
-                frame, counts, self.threshold, total_row="total", total_col="Started",
-                axis="both", dependent={"Still in post": ["Still in post (%)"],
-                                        "Started": ["Still in post (%)"]})
+                frame,
+                counts,
+                self.threshold,
+                total_row="total",
+                total_col="Started",
+                axis="both",
+                dependent={
+                    "Still in post": ["Still in post (%)"],
+                    "Started": ["Still in post (%)"],
+                },
+            )
         for col in counts:
             frame[col] = [format_value(v, "count") for v in frame[col]]
-        complete = [*cohorts["complete"].tolist(), bool(cohorts["complete"].all())]
-        frame["Note"] = ["" if ok else "Started before the data begin: early leavers may be "
-                         "missing, so retention may be overstated" for ok in complete]
-        parts.append(h.table(
-            frame.reset_index(drop=True),
-            f"Newly qualified social workers by financial year of starting, and whether "
-            f"still in post at {dates.month_label(self.month)} (headcount)",
-            numeric=[*counts, "Still in post (%)"]))
+        this_year = workforce.fy_label(self.month, self.fy_start)
+        notes = [
+            "Started before the data begin: early leavers may be missing, so retention "
+            "may be overstated"
+            if not ok
+            else "Started this year: too early to judge retention"
+            if c == this_year
+            else ""
+            for ok, c in zip(cohorts["complete"], cohorts["cohort"], strict=True)
+        ]
+        notes.append(
+            "" if cohorts["complete"].all() else "Includes years that started before the data begin"
+        )
+        frame["Note"] = notes
+        parts.append(
+            h.table(
+                frame.reset_index(drop=True),
+                f"Newly qualified social workers by financial year of starting, and whether "
+                f"still in post at {dates.month_label(self.month)} (headcount)",
+                numeric=[*counts, "Still in post (%)"],
+            )
+        )
         return h.join(parts)
 
     def spend(self) -> h.HTML:
@@ -1210,27 +1657,43 @@ class WorkforceReport:
         council = table[table["scope"] == "council"].iloc[0]
         fy = council["financial_year"]
         rows = []
-        for what, label in (("month", dates.month_label(self.month)),
-                            ("fytd", f"{fy} to date ({int(council['months_covered'])} months)"),
-                            ("projected", f"{fy} projected year end")):
-            rows.append({"Period": label,
-                         "Spend": _money(council[f"spend_{what}"]),
-                         "Budget": _money(council[f"budget_{what}"]),
-                         "Difference": _over_under(council[f"variance_{what}"])})
-        parts = [h.paragraph(
-            f"Agency spend in {dates.month_label(self.month)} was "
-            f"{_money(council['spend_month'])} against a budget of "
-            f"{_money(council['budget_month'])} ({_over_under(council['variance_month'])}). "
-            f"If spending continues at this year's average rate, {fy} will end "
-            f"{_over_under(council['variance_projected'])}.")]
-        parts.append(h.table(_text_frame(rows, ["Period", "Spend", "Budget", "Difference"]),
-                             "Agency spend against budget: whole council",
-                             numeric=["Spend", "Budget"]))
+        for what, label in (
+            ("month", dates.month_label(self.month)),
+            ("fytd", f"{fy} to date ({int(council['months_covered'])} months)"),
+            ("projected", f"{fy} projected year end"),
+        ):
+            rows.append(
+                {
+                    "Period": label,
+                    "Spend": _money(council[f"spend_{what}"]),
+                    "Budget": _money(council[f"budget_{what}"]),
+                    "Difference": _over_under(council[f"variance_{what}"]),
+                }
+            )
+        parts = [
+            h.paragraph(
+                f"Agency spend in {dates.month_label(self.month)} was "
+                f"{_money(council['spend_month'])} against a budget of "
+                f"{_money(council['budget_month'])} ({_over_under(council['variance_month'])}). "
+                f"If spending continues at this year's average rate, {fy} will end "
+                f"{_over_under(council['variance_projected'])}."
+            )
+        ]
+        parts.append(
+            h.table(
+                _text_frame(rows, ["Period", "Spend", "Budget", "Difference"]),
+                "Agency spend against budget: whole council",
+                numeric=["Spend", "Budget"],
+            )
+        )
         parts.append(self._spend_figure())
         parts.append(self._spend_by_team(table))
-        parts.append(h.paragraph(
-            "The projection is straight-line: spend so far this financial year divided by "
-            "the months with data, times 12."))
+        parts.append(
+            h.paragraph(
+                "The projection is straight-line: spend so far this financial year divided by "
+                "the months with data, times 12."
+            )
+        )
         return h.join(parts)
 
     def _spend_figure(self) -> h.HTML:
@@ -1238,60 +1701,84 @@ class WorkforceReport:
         xs = np.arange(len(self.months))
         labels = list(spend["label"])
         fig, ax = charts.new_figure(8.0, 3.4)
-        series = (("Spend", spend, charts.PALETTE[1], "o", "-"),
-                  ("Budget", budget, charts.PALETTE[0], "s", "--"))
+        ends: list[tuple[float, str, str]] = []
+        series = (
+            ("Spend", spend, charts.PALETTE[1], "o", "-"),
+            ("Budget", budget, charts.PALETTE[0], "s", "--"),
+        )
         for name, rows, colour, marker, dash in series:
             ys = rows["value"].to_numpy("float64") / 1000
-            ax.plot(xs, ys, color=colour, marker=marker, markersize=4, linestyle=dash,
-                    linewidth=2, label=name)
+            ax.plot(
+                xs,
+                ys,
+                color=colour,
+                marker=marker,
+                markersize=4,
+                linestyle=dash,
+                linewidth=2,
+                label=name,
+            )
             ok = np.flatnonzero(~np.isnan(ys))
             if len(ok):
-                i = ok[-1]
-                ax.annotate(f"{name}: £{ys[i]:,.0f}k", (xs[i], ys[i]), xytext=(6, 6 if
-                                                                                name == "Spend"
-                                                                                else -8),
-                            textcoords="offset points", va="center", fontsize=9,
-                            color=charts.INK)
+                ends.append((ys[ok[-1]], f"{name} £{ys[ok[-1]]:,.0f}k", colour, dash))
         _month_ticks(ax, labels)
         ax.set_ylabel("£ thousands", fontsize=9)
         ax.set_ylim(bottom=0)
-        ax.margins(x=0.14)
-        ax.legend(loc="lower left", fontsize=9, frameon=False)
+        ax.margins(x=0.02)
+        _right_labels(ax, ends)
         over = int(((spend["value"] - budget["value"]) > 0).sum())
-        alt = (f"Line chart of monthly agency spend against budget: spend was "
-               f"{_money(spend['value'].iloc[0])} in {dates.month_label(self.months[0])} and "
-               f"{_money(spend['value'].iloc[-1])} in {dates.month_label(self.month)} against "
-               f"a budget of {_money(budget['value'].iloc[-1])}; spend was over budget in "
-               f"{over} of the {len(self.months)} months.")
-        data = _text_frame([
-            {"Month": dates.month_label(m),
-             "Spend": format_value(spend.at[m, "value"], "gbp", spend.at[m, "symbol"]),
-             "Budget": format_value(budget.at[m, "value"], "gbp", budget.at[m, "symbol"]),
-             "Difference": _over_under(spend.at[m, "value"] - budget.at[m, "value"])}
-            for m in self.months
-        ], ["Month", "Spend", "Budget", "Difference"])
-        return charts.figure(fig, title="Agency spend and budget each month", alt=alt,
-                             source=self.source, data=data)
+        alt = (
+            f"Line chart of monthly agency spend against budget: spend was "
+            f"{_money(spend['value'].iloc[0])} in {dates.month_label(self.months[0])} and "
+            f"{_money(spend['value'].iloc[-1])} in {dates.month_label(self.month)} against "
+            f"a budget of {_money(budget['value'].iloc[-1])}; spend was over budget in "
+            f"{over} of the {len(self.months)} months."
+        )
+        data = _text_frame(
+            [
+                {
+                    "Month": dates.month_label(m),
+                    "Spend": format_value(spend.at[m, "value"], "gbp", spend.at[m, "symbol"]),
+                    "Budget": format_value(budget.at[m, "value"], "gbp", budget.at[m, "symbol"]),
+                    "Difference": _over_under(spend.at[m, "value"] - budget.at[m, "value"]),
+                }
+                for m in self.months
+            ],
+            ["Month", "Spend", "Budget", "Difference"],
+        )
+        return charts.figure(
+            fig, title="Agency spend and budget each month", alt=alt, source=self.source, data=data
+        )
 
     def _spend_by_team(self, table: pd.DataFrame) -> h.HTML:
         teams = table[table["scope"] == "team"]
         rows = []
         for _, r in teams.iterrows():
             team = str(r["team"])
-            hidden = (self._row("agency_spend_fytd", team) is not None
-                      and self._row("agency_spend_fytd", team)["symbol"] == "c")
-            rows.append({
-                "Team": team,
-                "Spend to date": "c" if hidden else _money(r["spend_fytd"]),
-                "Budget to date": _money(r["budget_fytd"]),
-                "Difference": "c" if hidden else _over_under(r["variance_fytd"]),
-                "Projected year end": "c" if hidden else _over_under(r["variance_projected"]),
-            })
-        frame = _text_frame(rows, ["Team", "Spend to date", "Budget to date", "Difference",
-                                   "Projected year end"])
+            hidden = (
+                self._row("agency_spend_fytd", team) is not None
+                and self._row("agency_spend_fytd", team)["symbol"] == "c"
+            )
+            rows.append(
+                {
+                    "Team": team,
+                    "Spend to date": "c" if hidden else _money(r["spend_fytd"]),
+                    "Budget to date": _money(r["budget_fytd"]),
+                    "Difference": "c" if hidden else _over_under(r["variance_fytd"]),
+                    "Projected at year end": "c"
+                    if hidden
+                    else _over_under(r["variance_projected"]),
+                }
+            )
+        frame = _text_frame(
+            rows, ["Team", "Spend to date", "Budget to date", "Difference", "Projected at year end"]
+        )
         fy = table["financial_year"].iloc[0]
-        return h.table(frame, f"Agency spend against budget by team, {fy} to date",
-                       numeric=["Spend to date", "Budget to date"])
+        return h.table(
+            frame,
+            f"Agency spend against budget by team, {fy} to date",
+            numeric=["Spend to date", "Budget to date"],
+        )
 
     def teams(self) -> h.HTML:
         """One row per team: FTE, agency rate, vacancy rate, caseload and turnover."""
@@ -1310,88 +1797,146 @@ class WorkforceReport:
         month = dates.month_label(self.month)
         targets = ", ".join(
             f"{workforce.INDICATORS[i].label.lower()} {format_value(self._target(i), u)}"
-            for i, u in (("agency_rate", "percent"), ("vacancy_rate", "percent"),
-                         ("average_caseload", "cases"), ("turnover_rate_12m", "percent"))
-            if self._target(i) is not None)
+            for i, u in (
+                ("agency_rate", "percent"),
+                ("vacancy_rate", "percent"),
+                ("average_caseload", "cases"),
+                ("turnover_rate_12m", "percent"),
+            )
+            if self._target(i) is not None
+        )
         parts = [h.table(frame, f"Teams at {month}", numeric=[c for c, _ in spec])]
-        parts.append(h.paragraph(
-            f"Targets (whole council): {targets}. x means the figure is not available (for "
-            "example a team with no funded-post record); z means not applicable (nobody to "
-            "count)" + ("; c means suppressed to protect individuals." if self.publication
-                        else ".")
-            + " The whole-council figures include teams that have since closed, so teams may "
-              "not add up to them."))
+        parts.append(
+            h.paragraph(
+                f"Targets (whole council): {targets}. x means the figure is not available (for "
+                "example a team with no funded-post record); z means not applicable (nobody to "
+                "count)"
+                + ("; c means suppressed to protect individuals." if self.publication else ".")
+                + " The whole-council figures include teams that have since closed, so teams may "
+                "not add up to them."
+            )
+        )
         return h.join(parts)
 
     def definitions(self) -> h.HTML:
         """How each figure is calculated, the symbols, and where the comparisons come from."""
+        hires_target = int(self.targets.get("qsw_hires_this_year", 25))
         rows = [
-            ("Social workers", "Qualified (registered) children and family social workers "
-             "employed by the council, permanent or fixed term. Alternatively qualified staff "
-             "(for example family support workers) are not counted."),
-            ("Agency rate", "Agency qualified social workers' FTE as a share of all qualified "
-             "social-worker FTE (agency plus council-employed), at the month end."),
-            ("Vacancy rate", "Vacant FTE as a share of vacant plus filled FTE. A team's "
-             "vacancies are its funded posts minus its council-employed social workers (never "
-             "below zero); posts covered by agency staff count as vacant."),
-            ("Turnover rate (12 months)", "FTE of social workers who left in the 12 months to "
-             "the month end, as a share of social-worker FTE at the month end."),
-            ("Average caseload", "Cases held at the month end divided by the FTE of the "
-             "qualified workers (agency included) who hold at least one case."),
-            ("Sickness absence rate (12 months)", "Working days lost to sickness by social "
-             "workers over 12 months as a share of the working days available (FTE times "
-             "working days: weekdays less England and Wales bank holidays)."),
-            ("In post under 2 years", "Share of social-worker FTE who started with the council "
-             "less than 2 years before the month end."),
+            (
+                "Social workers",
+                "Qualified (registered) children and family social workers "
+                "employed by the council, permanent or fixed term. Alternatively qualified staff "
+                "(for example family support workers) are not counted.",
+            ),
+            (
+                "Agency rate",
+                "Agency qualified social workers' FTE as a share of all qualified "
+                "social-worker FTE (agency plus council-employed), at the month end.",
+            ),
+            (
+                "Vacancy rate",
+                "Vacant FTE as a share of vacant plus filled FTE. A team's "
+                "vacancies are its funded posts minus its council-employed social workers (never "
+                "below zero); posts covered by agency staff count as vacant.",
+            ),
+            (
+                "Turnover rate (12 months)",
+                "FTE of social workers who left in the 12 months to "
+                "the month end, as a share of social-worker FTE at the month end.",
+            ),
+            (
+                "Average caseload",
+                "Cases held at the month end divided by the FTE of the "
+                "qualified workers (agency included) who hold at least one case.",
+            ),
+            (
+                "Sickness absence rate (12 months)",
+                "Working days lost to sickness by social "
+                "workers over 12 months as a share of the working days available (FTE times "
+                "working days: weekdays less England and Wales bank holidays).",
+            ),
+            (
+                "In post under 2 years",
+                "Share of social-worker FTE who started with the council "
+                "less than 2 years before the month end.",
+            ),
             ("Agency cover rate", "Share of agency FTE covering a funded vacant post."),
-            ("Starters (12 months)", "Social workers (headcount) whose start date is in the 12 "
-             "months to the month end, including any who have since left."),
-            ("Newly qualified social workers retained into year two", "Of the social workers "
-             "who joined as newly qualified 13 to 24 months before the month end, the share "
-             "(headcount) still in post."),
-            ("Recruitment against target", "Social workers who started in the financial year "
-             f"so far, against the year's target ({int(self.targets.get('qsw_hires_this_year', 25))}"
-             "); the straight-line profile is the target times the months elapsed over 12."),
-            ("Agency spend", "Spend and budget from the monthly agency spend return; the "
-             "projected year end is spend so far divided by the months with data, times 12."),
+            (
+                "Starters (12 months)",
+                "Social workers (headcount) whose start date is in the 12 "
+                "months to the month end, including any who have since left.",
+            ),
+            (
+                "Newly qualified social workers retained into year two",
+                "Of the social workers "
+                "who joined as newly qualified 13 to 24 months before the month end, the share "
+                "(headcount) still in post.",
+            ),
+            (
+                "Recruitment against target",
+                "Social workers who started in the financial year "
+                f"so far, against the year's target ({hires_target}); the straight-line profile "
+                "is the target times the months elapsed over 12.",
+            ),
+            (
+                "Agency spend",
+                "Spend and budget from the monthly agency spend return; the "
+                "projected year end is spend so far divided by the months with data, times 12.",
+            ),
         ]
-        frame = _text_frame([{"Figure": a, "How it is calculated": b} for a, b in rows],
-                            ["Figure", "How it is calculated"])
+        frame = _text_frame(
+            [{"Figure": a, "How it is calculated": b} for a, b in rows],
+            ["Figure", "How it is calculated"],
+        )
         parts = [
-            h.paragraph("Figures follow the definitions of the Department for Education's "
-                        "children's social work workforce census, applied at each month end "
-                        "(the census itself is taken at 30 September). Each month is worked "
-                        "out from the data up to that month only."),
+            h.paragraph(
+                "Figures follow the definitions of the Department for Education's "
+                "children's social work workforce census, applied at each month end "
+                "(the census itself is taken at 30 September). Each month is worked "
+                "out from the data up to that month only."
+            ),
             h.table(frame, "How each figure is calculated"),
             h.heading("Symbols", 3),
-            h.bullets([
-                "z: not applicable (for example a rate with nobody to count).",
-                "x: not available (the data for it were not supplied).",
-                "c: suppressed, to protect individuals (publication version only): counts from "
-                f"1 to {self.threshold}, and other figures that would let them be worked out.",
-                "A 12-month figure worked out from fewer than 12 months of data says so.",
-            ]),
+            h.bullets(
+                [
+                    "z: not applicable (for example a rate with nobody to count).",
+                    "x: not available (the data for it were not supplied).",
+                    "c: suppressed, to protect individuals (publication version only): counts from "
+                    f"1 to {self.threshold}, and other figures that would let them be worked out.",
+                    "A 12-month figure worked out from fewer than 12 months of data says so.",
+                ]
+            ),
             h.heading("Comparisons and targets", 3),
             h.paragraph(
                 f"England figures: {self.bench.source}. They are the census at 30 September "
-                "of each year, so they lag our monthly figures."
-                + ("" if not self.bench.embedded else
-                   " Statistical neighbour and regional figures appear when the DfE "
-                   "indicators file is set in the configuration (benchmarks.csww_indicators).")),
-            h.paragraph("Targets come from the council's configuration file (targets section); "
-                        "a target is met when the figure as shown, to one decimal place, "
-                        "meets it."),
+                "of each year; each month is compared with the latest census at or before its "
+                "month end (a September report with that September's census, once published)."
+                + (
+                    ""
+                    if not self.bench.embedded
+                    else " Statistical neighbour and regional figures appear when the DfE "
+                    "indicators file is set in the configuration (benchmarks.csww_indicators)."
+                )
+            ),
+            h.paragraph(
+                "Targets come from the council's configuration file (targets section); "
+                "a target is met when the figure as shown, to one decimal place, "
+                "meets it."
+            ),
             h.heading("Real change or noise", 3),
             h.paragraph(
                 "The statistical process control (XmR) charts follow NHS England's Making Data "
                 "Count: process limits are the mean plus or minus 2.66 times the average "
                 "month-to-month change. A month outside the limits, a run of 7 months on one "
                 "side of the mean, or a trend of 7 months moving the same way is special-cause "
-                "variation; anything else is common-cause (normal) variation."),
+                "variation; anything else is common-cause (normal) variation."
+            ),
             h.heading("Data", 3),
-            h.paragraph(f"Source: {self.council} HR and case management monthly extracts. The "
-                        "page shows totals only; no individual worker is identified. The "
-                        "numbers behind every chart are under its 'Show the numbers' link, "
-                        "and all figures are in workforce_indicators.csv."),
+            h.paragraph(
+                f"Source: {self.council} HR and case management monthly extracts. The "
+                "page shows totals only; no individual worker is identified. The "
+                "numbers behind every chart are under its 'Show the numbers' link, "
+                "and all figures are in workforce_indicators.csv."
+            ),
         ]
         return h.join(parts)
