@@ -63,13 +63,76 @@ def new_figure(width: float = 8.0, height: float = 3.6):
     return plt.subplots(figsize=(width, height), layout="constrained")
 
 
-def figure_png(fig) -> bytes:
-    """Render a figure to PNG bytes and close it."""
+#: Phone renditions: a narrower figure, so its text is still legible on a 360-400 px
+#: screen (the desktop image shrunk to that width has 4-5 px text).
+PHONE_WIDTH_IN = 4.2
+PHONE_DPI = 144
+#: The media query under which browsers pick the phone rendition (matches report.css).
+PHONE_MEDIA = "(max-width: 40em)"
+#: Colours kept when a chart PNG is palettised: charts are flat colours plus
+#: anti-aliasing, so 64 look the same and the file is about a third of the size.
+PNG_COLOURS = 64
+
+
+def figure_png(fig, *, close: bool = True, dpi: float | None = None) -> bytes:
+    """Render a figure to a small PNG (palettised) and, by default, close it."""
     plt = pyplot()
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", bbox_inches="tight")
-    plt.close(fig)
-    return buffer.getvalue()
+    fig.savefig(buffer, format="png", bbox_inches="tight", dpi=dpi or plt.rcParams["savefig.dpi"])
+    if close:
+        plt.close(fig)
+    return _palettised(buffer.getvalue())
+
+
+def _palettised(png: bytes) -> bytes:
+    from PIL import Image  # a dependency of matplotlib
+
+    with Image.open(io.BytesIO(png)) as image:
+        small = image.convert("RGB").quantize(
+            colors=PNG_COLOURS, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE
+        )
+    out = io.BytesIO()
+    small.save(out, format="PNG", optimize=True)
+    return out.getvalue() if out.tell() < len(png) else png
+
+
+def _thin_tick_labels(fig) -> None:
+    """Drop every other x tick label (repeatedly) on axes whose labels now overlap."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    for ax in fig.axes:
+        low, high = sorted(ax.get_xlim())
+        ticks = [t for t in ax.get_xticks() if low <= t <= high]
+        labels = [
+            t for t in ax.get_xticklabels() if t.get_text() and low <= t.get_position()[0] <= high
+        ]
+        if len(labels) != len(ticks) or len(ticks) < 3:
+            continue
+        if any(t.get_rotation() for t in labels):
+            continue
+        boxes = [t.get_window_extent(renderer) for t in labels]
+        texts = [t.get_text() for t in labels]
+        step = 1
+        while step < len(ticks) and any(
+            a.x1 + 6 > b.x0 for a, b in zip(boxes[::step], boxes[step::step], strict=False)
+        ):
+            step += 1
+        if step > 1:
+            ax.set_xticks(ticks[::step], texts[::step])
+
+
+def phone_png(fig) -> bytes | None:
+    """Render a narrower copy of ``fig`` for phones, or None if it is narrow already.
+
+    The figure is resized in place (the caller closes it afterwards); crowded x-axis
+    labels are thinned so they do not overlap.
+    """
+    width, height = fig.get_size_inches()
+    if width <= PHONE_WIDTH_IN * 1.15:
+        return None
+    fig.set_size_inches(PHONE_WIDTH_IN, height * 1.1)
+    _thin_tick_labels(fig)
+    return figure_png(fig, close=False, dpi=PHONE_DPI)
 
 
 def figure(
@@ -101,10 +164,15 @@ def figure(
     formats : mapping, optional
         Column formats for the table (see :func:`carelib.html.table`).
     """
-    png = base64.b64encode(figure_png(fig)).decode("ascii")
+    desktop = figure_png(fig, close=False)
+    phone = phone_png(fig)
+    pyplot().close(fig)
+    img = f'<img src="{_data_uri(desktop)}" alt="{h.escape(alt)}">'
+    if phone:
+        img = f'<picture><source media="{PHONE_MEDIA}" srcset="{_data_uri(phone)}">{img}</picture>'
     parts = [
         h.tag("figcaption", h.tag("span", title, class_="chart-title")),
-        h.HTML(f'<img src="data:image/png;base64,{png}" alt="{h.escape(alt)}">'),
+        h.HTML(img),
         h.paragraph("Source: ", source, class_="chart-source"),
     ]
     if data is not None:
@@ -115,6 +183,10 @@ def figure(
             )
         )
     return h.tag("figure", *parts, class_="chart")
+
+
+def _data_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
 def trend(
@@ -159,24 +231,51 @@ def trend(
     xs = list(range(len(frame)))
     for i, (label, col) in enumerate(lines.items()):
         ys = frame[col].astype("float64")
-        ax.plot(xs, ys, color=PALETTE[i % len(PALETTE)], marker=MARKERS[i % len(MARKERS)],
-                markersize=4, linestyle=DASHES[i % len(DASHES)], linewidth=2, label=label)
+        ax.plot(
+            xs,
+            ys,
+            color=PALETTE[i % len(PALETTE)],
+            marker=MARKERS[i % len(MARKERS)],
+            markersize=4,
+            linestyle=DASHES[i % len(DASHES)],
+            linewidth=2,
+            label=label,
+        )
         last = ys.last_valid_index()
         if last is not None:
             pos = frame.index.get_loc(last)
-            ax.annotate(f"{label}: {ys[last]:,.1f}{'%' if percent else ''}",
-                        (xs[pos], ys[last]), xytext=(6, 0), textcoords="offset points",
-                        va="center", fontsize=9, color=INK)
+            ax.annotate(
+                f"{label}: {ys[last]:,.1f}{'%' if percent else ''}",
+                (xs[pos], ys[last]),
+                xytext=(6, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=9,
+                color=INK,
+            )
     if target is not None:
         ax.axhline(target, color=INK, linestyle=(0, (6, 3)), linewidth=1.4)
-        ax.annotate(f"{target_label}: {target:,.1f}{'%' if percent else ''}", (0, target),
-                    xytext=(2, 4), textcoords="offset points", fontsize=9, color=INK)
+        ax.annotate(
+            f"{target_label}: {target:,.1f}{'%' if percent else ''}",
+            (0, target),
+            xytext=(2, 4),
+            textcoords="offset points",
+            fontsize=9,
+            color=INK,
+        )
     for j, (label, value) in enumerate((references or {}).items()):
         if value is None or pd.isna(value):
             continue
         ax.axhline(value, color=GREY, linestyle=":", linewidth=1.4)
-        ax.annotate(label, (len(xs) - 1, value), xytext=(0, 4 + 10 * j),
-                    textcoords="offset points", ha="right", fontsize=9, color=GREY)
+        ax.annotate(
+            label,
+            (len(xs) - 1, value),
+            xytext=(0, 4 + 10 * j),
+            textcoords="offset points",
+            ha="right",
+            fontsize=9,
+            color=GREY,
+        )
     ticks = xs[:: max(1, len(xs) // 8)]
     ax.set_xticks(ticks)
     ax.set_xticklabels([str(frame[x].iloc[t]) for t in ticks], rotation=0, fontsize=9)
@@ -205,15 +304,28 @@ def bar(
     ax.barh(ypos, values, color=PALETTE[0])
     for y, v in zip(ypos, values, strict=True):
         if v is not None and not pd.isna(v):
-            ax.annotate(value_format.format(v), (v, y), xytext=(4, 0),
-                        textcoords="offset points", va="center", fontsize=9, color=INK)
+            ax.annotate(
+                value_format.format(v),
+                (v, y),
+                xytext=(4, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=9,
+                color=INK,
+            )
     ax.set_yticks(ypos)
     ax.set_yticklabels(labels)
     ax.invert_yaxis()
     ax.set_xlabel(xlabel)
     if highlight is not None:
         ax.axvline(highlight, color=INK, linestyle=(0, (6, 3)), linewidth=1.4)
-        ax.annotate(f"{highlight_label}: {value_format.format(highlight)}", (highlight, -0.6),
-                    xytext=(4, 0), textcoords="offset points", fontsize=9, color=INK)
+        ax.annotate(
+            f"{highlight_label}: {value_format.format(highlight)}",
+            (highlight, -0.6),
+            xytext=(4, 0),
+            textcoords="offset points",
+            fontsize=9,
+            color=INK,
+        )
     ax.margins(x=0.15)
     return fig

@@ -77,8 +77,9 @@ def bullets(items: Iterable[object]) -> HTML:
     return tag("ul", *(tag("li", i) for i in items))
 
 
-def section(title: str, *children: object, level: int = 2, intro: str | None = None,
-            id: str | None = None) -> HTML:
+def section(
+    title: str, *children: object, level: int = 2, intro: str | None = None, id: str | None = None
+) -> HTML:
     """Return a titled section: heading, optional intro paragraph, then the children."""
     sid = id or slug(title)
     body = [heading(title, level, sid)]
@@ -108,8 +109,14 @@ RAG_LABELS = {
     "grey": "No data",
     "": "No data",
 }
-RAG_SYMBOLS = {"red": "\u2716", "amber": "\u25b2", "green": "\u2714", "blue": "\u2605",
-               "grey": "\u2013", "": "\u2013"}
+RAG_SYMBOLS = {
+    "red": "\u2716",
+    "amber": "\u25b2",
+    "green": "\u2714",
+    "blue": "\u2605",
+    "grey": "\u2013",
+    "": "\u2013",
+}
 
 
 def rag(status: str | None, text: str | None = None) -> HTML:
@@ -226,17 +233,24 @@ def table(
     cell_html : dict, optional
         Column -> callable returning :class:`HTML` for a cell (e.g. a RAG badge).
     numeric : sequence of str, optional
-        Columns aligned right; by default every numeric column.
+        Columns aligned right; by default every column of numbers, including numbers
+        already formatted as text ("40.9%", "£1,200", "c"), the row header aside.
     class_ : str, optional
         Extra CSS class.
     """
     formats = formats or {}
     cell_html = cell_html or {}
-    row_header = row_header if row_header is not None else (frame.columns[0] if len(frame.columns) else None)
+    if row_header is None and len(frame.columns):
+        row_header = frame.columns[0]
     if numeric is None:
-        numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])]
-    head = tag("tr", *(tag("th", str(c), scope="col",
-                            class_="num" if c in numeric else None) for c in frame.columns))
+        numeric = [c for c in frame.columns if c != row_header and _looks_numeric(frame[c])]
+    head = tag(
+        "tr",
+        *(
+            tag("th", str(c), scope="col", class_="num" if c in numeric else None)
+            for c in frame.columns
+        ),
+    )
     rows = []
     for record in frame.itertuples(index=False, name=None):
         cells = []
@@ -254,16 +268,42 @@ def table(
             if col == row_header:
                 cells.append(tag("th", content, scope="row", class_=klass))
             else:
-                cells.append(tag("td", content, class_=klass))
+                # data-label lets a narrow screen show each row as a card of
+                # "column: value" lines (report.css) instead of a sideways-scrolling table.
+                cells.append(tag("td", content, class_=klass, data_label=str(col)))
         rows.append(tag("tr", *cells))
     return tag(
         "div",
-        tag("table", tag("caption", caption), tag("thead", head), tag("tbody", *rows),
-            class_=("data-table " + (class_ or "")).strip()),
+        tag(
+            "table",
+            tag("caption", caption),
+            tag("thead", head),
+            tag("tbody", *rows),
+            class_=("data-table " + (class_ or "")).strip(),
+        ),
         class_="table-wrap",
         tabindex="0",
         role="region",
         aria_label=caption,
+    )
+
+
+#: A number as a report shows it: "1,234", "-2.5", "40.9%", "£12,000"; "c" (suppressed)
+#: and "z" (not applicable) stand in a column of numbers too.
+_NUMBER_TEXT = re.compile(r"^(£?-?[\d,]*\.?\d+%?|[cz])$")
+
+
+def _looks_numeric(column: pd.Series) -> bool:
+    """Whether a column holds numbers (or numbers already formatted as text)."""
+    if pd.api.types.is_numeric_dtype(column):
+        return True
+    if not (pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column)):
+        return False
+    texts = [str(v).strip() for v in column if isinstance(v, str) and v.strip()]
+    return (
+        bool(texts)
+        and all(_NUMBER_TEXT.match(t) for t in texts)
+        and any(t not in ("c", "z") for t in texts)
     )
 
 
@@ -278,8 +318,7 @@ def _fmt(pattern: str, value: object) -> str:
 def notice(text: object, kind: str = "info") -> HTML:
     """Return a highlighted notice (``info``, ``warning`` or ``error``), text not colour."""
     prefix = {"info": "Note: ", "warning": "Warning: ", "error": "Problem: "}[kind]
-    return tag("div", tag("strong", prefix), text, class_=f"notice notice-{kind}",
-               role="note")
+    return tag("div", tag("strong", prefix), text, class_=f"notice notice-{kind}", role="note")
 
 
 def summary_list(pairs: Iterable[tuple[str, object]]) -> HTML:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from carelib import dates
 from carelib import html as h
 
@@ -78,6 +80,17 @@ def month_body(month: str, headlines: dict, quality: dict) -> h.HTML:
     return h.join(parts)
 
 
+def _when(text: str | None) -> str | None:
+    """Turn a manifest time ("2025-10-05 07:00" or ISO) into "5 October 2025 at 07:00"."""
+    if not text:
+        return None
+    try:
+        when = dt.datetime.fromisoformat(str(text).replace(" ", "T"))
+    except ValueError:
+        return str(text)
+    return f"{when.day} {when:%B %Y} at {when:%H:%M}"
+
+
 def archive_body(entries: list[dict]) -> h.HTML:
     """Return the archive index body: one row per published month, newest first.
 
@@ -88,21 +101,45 @@ def archive_body(entries: list[dict]) -> h.HTML:
     """
     if not entries:
         return h.section("Published months", h.paragraph("No month has been published yet."))
+    months = sorted(e["month"] for e in entries)
+    first, last = dates.month_label(months[0]), dates.month_label(months[-1])
+    span = first if first == last else f"{first} to {last}"
+    intro = h.paragraph(
+        f"Reports for {len(months)} month{'s' if len(months) != 1 else ''} ({span}), newest "
+        "first. Each month has an overview and pages on workforce stability, the "
+        "improvement plan and data quality.",
+        class_="lede",
+    )
     items = []
-    for e in entries:
+    for e in sorted(entries, key=lambda e: e["month"], reverse=True):
         month = e["month"]
-        when = f" (generated {e['generated_at']})" if e.get("generated_at") else ""
+        when = _when(e.get("generated_at"))
+        links = [
+            h.tag("li", h.link(text, f"{month}/{filename}"))
+            for filename, text in _ARCHIVE_LINKS.items()
+        ]
         items.append(
             h.tag(
                 "li",
-                h.link(dates.month_label(month), f"{month}/index.html"),
-                when,
-                ": ",
-                h.link("workforce", f"{month}/workforce.html"),
-                ", ",
-                h.link("improvement plan", f"{month}/improvement_plan.html"),
-                ", ",
-                h.link("data quality", f"{month}/data_quality.html"),
+                h.tag(
+                    "h3",
+                    h.link(dates.month_label(month), f"{month}/index.html"),
+                    class_="month-title",
+                ),
+                h.paragraph(f"Generated {when}.", class_="meta") if when else "",
+                h.tag(
+                    "ul",
+                    *links,
+                    class_="inline-links",
+                    aria_label=f"Pages for {dates.month_label(month)}",
+                ),
             )
         )
-    return h.section("Published months", h.tag("ul", *items, class_="month-list"))
+    return h.join([intro, h.section("Published months", h.tag("ul", *items, class_="month-list"))])
+
+
+_ARCHIVE_LINKS = {
+    "workforce.html": "Workforce stability",
+    "improvement_plan.html": "Improvement plan",
+    "data_quality.html": "Data quality",
+}

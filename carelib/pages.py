@@ -68,18 +68,32 @@ def add_heading_ids(body: str) -> str:
     return _H2.sub(fix, body)
 
 
+#: A contents list longer than this is set in two columns on wide screens.
+TOC_COLUMNS_FROM = 7
+
+
 def contents(body: str) -> h.HTML:
-    """Return a table of contents linking to every ``h2`` in ``body``."""
+    """Return a table of contents linking to every ``h2`` in ``body``.
+
+    A page with fewer than two sections gets none: a one-line contents list only
+    repeats the heading below it.
+    """
     items = []
     for match in _H2.finditer(body):
         ident = re.search(r'id="([^"]+)"', match.group(1))
         text = _TAGS.sub("", match.group(2)).strip()
         if ident and text:
             items.append(h.tag("li", h.link(h.HTML(text), f"#{ident.group(1)}")))
-    if not items:
+    if len(items) < 2:
         return h.HTML("")
-    return h.tag("nav", h.tag("p", "Contents", class_="toc-title"), h.tag("ol", *items),
-                 class_="toc", aria_label="Contents")
+    klass = "toc toc-long" if len(items) >= TOC_COLUMNS_FROM else "toc"
+    return h.tag(
+        "nav",
+        h.tag("p", "Contents", class_="toc-title"),
+        h.tag("ol", *items),
+        class_=klass,
+        aria_label="Contents",
+    )
 
 
 def _nav(info: PageInfo) -> h.HTML:
@@ -88,12 +102,33 @@ def _nav(info: PageInfo) -> h.HTML:
     if info.month:
         for filename, text in MONTH_PAGES.items():
             current = "page" if (info.in_month_folder and filename == info.filename) else None
-            links.append(h.tag("li", h.tag("a", text, href=prefix + filename,
-                                             aria_current=current)))
+            links.append(
+                h.tag("li", h.tag("a", text, href=prefix + filename, aria_current=current))
+            )
     archive = "../index.html" if info.in_month_folder else "index.html"
     current = "page" if not info.in_month_folder and info.filename == "index.html" else None
     links.append(h.tag("li", h.tag("a", "All months", href=archive, aria_current=current)))
     return h.tag("nav", h.tag("ul", *links), class_="pages-nav", aria_label="Report pages")
+
+
+def _css_string(text: str) -> str:
+    """Quote text as a CSS string that cannot end the string or the style element.
+
+    Anything but letters, digits and plain punctuation becomes a CSS escape; the space
+    after each escape ends it and is not part of the text.
+    """
+    return (
+        '"'
+        + "".join(c if c.isalnum() or c in " -_.,:;()" else f"\\{ord(c):x} " for c in text)
+        + '"'
+    )
+
+
+def marking_print_style(marking: str) -> str:
+    """Return CSS that prints the protective marking at the top and bottom of every sheet."""
+    quoted = _css_string(marking)
+    box = f"content: {quoted}; font-weight: 700; font-size: 9pt; letter-spacing: 0.05em;"
+    return f"@media print {{ @page {{ @top-center {{ {box} }} @bottom-center {{ {box} }} }} }}"
 
 
 def render(body: str, info: PageInfo) -> str:
@@ -117,14 +152,25 @@ def render(body: str, info: PageInfo) -> str:
         f'<meta name="generator" content="carelib {h.escape(__version__)}">',
         f"<title>{h.escape(full_title)}</title>",
         f"<style>{stylesheet()}</style>",
+        f"<style>{marking_print_style(info.marking)}</style>" if info.marking else "",
         "</head>",
         "<body>",
         '<a class="skip-link" href="#main">Skip to main content</a>',
-        str(h.tag("header", marking,
-                  h.tag("div", h.tag("p", info.council, class_="council"),
-                        h.tag("p", "Children's social care: monthly improvement reports",
-                              class_="service"), class_="wrap"),
-                  class_="site-header")),
+        str(
+            h.tag(
+                "header",
+                marking,
+                h.tag(
+                    "div",
+                    h.tag("p", info.council, class_="council"),
+                    h.tag(
+                        "p", "Children's social care: monthly improvement reports", class_="service"
+                    ),
+                    class_="wrap",
+                ),
+                class_="site-header",
+            )
+        ),
         str(_nav(info)),
         '<div class="wrap">',
         '<main id="main" tabindex="-1">',
@@ -135,14 +181,22 @@ def render(body: str, info: PageInfo) -> str:
         body,
         "</main>",
         "</div>",
-        str(h.tag("footer",
-                  h.tag("div",
-                        marking,
-                        h.paragraph(f"{info.council}. {full_title}. Generated {generated} "
-                                    f"by carelib {__version__} from the council's monthly "
-                                    "data extract. No individual worker is identified."),
-                        class_="wrap"),
-                  class_="site-footer")),
+        str(
+            h.tag(
+                "footer",
+                h.tag(
+                    "div",
+                    h.paragraph(
+                        f"{full_title}. Generated {generated} by carelib "
+                        f"{__version__} from the council's monthly data extract. "
+                        "No individual worker is identified."
+                    ),
+                    class_="wrap",
+                ),
+                marking,
+                class_="site-footer",
+            )
+        ),
         "</body>",
         "</html>",
     ]

@@ -14,8 +14,10 @@ from pathlib import Path
 
 import pandas as pd
 
-_DATA_URI = re.compile(r"data:[a-z]+/[a-z0-9.+-]+;base64,[A-Za-z0-9+/=\s]+")
-_SCANNED_SUFFIXES = {".html", ".csv", ".json", ".ipynb", ".txt", ".md"}
+# Base64 has no spaces: text after an inlined image (even a space later) is still scanned.
+_DATA_URI = re.compile(r"data:[a-z]+/[a-z0-9.+-]+;base64,[A-Za-z0-9+/=]+")
+#: Files scanned before publishing (everything carelib writes into a month is one of these).
+SCANNED_SUFFIXES = {".html", ".csv", ".json", ".ipynb", ".txt", ".md"}
 
 
 @dataclass
@@ -50,7 +52,7 @@ def scan(folder: Path, ids: set[str]) -> list[Leak]:
     )
     leaks: list[Leak] = []
     for path in sorted(folder.rglob("*")):
-        if not path.is_file() or path.suffix.lower() not in _SCANNED_SUFFIXES:
+        if not path.is_file() or path.suffix.lower() not in SCANNED_SUFFIXES:
             continue
         text = _DATA_URI.sub("", path.read_text(encoding="utf-8", errors="replace"))
         if path.suffix == ".ipynb":

@@ -35,3 +35,65 @@ def reference() -> Path:
     if not REFERENCE.is_dir():
         pytest.skip(f"reference data not found at {REFERENCE}")
     return REFERENCE
+
+
+# --- Built reports and the browser (tests/browser_support.py has the helpers) -----------
+
+
+@pytest.fixture(scope="session")
+def report_builds(request, demo_data, tmp_path_factory):
+    """The report builds this session's tests ask for, started together in the background."""
+    import browser_support
+
+    wanted = {name for item in request.session.items for name in item.fixturenames}
+    builds = browser_support.Builds(tmp_path_factory.mktemp("builds"))
+    if "demo_reports" in wanted:
+        builds.start("demo", demo_data)
+    if "publication_reports" in wanted:
+        config = browser_support.config_with_marking(builds.folder / "publication.toml")
+        builds.start("publication", demo_data, "--publication", config=config)
+    if "hostile_reports" in wanted and not browser_support.browser_missing():
+        data = builds.folder / "hostile-data"
+        shutil.copytree(demo_data, data)
+        browser_support.poison(data)
+        builds.start("hostile", data)
+    yield builds
+    builds.stop()
+
+
+@pytest.fixture(scope="session")
+def demo_reports(report_builds) -> Path:
+    """The demo month (2025-09) built by the real `carelib report` (a reports folder)."""
+    return report_builds.wait("demo")
+
+
+@pytest.fixture(scope="session")
+def publication_reports(report_builds) -> Path:
+    """The demo month built with `carelib report --publication`.
+
+    Its configuration sets a protective marking with characters that need escaping,
+    ``browser_support.MARKING``.
+    """
+    return report_builds.wait("publication")
+
+
+@pytest.fixture(scope="session")
+def hostile_reports(report_builds) -> Path:
+    """The demo month built from data full of HTML and script in free text."""
+    return report_builds.wait("hostile")
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Chromium for the whole session, or skip saying how to install it."""
+    import browser_support
+
+    reason = browser_support.browser_missing()
+    if reason:
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = browser_support.launch(playwright)
+        yield browser
+        browser.close()

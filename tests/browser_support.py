@@ -1,0 +1,351 @@
+"""Helpers for the browser, privacy and publication tests.
+
+They build a month of reports with the real command line, drive headless Chromium (one
+browser per test session, see the ``chromium`` fixture in conftest.py), run axe-core in
+the page, and read the tables carelib publishes back out of the HTML.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+MONTH = "2025-09"
+#: Debian's Chromium (``apt-get install chromium``); CARELIB_CHROMIUM overrides it.
+CHROMIUM = Path(os.environ.get("CARELIB_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice"]
+#: Every page a month publishes, plus the archive (relative to the reports folder).
+MONTH_PAGES = ["index.html", "workforce.html", "improvement_plan.html", "data_quality.html"]
+PAGES = [f"{MONTH}/{name}" for name in MONTH_PAGES] + ["index.html"]
+DESKTOP, PHONE = 1280, 390
+MAX_PAGE_BYTES = 2 * 1024 * 1024
+
+
+#: The protective marking the publication build's configuration sets.
+MARKING = 'OFFICIAL-SENSITIVE: PERSONAL & "HR" <staff>'
+
+
+def config_with_marking(path: Path, marking: str = MARKING) -> Path:
+    """Write a copy of carelib.toml whose publication marking is ``marking``."""
+    text = (ROOT / "carelib.toml").read_text(encoding="utf-8")
+    line = 'marking = "OFFICIAL-SENSITIVE"'
+    assert line in text
+    path.write_text(text.replace(line, f"marking = {json.dumps(marking)}"), encoding="utf-8")
+    return path
+
+
+def _command(data: Path, out: Path, args, config: Path | None) -> list[str]:
+    options = ["--config", str(config)] if config else []
+    return [
+        sys.executable,
+        "-m",
+        "carelib",
+        *options,
+        "report",
+        "--data",
+        str(data),
+        "--out",
+        str(out),
+        "--month",
+        MONTH,
+        *args,
+    ]
+
+
+def report(
+    data: Path, out: Path, *args: str, config: Path | None = None, timeout: int = 600
+) -> subprocess.CompletedProcess:
+    """Run ``python -m carelib report`` for the test month, as an analyst would."""
+    return subprocess.run(
+        _command(data, out, args, config), cwd=ROOT, capture_output=True, text=True, timeout=timeout
+    )
+
+
+class Builds:
+    """Monthly runs started side by side, each waited for when a test first needs it.
+
+    A run spends much of its time starting kernels and importing libraries, so two or
+    three at once finish well before the same runs one after another.
+    """
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self._running: dict[str, tuple[subprocess.Popen, Path, Path]] = {}
+
+    def start(self, key: str, data: Path, *args: str, config: Path | None = None) -> None:
+        """Start building the test month from ``data`` into ``<folder>/<key>/reports``."""
+        out = self.folder / key / "reports"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        log = out.parent / "carelib.log"
+        with log.open("w") as handle:
+            proc = subprocess.Popen(
+                _command(data, out, args, config),
+                cwd=ROOT,
+                stdout=handle,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        self._running[key] = (proc, out, log)
+
+    def wait(self, key: str, timeout: int = 600) -> Path:
+        """Wait for a build; return its reports folder, or fail with carelib's output."""
+        proc, out, log = self._running[key]
+        code = proc.wait(timeout=timeout)
+        assert code == 0, f"carelib report ({key}) exited {code}:\n{log.read_text()}"
+        return out
+
+    def stop(self) -> None:
+        """End builds nobody waited for (a test run cut short)."""
+        for proc, _, _ in self._running.values():
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)  # the run and its kernels
+                proc.wait()
+
+
+# --- Chromium and axe ------------------------------------------------------------------
+
+
+def browser_missing() -> str | None:
+    """Why the browser tests cannot run here, or None when they can."""
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        return "playwright is not installed: pip install -e '.[dev]' to run the browser tests"
+    if not CHROMIUM.exists() and not shutil.which("chromium"):
+        return (
+            f"Chromium not found at {CHROMIUM}: run `apt-get install chromium` (or set "
+            "CARELIB_CHROMIUM) to run the browser tests"
+        )
+    return None
+
+
+def axe_missing() -> str | None:
+    """Why axe-core cannot run here, or None when it can."""
+    if not AXE.is_file():
+        return (
+            f"axe-core not found at {AXE.relative_to(ROOT)}: run `npm install` (or "
+            "`make node`) to run the accessibility tests"
+        )
+    return None
+
+
+def launch(playwright):
+    """Start headless Chromium with no background network traffic."""
+    path = CHROMIUM if CHROMIUM.exists() else Path(shutil.which("chromium"))
+    return playwright.chromium.launch(executable_path=str(path), args=CHROMIUM_ARGS)
+
+
+@dataclass
+class Visit:
+    """A page opened in Chromium, with everything it tried to do while loading."""
+
+    page: object
+    url: str
+    requests: list[str] = field(default_factory=list)
+    console: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def close(self) -> None:
+        """Close the page's browser context."""
+        self.page.context.close()
+
+    def outside_requests(self) -> list[str]:
+        """Requests other than the page itself and inline ``data:`` URLs."""
+        return [u for u in self.requests if u != self.url and not u.startswith("data:")]
+
+
+def visit(browser, path: Path, width: int = DESKTOP, media: str | None = None) -> Visit:
+    """Open ``path`` in a fresh browser context and record requests, console and dialogs."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    v = Visit(page, path.resolve().as_uri())
+    page.on("request", lambda r: v.requests.append(r.url))
+    page.on("console", lambda m: v.console.append(f"{m.type}: {m.text}"))
+    page.on("pageerror", lambda e: v.errors.append(str(e)))
+
+    def dialog(d):
+        v.dialogs.append(f"{d.type}: {d.message}")
+        d.dismiss()
+
+    page.on("dialog", dialog)
+    if media:
+        page.emulate_media(media=media)
+    page.goto(v.url, wait_until="load")
+    return v
+
+
+def run_axe(page) -> list[dict]:
+    """Run axe-core in the page (WCAG 2.0-2.2 A and AA, and best practice)."""
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+    return page.evaluate(
+        """async (options) => {
+            const result = await axe.run(document, options);
+            return result.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.map(n => ({target: n.target.join(' '),
+                                          summary: n.failureSummary}))}));
+        }""",
+        options,
+    )
+
+
+def describe_violations(violations: list[dict], limit: int = 5) -> str:
+    """One block per violation: id, impact, help and the selectors of failing nodes."""
+    lines = []
+    for v in violations:
+        lines.append(f"{v['id']} ({v['impact']}): {v['help']} [{len(v['nodes'])} node(s)]")
+        for node in v["nodes"][:limit]:
+            summary = " ".join((node["summary"] or "").split())[:300]
+            lines.append(f"    {node['target']}\n        {summary}")
+    return "\n".join(lines)
+
+
+# --- Reading what was published -----------------------------------------------------------
+
+
+@dataclass
+class Table:
+    """A table read back from a published page: caption, header row and body rows."""
+
+    caption: str
+    header: list[str]
+    rows: list[list[str]]
+
+    def column(self, name: str) -> list[str]:
+        """The cells of one column, by its header text."""
+        i = self.header.index(name)
+        return [row[i] for row in self.rows]
+
+
+def soup(html: str):
+    """Parse a page (BeautifulSoup, which nbconvert already depends on)."""
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(html, "html.parser")
+
+
+def _text(element) -> str:
+    return " ".join(element.get_text(" ").split())
+
+
+def tables(html: str) -> list[Table]:
+    """Every table in a page: caption, header cells and body rows as text."""
+    found = []
+    for t in soup(html).find_all("table"):
+        header = [_text(c) for c in t.thead.find_all("th")] if t.thead else []
+        rows = [
+            [_text(c) for c in tr.find_all(["th", "td"])]
+            for tr in (t.tbody or t).find_all("tr", recursive=False)
+        ]
+        found.append(Table(_text(t.caption) if t.caption else "", header, rows))
+    return found
+
+
+def table(html: str, caption_starts: str) -> Table:
+    """The one table whose caption starts with ``caption_starts``."""
+    found = [t for t in tables(html) if t.caption.startswith(caption_starts)]
+    assert len(found) == 1, (caption_starts, [t.caption for t in tables(html)])
+    return found[0]
+
+
+def worker_ids(data_dir: Path) -> set[str]:
+    """Every worker identifier in every month of the data (workforce and leavers)."""
+    import pandas as pd
+
+    ids: set[str] = set()
+    for path in sorted(data_dir.glob("*/workforce.csv")) + sorted(data_dir.glob("*/leavers.csv")):
+        ids.update(pd.read_csv(path, usecols=["worker_id"], dtype=str)["worker_id"].dropna())
+    return ids
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` (relative path -> bytes), the lock file aside."""
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != ".carelib.lock"
+    }
+
+
+def notebook_outputs(path: Path) -> list[str]:
+    """The text of every output of an executed notebook (images left out)."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    texts = []
+    for cell in nb["cells"]:
+        for output in cell.get("outputs", []):
+            data = {k: v for k, v in output.get("data", {}).items() if not k.startswith("image/")}
+            texts.append(
+                json.dumps(data)
+                + "".join(output.get("text", ""))
+                + "".join(output.get("traceback", []))
+            )
+    return texts
+
+
+# --- Hostile free text ---------------------------------------------------------------------
+
+SCRIPT = "<script>window.__pwned=1</script>"
+BREAKOUT = '"><svg onload=alert(1)>'
+TABLE_BREAK = "</table><h1>x</h1>"
+ENTITY = "R&amp;D"
+IMG = "<img src=x onerror=alert(1)>"
+TEAM = f"Team {IMG}"
+PAYLOADS = [SCRIPT, BREAKOUT, TABLE_BREAK, ENTITY, IMG, TEAM]
+
+
+def poison(data: Path) -> None:
+    """Put injection payloads into free-text fields, the same way in every month.
+
+    A team is renamed in all four files that name teams; the first action gets a script
+    in its wording, an attribute break-out as its owner and markup in its update; the
+    first recommendation closes a table and opens a heading; the first measure's name
+    carries a script and an HTML entity.
+    """
+    import pandas as pd
+
+    def rewrite(path: Path, change) -> None:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        change(frame)
+        frame.to_csv(path, index=False)
+
+    team = sorted(pd.read_csv(next(data.glob("*/establishment.csv")), dtype=str)["team"])[0]
+
+    def teams(frame):
+        frame["team"] = frame["team"].replace(team, TEAM)
+
+    def actions(frame):
+        first = frame["action_id"] == frame["action_id"].iloc[0]
+        frame.loc[first, "action"] = SCRIPT + " " + frame.loc[first, "action"]
+        frame.loc[first, "owner"] = "Head of Service " + BREAKOUT
+        frame.loc[first, "update"] = frame.loc[first, "update"] + f" {ENTITY} {IMG}"
+        rec = frame["recommendation_id"] == frame["recommendation_id"].iloc[0]
+        frame.loc[rec, "recommendation"] = frame.loc[rec, "recommendation"] + " " + TABLE_BREAK
+
+    def measures(frame):
+        first = frame["measure_id"] == frame["measure_id"].iloc[0]
+        frame.loc[first, "name"] = frame.loc[first, "name"] + f" {SCRIPT} {ENTITY}"
+
+    for month in sorted(p for p in data.iterdir() if p.is_dir()):
+        for dataset in ("workforce", "leavers", "establishment", "agency_spend"):
+            rewrite(month / f"{dataset}.csv", teams)
+        rewrite(month / "actions.csv", actions)
+        rewrite(month / "measures.csv", measures)
