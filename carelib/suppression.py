@@ -21,6 +21,11 @@ smallest remaining cell keeps the information lost small. This guards against th
 "total minus the other cells" attack along rows and columns, the one a reader can do
 with a pencil; it does not claim to defeat every linear combination across tables.
 
+A *cumulative* series (a financial-year-to-date count, month by month) has a second
+pencil attack: the difference of two consecutive figures is the count of the months in
+between. :func:`suppress_cumulative` hides the later of two consecutive shown figures
+whenever they differ by 1 to the threshold.
+
 Example
 -------
 >>> import pandas as pd
@@ -79,6 +84,7 @@ def suppression_mask(
     total_row=None,
     total_col: str | None = None,
     axis: str | None = None,
+    hidden: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Return which count cells to suppress (primary and secondary).
 
@@ -100,6 +106,11 @@ def suppression_mask(
         by reason in the month and in 12 months), ``rows``, or ``both`` (a cross table).
         Default ``both`` when ``total_col`` is given, else ``columns``. A line without a
         total in the table is protected as if its total were published elsewhere.
+    hidden : pandas.DataFrame, optional
+        Booleans (index of ``frame``, some of ``columns``): cells to suppress whatever
+        their value, because another rule hides them (for example
+        :func:`suppress_cumulative`). Secondary suppression protects them like small
+        counts; ``threshold`` 0 does not unhide them.
 
     Returns
     -------
@@ -117,8 +128,12 @@ def suppression_mask(
         raise KeyError(f"total_col {total_col!r} must be one of the count columns")
     values = frame[columns].apply(pd.to_numeric, errors="coerce").to_numpy("float64")
     mask = np.zeros(values.shape, dtype=bool)
-    if threshold > 0 and values.size:
-        mask = is_small(values, threshold)
+    if hidden is not None:
+        forced = hidden.reindex(index=frame.index, columns=columns, fill_value=False)
+        mask = forced.fillna(False).to_numpy(dtype=bool).copy()
+    if threshold > 0:
+        mask |= is_small(values, threshold)
+    if mask.any():
         t_row = None if total_row is None else list(frame.index).index(total_row)
         t_col = None if total_col is None else columns.index(total_col)
         lines = _lines(*values.shape, t_row, t_col, axis)
@@ -163,12 +178,13 @@ def suppress_counts(
     total_col: str | None = None,
     axis: str | None = None,
     dependent: Mapping[str, Iterable[str]] | None = None,
+    hidden: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Return a copy of a table with small counts (and their complements) shown as ``c``.
 
     Parameters
     ----------
-    frame, columns, threshold, total_row, total_col, axis
+    frame, columns, threshold, total_row, total_col, axis, hidden
         As for :func:`suppression_mask`.
     dependent : mapping, optional
         Count column -> other columns computed from it (an FTE, a percentage), which are
@@ -191,7 +207,13 @@ def suppress_counts(
     (['c', 'c', 'c'], ['c', 'c', 'c'])
     """
     mask = suppression_mask(
-        frame, columns, threshold, total_row=total_row, total_col=total_col, axis=axis
+        frame,
+        columns,
+        threshold,
+        total_row=total_row,
+        total_col=total_col,
+        axis=axis,
+        hidden=hidden,
     )
     out = frame.copy()
     targets = {col: [col, *(dependent or {}).get(col, ())] for col in mask.columns}
@@ -202,6 +224,75 @@ def suppress_counts(
                 continue
             out[target] = out[target].astype("object")
             out.loc[rows, target] = SUPPRESSED
+    return out
+
+
+def suppress_cumulative(values, threshold: int = 5, groups=None) -> pd.Series:
+    """Return a cumulative series with small counts and small steps shown as ``c``.
+
+    In a cumulative series (starters in the financial year to date, month by month) the
+    difference of two consecutive figures is the count for the months between them:
+    July 9 and August 10 tell the reader that one person started in August. So, taking
+    the figures in order, a figure is suppressed when it differs by 1 to ``threshold``
+    from the previous figure still shown (within its group). Hiding a figure changes
+    which figures are next to each other, which is why each figure is compared with the
+    previous *shown* one: 10, 12, 14, 30 becomes 10, c, c, 30, because 14 - 10 = 4.
+    One pass in order reaches the stable state, since hiding a figure only changes the
+    comparisons of the figures after it; the later figure of a pair is the one hidden,
+    so the decision for a month depends only on the months before it and stays the same
+    when next month's figure is added.
+
+    A figure from 1 to ``threshold`` is suppressed too (primary suppression). Zeros and
+    unchanged figures are shown: a step of 0 discloses nobody. Use this for counts of
+    people; it is not meant for money.
+
+    Parameters
+    ----------
+    values : sequence or pandas.Series
+        The figures in time order, as they would be shown: numbers, with ``"c"`` for a
+        figure already suppressed and NaN/None for one with no number (``x`` or ``z``).
+        Neither of those is shown, so the next figure is compared with the one before.
+    threshold : int, default 5
+        Counts, and steps, from 1 to ``threshold`` are suppressed. 0 turns this off.
+    groups : sequence, optional
+        A label per figure; figures are compared only within their group (for example
+        the financial year, since the count starts again at zero each April). Default:
+        one group.
+
+    Returns
+    -------
+    pandas.Series
+        The figures (``object`` dtype, the index of ``values`` if it is a Series) with
+        suppressed ones replaced by ``"c"``; figures with no number stay as they were.
+
+    Examples
+    --------
+    >>> suppress_cumulative([1, 2, 3, 9, 10, 18], 5).tolist()
+    ['c', 'c', 'c', 9, 'c', 18]
+    >>> suppress_cumulative([40, 43, 2, 9], 5, groups=["24-25", "24-25", "25-26", "25-26"]).tolist()
+    [40, 'c', 'c', 9]
+    """
+    out = pd.Series(values).astype("object")
+    if groups is None:
+        labels = np.zeros(len(out), dtype=int)
+    else:
+        labels = np.asarray(groups, dtype=object)
+        if len(labels) != len(out):
+            raise ValueError(f"groups has {len(labels)} labels for {len(out)} values")
+    if threshold <= 0:
+        return out
+    numbers = pd.to_numeric(out.where(out.ne(SUPPRESSED)), errors="coerce").to_numpy("float64")
+    hide = is_small(numbers, threshold)
+    last_shown: dict = {}
+    for i, (value, group) in enumerate(zip(numbers, labels, strict=True)):
+        if np.isnan(value) or hide[i]:
+            continue
+        before = last_shown.get(group)
+        if before is not None and 0 < abs(value - before) <= threshold:
+            hide[i] = True
+        else:
+            last_shown[group] = value
+    out[hide] = SUPPRESSED
     return out
 
 

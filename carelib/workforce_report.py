@@ -115,6 +115,16 @@ _COUNTS = {
     "under_2y_fte": ("in_post_under_2y", "numerator"),
     "cover_fte": ("agency_cover_rate", "numerator"),
 }
+# Counts that run on from month to month, so that the difference of two consecutive
+# council figures is a count of people (the starters or leavers first counted in between).
+# A run lasts while the window keeps its first month of data (``period_start``): a
+# financial year for starters_fytd; for the 12-month leavers count, the months while its
+# window still starts at the first month of data. Once the 12-month window is full it
+# moves on each month, so consecutive figures differ by the month in minus the month out,
+# not by a count of people; starters_12m and the NQSW cohort are windows on start dates
+# (they move from the first month), so they are not runs either. Money and days are not
+# counts of people.
+_CUMULATIVE = ("starters_fytd", "leavers_hc_12m")
 # Indicator -> the counts it reveals (directly, or with another figure shown beside it:
 # vacancies = funded posts - social-worker FTE). Agency spend reveals the pay of the few
 # agency workers behind it: "spend_people" is the team's agency headcount, at least 1
@@ -332,41 +342,48 @@ class WorkforceReport:
         # A trend month needs up to 24 earlier months of data (the NQSW window).
         self.history = _recent(ctx.history, self.month, TREND_MONTHS + 24)
         full = workforce.indicators(self.history, None, by_team=True, fy_start_month=self.fy_start)
-        months = sorted(m for m in full["month"].unique() if m <= self.month)
+        full = full[full["month"] <= self.month]
+        months = sorted(full["month"].unique())
         self.months = months[-TREND_MONTHS:]
-        keep = ((full["scope"] == "council") & full["month"].isin(self.months)) | (
-            (full["scope"] == "team") & (full["month"] == self.month)
-        )
-        table = full[keep].reset_index(drop=True)
+        team_now = (full["scope"] == "team") & (full["month"] == self.month)
+        table = full[(full["scope"] == "council") | team_now].reset_index(drop=True)
         if self.publication:
+            # Every council month of the history, not only the trend months: a cumulative
+            # figure is checked against the figures before it (see _suppress_table).
             table = self._suppress_table(table)
-        self.table = table
-        self._index = table.set_index(["month", "team", "indicator"]).sort_index()
+        # Team figures are all for the month already; council figures for the trend months.
+        table = table[(table["scope"] == "team") | table["month"].isin(self.months)]
+        self.table = table.reset_index(drop=True)
+        self._index = self.table.set_index(["month", "team", "indicator"]).sort_index()
         self._spc_cache: dict[str, pd.DataFrame] = {}
         self._bands_cache: pd.DataFrame | None = None
 
     # ------------------------------------------------------------------ data access
 
     def _suppress_table(self, table: pd.DataFrame) -> pd.DataFrame:
-        """Publication mode: hide figures that rest on a small count; drop team sickness."""
+        """Publication mode: hide figures that rest on a small count; drop team sickness.
+
+        Each month: small counts and their complements across teams
+        (:func:`carelib.suppression.suppression_mask`). Across months: the council's
+        cumulative counts (``_CUMULATIVE``) so that no step between two shown figures is
+        a small count (:func:`carelib.suppression.suppress_cumulative`); a council figure
+        hidden that way in a month with team figures gets a complement among the teams.
+        Then every indicator resting on a hidden count is hidden.
+        """
         table = table[
             ~((table["scope"] == "team") & (table["indicator"] == "absence_rate_12m"))
         ].copy()
+        groups = dict(list(table.groupby("month", sort=True)))
+        wides = {month: self._count_frame(group) for month, group in groups.items()}
+        masks = {month: self._count_mask(wide) for month, wide in wides.items()}
+        for month, keys in self._cumulative_hides(table, masks).items():
+            wide = wides[month]
+            forced = pd.DataFrame(False, index=wide.index, columns=wide.columns)
+            forced.loc["", keys] = True
+            masks[month] = self._count_mask(wide, forced | masks[month])
         hidden = pd.Series(False, index=table.index)
-        for _, group in table.groupby("month", sort=False):
-            wide = pd.DataFrame(
-                {
-                    key: group[group["indicator"] == ind].set_index("team")[col]
-                    for key, (ind, col) in _COUNTS.items()
-                }
-            )
-            spend = group[group["indicator"] == "agency_spend_fytd"].set_index("team")["value"]
-            paid = spend.reindex(wide.index).fillna(0.0).to_numpy() > 0
-            wide["spend_people"] = np.where(paid, np.maximum(wide["agency_hc"].fillna(0.0), 1), 0.0)
-            council = "" if "" in wide.index else None
-            mask = suppression.suppression_mask(
-                wide, list(wide.columns), self.threshold, total_row=council, axis="columns"
-            )
+        for month, group in groups.items():
+            mask = masks[month]
             for pos, team, ind in zip(group.index, group["team"], group["indicator"], strict=True):
                 keys = _DEPENDS.get(ind, ())
                 if team in mask.index and any(mask.at[team, k] for k in keys):
@@ -375,6 +392,56 @@ class WorkforceReport:
         table.loc[hidden, ["value", "numerator", "denominator"]] = np.nan
         table.loc[hidden, "symbol"] = suppression.SUPPRESSED
         return table.reset_index(drop=True)
+
+    @staticmethod
+    def _count_frame(group: pd.DataFrame) -> pd.DataFrame:
+        """One month's counts behind the suppression test: a row per team (council "")."""
+        wide = pd.DataFrame(
+            {
+                key: group[group["indicator"] == ind].set_index("team")[col]
+                for key, (ind, col) in _COUNTS.items()
+            }
+        )
+        spend = group[group["indicator"] == "agency_spend_fytd"].set_index("team")["value"]
+        paid = spend.reindex(wide.index).fillna(0.0).to_numpy() > 0
+        wide["spend_people"] = np.where(paid, np.maximum(wide["agency_hc"].fillna(0.0), 1), 0.0)
+        return wide
+
+    def _count_mask(self, wide: pd.DataFrame, hidden: pd.DataFrame | None = None) -> pd.DataFrame:
+        council = "" if "" in wide.index else None
+        return suppression.suppression_mask(
+            wide,
+            list(wide.columns),
+            self.threshold,
+            total_row=council,
+            axis="columns",
+            hidden=hidden,
+        )
+
+    def _cumulative_hides(
+        self, table: pd.DataFrame, masks: dict[str, pd.DataFrame]
+    ) -> dict[str, list[str]]:
+        """Month -> council counts to hide so that no step of a cumulative series is small.
+
+        Figures already hidden in their month are not shown, so the step is taken from
+        the previous figure still shown; runs are grouped by ``period_start``.
+        """
+        found: dict[str, list[str]] = {}
+        for key in _CUMULATIVE:
+            indicator, column = _COUNTS[key]
+            rows = table[(table["scope"] == "council") & (table["indicator"] == indicator)]
+            rows = rows.sort_values("month")
+            shown = [
+                suppression.SUPPRESSED if masks[m].at["", key] else v
+                for m, v in zip(rows["month"], rows[column], strict=True)
+            ]
+            out = suppression.suppress_cumulative(
+                shown, self.threshold, groups=rows["period_start"].to_numpy()
+            )
+            for month, before, after in zip(rows["month"], shown, out, strict=True):
+                if after == suppression.SUPPRESSED and before != suppression.SUPPRESSED:
+                    found.setdefault(month, []).append(key)
+        return found
 
     def _row(self, indicator: str, team: str = "", month: str | None = None):
         key = (month or self.month, team, indicator)
@@ -1296,7 +1363,8 @@ class WorkforceReport:
         if hires == suppression.SUPPRESSED:
             text = (
                 f"The number of qualified social workers who started in "
-                f"{r['financial_year']} so far is small and suppressed (c); the target is "
+                f"{r['financial_year']} so far is suppressed (c) to protect individuals: "
+                "it is small, or its rise since the last figure shown is; the target is "
                 f"{r['target']} for the year."
             )
         if r["months_covered"] < r["months_elapsed"]:
@@ -1333,15 +1401,15 @@ class WorkforceReport:
         _month_ticks(ax, list(frame["label"]))
         ax.margins(x=0.03)
         ax.set_ylim(bottom=0)
-        last_hires = frame["hires"].dropna()
+        # This month's figure only: when it is suppressed the line has no label, rather
+        # than an earlier month's figure that would read as this month's.
+        latest = frame["hires"].iloc[-1] if len(frame) else math.nan
         _right_labels(
             ax,
             [
                 (
-                    last_hires.iloc[-1] if len(last_hires) else math.nan,
-                    f"Started {format_value(last_hires.iloc[-1], 'count')}"
-                    if len(last_hires)
-                    else "",
+                    latest,
+                    "" if _missing(latest) else f"Started {format_value(latest, 'count')}",
                     charts.PALETTE[0],
                 ),
                 (
