@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -268,5 +269,20 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def script() -> None:
+    """Run the command line as a program and end the process at once with its exit code.
+
+    For the ``carelib`` console script and ``python -m carelib``: once a command has
+    finished, Python's own shutdown (tearing down every module great_expectations and
+    pandas loaded) takes most of a second more and changes nothing; the output is
+    flushed, every report was already published and every kernel stopped, so the
+    process ends there. Call :func:`main` to run a command from Python.
+    """
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    script()

@@ -17,7 +17,7 @@ import os
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +40,10 @@ class RunFailure(Exception):
         super().__init__(message)
         self.exit_code = exit_code
 
+    def __reduce__(self):
+        # Raised in a --jobs worker process, it crosses back to the parent by pickle.
+        return (type(self), (str(self), self.exit_code))
+
 
 @dataclass
 class RunOptions:
@@ -54,6 +58,10 @@ class RunOptions:
     kernel_name: str = "python3"
     jobs: int = 1
     quiet: bool = False
+    #: Run a month's notebooks side by side (True), one after the other (False), or
+    #: choose (None): side by side, except in ``jobs > 1`` worker processes when there
+    #: are fewer cores than kernels.
+    notebooks_in_parallel: bool | None = None
 
 
 @dataclass
@@ -65,6 +73,7 @@ class MonthResult:
     path: Path
     durations: dict[str, float] = field(default_factory=dict)
     warnings: int = 0
+    seconds: float = 0.0
 
 
 def default_notebooks_dir() -> Path:
@@ -154,25 +163,68 @@ def execute(notebook: Path, out: Path, parameters: dict, opts: RunOptions):
         str(out),
         parameters=parameters,
         kernel_name=opts.kernel_name,
-        cwd=str(notebook.parent),
+        # The kernel starts in the notebook's folder. Not papermill's ``cwd``: that
+        # changes this whole process's working directory while the notebook runs, under
+        # the feet of the other threads (validation reads files meanwhile).
+        resources={"metadata": {"path": str(notebook.parent)}},
         progress_bar=False,
         log_output=False,
         request_save_on_cell_execute=False,
+        # Every output has arrived when the last cell replies: stop the kernel at once
+        # rather than wait half a second or more for a graceful shutdown.
+        shutdown_kernel="immediate",
     )
 
 
 _exporter = None
 
 
-def exporter():
-    """Return the HTML exporter (built once per process) using carelib's template."""
+def _page_exporter_class():
+    """HTMLExporter without its closing BeautifulSoup pass (see ``from_notebook_node``)."""
+    from nbconvert import HTMLExporter
+
+    class PageExporter(HTMLExporter):
+        def from_notebook_node(self, nb, resources=None, **kw):
+            # HTMLExporter ends by parsing its whole output with BeautifulSoup to give
+            # images without alt text a placeholder and JupyterLab's cell wrappers a
+            # tabindex, then writes it out again: most of the export time of a page full
+            # of charts. carelib's template writes every alt text itself and has no such
+            # wrappers, so the pass only re-spells entities; the same steps without it
+            # (tests/test_runner.py checks the result matches the stock exporter's):
+            try:
+                from nbconvert.exporters.templateexporter import TemplateExporter
+                from nbconvert.filters.highlight import Highlight2HTML
+                from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+                lang = nb.metadata.get("language_info", {})
+                lexer = lang.get("pygments_lexer", lang.get("name", None))
+                self.register_filter("highlight_code", self.filters.get(
+                    "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
+                resources = self._init_resources(resources)
+                self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+                    notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+            except (ImportError, AttributeError, TypeError):  # another nbconvert: stock path
+                return super().from_notebook_node(nb, resources, **kw)
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+    return PageExporter
+
+
+def exporter(stock: bool = False):
+    """Return the HTML exporter (built once per process) using carelib's template.
+
+    Parameters
+    ----------
+    stock : bool
+        Build a fresh, unmodified ``HTMLExporter`` instead (for comparison in tests).
+    """
     global _exporter
-    if _exporter is None:
+    if _exporter is None or stock:
         from nbconvert import HTMLExporter
         from nbconvert.preprocessors import TagRemovePreprocessor
 
         templates = Path(__file__).resolve().parent / "templates"
-        exp = HTMLExporter(
+        exp = (HTMLExporter if stock else _page_exporter_class())(
             template_name="carelib",
             extra_template_basedirs=[str(templates)],
             exclude_input=True,
@@ -182,6 +234,8 @@ def exporter():
         exp.register_preprocessor(
             TagRemovePreprocessor(remove_cell_tags={"remove_cell"}, enabled=True), enabled=True
         )
+        if stock:
+            return exp
         _exporter = exp
     return _exporter
 
@@ -220,6 +274,22 @@ def _log(opts: RunOptions, text: str) -> None:
 def build_month(month: str, opts: RunOptions, validator=None) -> MonthResult:
     """Build and publish one month (the caller holds the reports lock).
 
+    The month's notebooks start first, each in its own kernel (side by side, or one after
+    the other when ``opts.notebooks_in_parallel`` is False); meanwhile this process
+    validates the data and exports each notebook as soon as it has run. Pages are
+    published only when validation passed and every notebook succeeded.
+
+    Parameters
+    ----------
+    month : str
+        The month, ``YYYY-MM``.
+    opts : RunOptions
+        The run's settings.
+    validator : carelib.contracts.Validator, optional
+        The validator to use; by default this process's shared one, created (which
+        imports great_expectations) once the month's kernels are starting, so that the
+        import overlaps their work.
+
     Raises
     ------
     RunFailure
@@ -229,11 +299,12 @@ def build_month(month: str, opts: RunOptions, validator=None) -> MonthResult:
     """
     from carelib import contracts, validation
 
-    digest, checksums = fingerprint(opts, month)
-    if not opts.force and is_current(opts, month, digest):
-        return MonthResult(month, "skipped", opts.reports_dir / month)
-
     started = time.perf_counter()
+    digest, checksums = fingerprint(opts, month)  # once per month: it reads every input
+    if not opts.force and is_current(opts, month, digest):
+        return MonthResult(month, "skipped", opts.reports_dir / month,
+                           seconds=time.perf_counter() - started)
+
     durations: dict[str, float] = {}
     generated_at = dt.datetime.now().replace(microsecond=0)
     stage = publish.staging_dir(opts.reports_dir, month)
@@ -251,24 +322,54 @@ def build_month(month: str, opts: RunOptions, validator=None) -> MonthResult:
         for nb_path in notebooks:
             if not nb_path.is_file():
                 raise RunFailure(f"report notebook {nb_path} is missing", EXIT_USAGE)
+        cfg = opts.config
+        page_info = {
+            "council": cfg["council"]["name"],
+            "month": month,
+            "generated_at": generated_at,
+            "data_period": _data_period(opts.data_dir, month),
+            "marking": cfg["publication"]["marking"] if opts.publication else None,
+        }
 
-        # The notebooks run in their own kernels while this process validates the data.
         t0 = time.perf_counter()
-        with _kernel_stderr() as kernel_log, ThreadPoolExecutor(max_workers=len(notebooks)) as pool:
+        in_parallel = opts.notebooks_in_parallel
+        workers = len(notebooks) if in_parallel or in_parallel is None else 1
+        with _kernel_stderr() as kernel_log, ThreadPoolExecutor(max_workers=workers) as pool:
             futures = {
-                nb_path: pool.submit(_timed_execute, nb_path, executed_dir / nb_path.name,
-                                     parameters, opts)
+                pool.submit(_timed_execute, nb_path, executed_dir / nb_path.name,
+                            parameters, opts): nb_path
                 for nb_path in notebooks
             }
-            t_val = time.perf_counter()
-            report = contracts.validate_month(opts.data_dir, month, validator=validator)
-            durations["validate"] = round(time.perf_counter() - t_val, 3)
-            outcomes = {}
-            for nb_path, fut in futures.items():
+            # Meanwhile this thread imports great_expectations (first month of the
+            # process only), validates the month, and readies the exporter.
+            t = time.perf_counter()
+            if validator is None:
+                validator = shared_validator()
+                durations["validator_setup"] = round(time.perf_counter() - t, 3)
+            t = time.perf_counter()
+            month_data = loading.load_month(opts.data_dir, month)
+            report = validator.validate(month_data, contracts.load_previous(opts.data_dir, month))
+            durations["validate"] = round(time.perf_counter() - t, 3)
+            if not report.has_errors:
+                exporter()
+            # Export each notebook as soon as it has run, while the other may still run.
+            outcomes: dict[Path, object] = {}
+            exported: dict[Path, dict] = {}
+            export_seconds = 0.0
+            for fut in as_completed(futures):
+                nb_path = futures[fut]
                 try:
                     outcomes[nb_path] = fut.result()
                 except Exception as exc:  # reported below, after validation's verdict
                     outcomes[nb_path] = exc
+                    continue
+                if report.has_errors or any(isinstance(o, Exception)
+                                            for o in outcomes.values()):
+                    continue  # nothing will be published: do not spend time on pages
+                t = time.perf_counter()
+                exported[nb_path] = _export_page(nb_path, outcomes[nb_path][0], stage,
+                                                 page_info)
+                export_seconds += time.perf_counter() - t
             sys.stderr.flush()
             kernel_chatter = kernel_log.read_text(encoding="utf-8", errors="replace")
         durations["notebooks_wall"] = round(time.perf_counter() - t0, 3)
@@ -279,7 +380,8 @@ def build_month(month: str, opts: RunOptions, validator=None) -> MonthResult:
                 + report.to_text(),
                 EXIT_INVALID,
             )
-        for nb_path, outcome in outcomes.items():
+        for nb_path in notebooks:
+            outcome = outcomes[nb_path]
             if isinstance(outcome, RunFailure):
                 raise outcome
             if isinstance(outcome, Exception):
@@ -294,46 +396,26 @@ def build_month(month: str, opts: RunOptions, validator=None) -> MonthResult:
                     EXIT_NOTEBOOK,
                 )
 
-        t_exp = time.perf_counter()
-        cfg = opts.config
-        council = cfg["council"]["name"]
-        marking = cfg["publication"]["marking"] if opts.publication else None
-        period = _data_period(opts.data_dir, month)
+        t = time.perf_counter()
         headlines: dict = {}
-        for nb_path, (nb, seconds) in outcomes.items():
-            durations[f"execute:{nb_path.name}"] = seconds
-            page_name, title = NOTEBOOKS[nb_path.name]
-            headlines.update(headlines_of(nb))
-            strip_headlines(nb)
-            body, _ = exporter().from_notebook_node(nb)
-            info = pages.PageInfo(council=council, title=title, filename=page_name,
-                                  month=month, generated_at=generated_at,
-                                  data_period=period, marking=marking)
-            (stage / page_name).write_text(pages.render(body, info), encoding="utf-8")
-            import nbformat
-
-            nbformat.write(nb, str(executed_dir / nb_path.name))
-
+        for nb_path in notebooks:
+            durations[f"execute:{nb_path.name}"] = outcomes[nb_path][1]
+            headlines.update(exported[nb_path])
         quality = validation.quality_page(report)
-        info = pages.PageInfo(council=council, title="Data quality", filename="data_quality.html",
-                              month=month, generated_at=generated_at, data_period=period,
-                              marking=marking)
+        info = pages.PageInfo(title="Data quality", filename="data_quality.html", **page_info)
         (stage / "data_quality.html").write_text(pages.render(quality, info), encoding="utf-8")
         counts = {"checks": len(report.checks), "errors": len(report.errors),
                   "warnings": len(report.warnings)}
-        info = pages.PageInfo(council=council, title="Monthly report", filename="index.html",
-                              month=month, generated_at=generated_at, data_period=period,
-                              marking=marking)
+        info = pages.PageInfo(title="Monthly report", filename="index.html", **page_info)
         (stage / "index.html").write_text(
             pages.render(overview.month_body(month, headlines, counts), info), encoding="utf-8"
         )
-        durations["export"] = round(time.perf_counter() - t_exp, 3)
+        durations["export"] = round(export_seconds + time.perf_counter() - t, 3)
 
-        t_scan = time.perf_counter()
-        month_data = loading.load_month(opts.data_dir, month)
+        t = time.perf_counter()
         ids = privacy.worker_ids(month_data.workforce, month_data.leavers)
         leaks = privacy.scan(stage, ids)
-        durations["privacy_scan"] = round(time.perf_counter() - t_scan, 3)
+        durations["privacy_scan"] = round(time.perf_counter() - t, 3)
         if leaks:
             listed = "; ".join(f"{leak.path.relative_to(stage)} ({leak.count} time(s))"
                                for leak in leaks[:5])
@@ -358,10 +440,25 @@ def build_month(month: str, opts: RunOptions, validator=None) -> MonthResult:
         }
         (stage / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         target = publish.swap_in(stage, opts.reports_dir, month)
-        return MonthResult(month, "published", target, durations, counts["warnings"])
+        return MonthResult(month, "published", target, durations, counts["warnings"],
+                           seconds=time.perf_counter() - started)
     except BaseException:
         publish.discard(stage)
         raise
+
+
+def _export_page(nb_path: Path, nb, stage: Path, page_info: dict) -> dict:
+    """Write a run notebook's page and its audit copy; return the headlines it handed over."""
+    import nbformat
+
+    page_name, title = NOTEBOOKS[nb_path.name]
+    headlines = headlines_of(nb)
+    strip_headlines(nb)
+    body, _ = exporter().from_notebook_node(nb)
+    info = pages.PageInfo(title=title, filename=page_name, **page_info)
+    (stage / page_name).write_text(pages.render(body, info), encoding="utf-8")
+    nbformat.write(nb, str(stage / "executed" / nb_path.name))
+    return headlines
 
 
 @contextlib.contextmanager
@@ -444,85 +541,86 @@ def run(months: list[str], opts: RunOptions) -> list[MonthResult]:
 
     With ``opts.jobs > 1`` months are built by that many worker processes, each
     publishing its months atomically; the first failure is raised after the others end.
+    The archive page is rewritten when a month was published (even if a later one
+    failed) or when it is missing; a run that publishes nothing leaves it untouched.
     """
     opts.reports_dir.mkdir(parents=True, exist_ok=True)
+    results: list[MonthResult] = []
     with publish.locked(opts.reports_dir):
         publish.recover(opts.reports_dir)
         try:
             if opts.jobs > 1 and len(months) > 1:
-                results = _run_parallel(months, opts)
+                _run_parallel(months, opts, results)
             else:
-                results = _run_serial(months, opts)
+                _run_serial(months, opts, results)
         finally:
-            if publish.published_months(opts.reports_dir):
+            published = any(r.status == "published" for r in results)
+            missing = not (opts.reports_dir / "index.html").is_file()
+            if (published or missing) and publish.published_months(opts.reports_dir):
                 write_archive(opts)
-    return results
+    return sorted(results, key=lambda r: r.month)
 
 
-def _progress(opts: RunOptions, i: int, n: int, result: MonthResult, seconds: float) -> None:
+def _progress(opts: RunOptions, i: int, n: int, result: MonthResult) -> None:
     if n > 1 or not opts.quiet:
         verb = "skipped (unchanged)" if result.status == "skipped" else "published"
-        _log(opts, f"[{i}/{n}] {result.month} {verb} in {seconds:.1f} s")
-
-
-_validator = None
+        _log(opts, f"[{i}/{n}] {result.month} {verb} in {result.seconds:.1f} s")
 
 
 def shared_validator():
     """Return this process's validator (great_expectations imported and suites built once)."""
-    global _validator
-    if _validator is None:
-        from carelib import contracts
+    from carelib import contracts
 
-        _validator = contracts.Validator()
-    return _validator
+    return contracts.default_validator()
 
 
-def _run_serial(months: list[str], opts: RunOptions) -> list[MonthResult]:
-    results = []
+def _run_serial(months: list[str], opts: RunOptions, results: list[MonthResult]) -> None:
     for i, month in enumerate(months, 1):
-        t = time.perf_counter()
-        digest, _ = fingerprint(opts, month)
-        needed = opts.force or not is_current(opts, month, digest)
-        validator = shared_validator() if needed else None
-        results.append(build_month(month, opts, validator))
-        _progress(opts, i, len(months), results[-1], time.perf_counter() - t)
-    return results
+        results.append(build_month(month, opts))
+        _progress(opts, i, len(months), results[-1])
 
 
-def _worker(months: list[str], opts: RunOptions) -> list[MonthResult]:
+def _build_in_worker(month: str, opts: RunOptions) -> MonthResult:
+    """Build one month in a worker process (progress is the parent's to print)."""
     opts.quiet = True
-    return _run_serial(months, opts)
+    if opts.notebooks_in_parallel is None:
+        # Side by side only if every kernel of every job can have a core: past that they
+        # just compete (on 2 cores, 2 jobs took the same time either way; one after the
+        # other keeps half as many kernels in memory).
+        opts.notebooks_in_parallel = opts.jobs * len(NOTEBOOKS) <= (os.cpu_count() or 1)
+    return build_month(month, opts)
 
 
-def _run_parallel(months: list[str], opts: RunOptions) -> list[MonthResult]:
+def _run_parallel(months: list[str], opts: RunOptions, results: list[MonthResult]) -> None:
+    """Build months in ``opts.jobs`` worker processes, oldest first; print progress.
+
+    Each worker imports great_expectations once and publishes its months atomically.
+    After a failure no further month is started; the first failure is raised once the
+    months already under way have ended.
+    """
     import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import ProcessPoolExecutor
 
     jobs = min(opts.jobs, len(months))
-    # Interleave so each worker gets a share of old and new months.
-    chunks = [[m] for m in months]
     ctx = mp.get_context("spawn" if sys.platform == "win32" else "forkserver")
-    results: list[MonthResult] = []
     failure: BaseException | None = None
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx,
                              initializer=_init_worker) as pool:
-        futures = {pool.submit(_worker, chunk, opts): chunk for chunk in chunks}
-        done = 0
-        t0 = time.perf_counter()
+        futures = {pool.submit(_build_in_worker, month, opts): month for month in months}
         for fut in as_completed(futures):
+            if fut.cancelled():
+                continue
             try:
-                for result in fut.result():
-                    done += 1
-                    results.append(result)
-                    _progress(opts, done, len(months), result, time.perf_counter() - t0)
-            except BaseException as exc:  # keep going; report the first failure
+                result = fut.result()
+            except BaseException as exc:  # keep the first; let the running months end
                 failure = failure or exc
-                for f in futures:
-                    f.cancel()
+                for other in futures:
+                    other.cancel()
+                continue
+            results.append(result)
+            _progress(opts, len(results), len(months), result)
     if failure is not None:
         raise failure
-    return sorted(results, key=lambda r: r.month)
 
 
 def _init_worker() -> None:

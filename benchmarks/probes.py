@@ -1,0 +1,121 @@
+"""Measurements that must run in a process of their own (called by ``benchmarks/run.py``).
+
+``python benchmarks/probes.py scale N_WORKERS N_MONTHS REPEATS``
+    Builds a synthetic History (see ``synthetic.py``) and times
+    ``carelib.workforce.indicators`` over the whole of it; reports the peak resident
+    memory of the process.
+
+``python benchmarks/probes.py spin``
+    A fixed pure-Python loop, timed (run.py runs one, then one per CPU at once, to see
+    how much parallel capacity the machine really has right now).
+
+``python benchmarks/probes.py validate DATA_DIR MONTH``
+    Times the great_expectations import, then building carelib's Validator (context and
+    suites) and validating one month, then a second validation of the same month.
+
+Each prints one JSON object on stdout.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+
+def _peak_rss_mb() -> float:
+    # ru_maxrss is in KiB on Linux (bytes on macOS).
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
+
+
+def scale(n_workers: int, n_months: int, repeats: int) -> dict:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import synthetic
+
+    from carelib import workforce
+
+    t = time.perf_counter()
+    history = synthetic.history(n_workers, n_months)
+    generated = time.perf_counter() - t
+    gc.collect()
+    rss_history = _peak_rss_mb()
+    times, rows = [], 0
+    for _ in range(repeats):
+        t = time.perf_counter()
+        table = workforce.indicators(history)
+        times.append(time.perf_counter() - t)
+        rows = len(table)
+        del table
+        gc.collect()
+    return {
+        "workers": n_workers,
+        "months": n_months,
+        "workforce_rows": len(history.workforce),
+        "leaver_rows": len(history.leavers),
+        "teams": int(history.establishment["team"].nunique()),
+        "indicator_rows": rows,
+        "generate_s": round(generated, 3),
+        "indicators_s": [round(x, 3) for x in times],
+        "indicators_median_s": round(statistics.median(times), 3),
+        "peak_rss_after_history_mb": rss_history,
+        "peak_rss_mb": _peak_rss_mb(),
+    }
+
+
+def validate(data_dir: str, month: str) -> dict:
+    os.environ["GX_ANALYTICS_ENABLED"] = "false"
+    t = time.perf_counter()
+    from carelib import contracts
+
+    contracts._import_gx()
+    gx_import = time.perf_counter() - t
+    t = time.perf_counter()
+    validator = contracts.Validator()
+    built = time.perf_counter() - t
+    t = time.perf_counter()
+    report = contracts.validate_month(data_dir, month, validator=validator)
+    first = time.perf_counter() - t
+    t = time.perf_counter()
+    contracts.validate_month(data_dir, month, validator=validator)
+    second = time.perf_counter() - t
+    return {
+        "gx_import_s": round(gx_import, 3),
+        "validator_build_s": round(built, 3),
+        "first_validation_s": round(first, 3),
+        "build_and_first_validation_s": round(built + first, 3),
+        "second_validation_s": round(second, 3),
+        "rules": len(report.checks),
+        "errors": len(report.errors),
+    }
+
+
+def spin() -> dict:
+    t = time.perf_counter()
+    x = 0
+    for i in range(20_000_000):
+        x += i
+    return {"spin_s": round(time.perf_counter() - t, 3)}
+
+
+def main(argv: list[str]) -> int:
+    if argv[0] == "spin":
+        out = spin()
+    elif argv[0] == "scale":
+        out = scale(int(argv[1]), int(argv[2]), int(argv[3]))
+    elif argv[0] == "validate":
+        out = validate(argv[1], argv[2])
+    else:
+        print(f"unknown probe {argv[0]!r}", file=sys.stderr)
+        return 2
+    print(json.dumps(out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
