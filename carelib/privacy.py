@@ -38,6 +38,41 @@ def worker_ids(*frames: pd.DataFrame) -> set[str]:
     return ids
 
 
+_ids_cache: dict[tuple, frozenset[str]] = {}
+
+
+def data_worker_ids(data_dir: Path) -> frozenset[str]:
+    """Return every worker identifier in every month's workforce and leavers files.
+
+    Read once per process for the same files (a backfill scans 24 months with one read).
+    """
+    from carelib import loading
+
+    files = sorted(Path(data_dir).glob("*/*"))
+    key = (str(Path(data_dir).resolve()),
+           tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files))
+    if key not in _ids_cache:
+        _ids_cache.clear()
+        _ids_cache[key] = frozenset(_read_worker_ids(Path(data_dir), loading))
+    return _ids_cache[key]
+
+
+def _read_worker_ids(data_dir: Path, loading) -> set[str]:
+    ids: set[str] = set()
+    for month in loading.available_months(data_dir):
+        for dataset in ("workforce", "leavers"):
+            path = loading.find_file(Path(data_dir) / month, dataset)
+            if path is None:
+                continue
+            try:
+                raw = loading.read_raw(path)
+            except ValueError:
+                continue
+            if "worker_id" in raw.columns:
+                ids.update(v.strip() for v in raw["worker_id"] if v.strip())
+    return ids
+
+
 def scan(folder: Path, ids: set[str]) -> list[Leak]:
     """Find any of ``ids`` in the text files under ``folder``.
 

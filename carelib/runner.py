@@ -413,7 +413,9 @@ def build_month(month: str, opts: RunOptions, validator=None) -> MonthResult:
         durations["export"] = round(export_seconds + time.perf_counter() - t, 3)
 
         t = time.perf_counter()
+        # Every worker id in the data, any month: a former leaver is personal data too.
         ids = privacy.worker_ids(month_data.workforce, month_data.leavers)
+        ids |= privacy.data_worker_ids(opts.data_dir)
         leaks = privacy.scan(stage, ids)
         durations["privacy_scan"] = round(time.perf_counter() - t, 3)
         if leaks:
@@ -524,8 +526,17 @@ def write_archive(opts: RunOptions) -> Path:
         manifest = publish.read_manifest(opts.reports_dir / month)
         when = manifest.get("generated_at", "")
         entries.append({"month": month, "generated_at": when.replace("T", " ")[:16]})
+    # The page's own time is that of the newest publication, so a run that publishes
+    # nothing leaves the archive byte-identical.
+    stamps = [publish.read_manifest(opts.reports_dir / e["month"]).get("generated_at", "")
+              for e in entries]
+    newest = max((s for s in stamps if s), default="")
+    months = sorted(e["month"] for e in entries)
     info = pages.PageInfo(council=opts.config["council"]["name"], title="All monthly reports",
                           filename="index.html", month=None, in_month_folder=False,
+                          generated_at=dt.datetime.fromisoformat(newest) if newest else None,
+                          data_period=(f"{dates.month_label(months[0])} to "
+                                       f"{dates.month_label(months[-1])}") if months else None,
                           marking=(opts.config["publication"]["marking"]
                                    if opts.publication else None))
     path = opts.reports_dir / "index.html"
