@@ -1,7 +1,5 @@
 """Run ``python -m carelib``."""
 
-import sys
+from carelib.cli import script
 
-from carelib.cli import main
-
-sys.exit(main())
+script()
