@@ -413,9 +413,9 @@ def build_month(month: str, opts: RunOptions, validator=None) -> MonthResult:
         durations["export"] = round(export_seconds + time.perf_counter() - t, 3)
 
         t = time.perf_counter()
-        # Every worker id in the data, any month: a former leaver is personal data too.
-        ids = privacy.worker_ids(month_data.workforce, month_data.leavers)
-        ids |= privacy.data_worker_ids(opts.data_dir)
+        # Every worker id in the data, any month (this one included): a former leaver
+        # is personal data too.
+        ids = privacy.data_worker_ids(opts.data_dir)
         leaks = privacy.scan(stage, ids)
         durations["privacy_scan"] = round(time.perf_counter() - t, 3)
         if leaks:

@@ -29,6 +29,23 @@ def demo_copy(demo_data, tmp_path) -> Path:
     return out
 
 
+@pytest.fixture(scope="session")
+def validator():
+    """One Great Expectations validator (context and six suites built once) per session."""
+    from carelib import contracts
+
+    return contracts.Validator()
+
+
+@pytest.fixture
+def month_dir(demo_data, tmp_path) -> Path:
+    """A private copy of the demo's last two months (2025-08 and 2025-09)."""
+    out = tmp_path / "data"
+    for month in ("2025-08", "2025-09"):
+        shutil.copytree(demo_data / month, out / month)
+    return out
+
+
 @pytest.fixture
 def reference() -> Path:
     """The published DfE/Ofsted reference files, or skip when they are absent."""

@@ -18,21 +18,8 @@ MONTH, PREVIOUS = "2025-09", "2025-08"
 
 
 @pytest.fixture(scope="module")
-def validator():
-    return contracts.Validator()
-
-
-@pytest.fixture(scope="module")
 def suites():
     return contracts.load_contracts()
-
-
-@pytest.fixture
-def month_dir(demo_data, tmp_path) -> Path:
-    out = tmp_path / "data"
-    for month in (PREVIOUS, MONTH):
-        shutil.copytree(demo_data / month, out / month)
-    return out
 
 
 def of_type(suite: dict, type_: str) -> list[dict]:

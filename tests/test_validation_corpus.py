@@ -26,20 +26,6 @@ ROOT = Path(__file__).resolve().parents[1]
 MONTH, PREVIOUS = "2025-09", "2025-08"
 
 
-@pytest.fixture(scope="module")
-def validator():
-    return contracts.Validator()
-
-
-@pytest.fixture
-def month_dir(demo_data, tmp_path) -> Path:
-    """A private copy of the demo's last two months."""
-    out = tmp_path / "data"
-    for month in (PREVIOUS, MONTH):
-        shutil.copytree(demo_data / month, out / month)
-    return out
-
-
 def path_of(data: Path, dataset: str, month: str = MONTH) -> Path:
     return data / month / f"{dataset}.csv"
 
