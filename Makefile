@@ -51,7 +51,7 @@ lab: $(LABSTAMP) demo-data  ## open JupyterLab on the notebooks with the carelib
 
 lint: $(STAMP)  ## ruff over the package, tests and notebooks
 	$(BIN)/ruff check carelib tests notebooks benchmarks tools
-	$(BIN)/ruff format --check carelib tests benchmarks tools
+	$(BIN)/ruff format --check carelib tests notebooks benchmarks tools
 
 format: $(STAMP)  ## format the code
-	$(BIN)/ruff format carelib tests benchmarks tools
+	$(BIN)/ruff format carelib tests notebooks benchmarks tools

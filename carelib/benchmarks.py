@@ -22,9 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-SOURCE = (
-    "DfE, Children's social work workforce, reporting year 2025, Explore Education Statistics"
-)
+SOURCE = "DfE, Children's social work workforce, reporting year 2025, Explore Education Statistics"
 
 #: carelib indicator name -> column of the DfE indicators file.
 COLUMNS = {
@@ -95,8 +93,9 @@ def parse_value(text) -> tuple[float, str]:
 def _parse_column(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     text = values.fillna("").astype("str").str.strip()
     number = text.str.match(_NUMBER.pattern)
-    value = pd.to_numeric(text.where(number).str.replace(",", "", regex=False),
-                          errors="coerce").astype("float64")
+    value = pd.to_numeric(
+        text.where(number).str.replace(",", "", regex=False), errors="coerce"
+    ).astype("float64")
     symbol = text.str.lower().where(~number, "").mask(text == "", "x")
     return value, symbol.astype("str")
 
@@ -120,20 +119,27 @@ def read_csww(path: str | Path) -> pd.DataFrame:
     raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     raw.columns = [c.strip() for c in raw.columns]
     ids = ["time_period", "geographic_level", "region_name", "old_la_code", "la_name"]
-    measures = [c for c in raw.columns if c not in ids and c not in (
-        "time_identifier", "country_code", "country_name", "region_code", "new_la_code")]
+    measures = [
+        c
+        for c in raw.columns
+        if c not in ids
+        and c
+        not in ("time_identifier", "country_code", "country_name", "region_code", "new_la_code")
+    ]
     long = raw.melt(id_vars=ids, value_vars=measures, var_name="measure", value_name="text")
     value, symbol = _parse_column(long["text"])
-    return pd.DataFrame({
-        "year": pd.to_numeric(long["time_period"].str[:4]).astype("int64"),
-        "level": long["geographic_level"],
-        "region_name": long["region_name"],
-        "old_la_code": long["old_la_code"].str.strip(),
-        "la_name": long["la_name"],
-        "measure": long["measure"],
-        "value": value,
-        "symbol": symbol,
-    })
+    return pd.DataFrame(
+        {
+            "year": pd.to_numeric(long["time_period"].str[:4]).astype("int64"),
+            "level": long["geographic_level"],
+            "region_name": long["region_name"],
+            "old_la_code": long["old_la_code"].str.strip(),
+            "la_name": long["la_name"],
+            "measure": long["measure"],
+            "value": value,
+            "symbol": symbol,
+        }
+    )
 
 
 def read_statistical_neighbours(path: str | Path) -> dict[str, list[str]]:
@@ -155,8 +161,16 @@ def read_statistical_neighbours(path: str | Path) -> dict[str, list[str]]:
 
 def _embedded() -> pd.DataFrame:
     rows = [
-        {"year": year, "level": "National", "region_name": "", "old_la_code": "",
-         "la_name": "", "measure": COLUMNS[name], "value": value, "symbol": ""}
+        {
+            "year": year,
+            "level": "National",
+            "region_name": "",
+            "old_la_code": "",
+            "la_name": "",
+            "measure": COLUMNS[name],
+            "value": value,
+            "symbol": "",
+        }
         for year, values in ENGLAND.items()
         for name, value in zip(COLUMNS, values, strict=True)
     ]
@@ -217,8 +231,7 @@ class Benchmarks:
             return COLUMNS[name]
         if name in COLUMNS.values():
             return name
-        raise KeyError(f"no published benchmark for {indicator!r} "
-                       f"(known: {', '.join(COLUMNS)})")
+        raise KeyError(f"no published benchmark for {indicator!r} (known: {', '.join(COLUMNS)})")
 
     def table(self, indicator: str, which: str = "england") -> pd.DataFrame:
         """Return a comparator's series as a table indexed by year.
@@ -248,11 +261,15 @@ class Benchmarks:
         elif which == "region":
             rows = data[(data["level"] == "Regional") & (data["region_name"] == self.region_name)]
         elif which == "own":
-            rows = data[(data["level"] == "Local authority")
-                        & (data["old_la_code"] == self.la_code)] if self.la_code else data[:0]
+            rows = (
+                data[(data["level"] == "Local authority") & (data["old_la_code"] == self.la_code)]
+                if self.la_code
+                else data[:0]
+            )
         else:
-            rows = data[(data["level"] == "Local authority")
-                        & data["old_la_code"].isin(self.neighbours)]
+            rows = data[
+                (data["level"] == "Local authority") & data["old_la_code"].isin(self.neighbours)
+            ]
             years = sorted(rows["year"].unique())
             grouped = rows.groupby("year")["value"]
             out = pd.DataFrame({"value": grouped.median(), "n": grouped.count()}).reindex(years)
@@ -325,12 +342,15 @@ def load_benchmarks(cfg) -> Benchmarks:
         sn_path = _existing(cfg, "statistical_neighbours_file")
         neighbours = read_statistical_neighbours(sn_path).get(la_code, [])
     if not bench.get("csww_indicators"):
-        return Benchmarks(_embedded(), la_code, council.get("region", ""), neighbours,
-                          SOURCE, embedded=True)
+        return Benchmarks(
+            _embedded(), la_code, council.get("region", ""), neighbours, SOURCE, embedded=True
+        )
     path = _existing(cfg, "csww_indicators")
     data = read_csww(path)
-    source = (f"DfE, Children's social work workforce, reporting year {data['year'].max()}, "
-              f"Explore Education Statistics ({path.name})")
+    source = (
+        f"DfE, Children's social work workforce, reporting year {data['year'].max()}, "
+        f"Explore Education Statistics ({path.name})"
+    )
     return Benchmarks(data, la_code, council.get("region", ""), neighbours, source)
 
 

@@ -108,8 +108,7 @@ def _thin_tick_labels(fig) -> None:
     for ax in fig.axes:
         low, high = sorted(ax.get_xlim())
         ticks = [t for t in ax.get_xticks() if low <= t <= high]
-        labels = [t.get_text() for t in ax.get_xticklabels()
-                  if low <= t.get_position()[0] <= high]
+        labels = [t.get_text() for t in ax.get_xticklabels() if low <= t.get_position()[0] <= high]
         if len(labels) != len(ticks) or len(ticks) <= PHONE_MAX_XLABELS or not any(labels):
             continue
         step = -(-len(ticks) // PHONE_MAX_XLABELS)

@@ -34,23 +34,32 @@ def _parser() -> argparse.ArgumentParser:
         "3 a notebook failed or personal data reached the output.",
     )
     parser.add_argument("--version", action="version", version=f"carelib {__version__}")
-    parser.add_argument("--config", metavar="PATH",
-                        help="configuration file (default: ./carelib.toml)")
+    parser.add_argument(
+        "--config", metavar="PATH", help="configuration file (default: ./carelib.toml)"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 
     def data_options(p, month_default="latest", all_months=False):
         p.add_argument("--data", metavar="DIR", help="data folder (default: paths.data)")
         choices = "YYYY-MM, latest, previous" + (" or all" if all_months else "")
-        p.add_argument("--month", default=month_default, metavar="MONTH",
-                       help=f"reporting month: {choices} (default: {month_default})")
+        p.add_argument(
+            "--month",
+            default=month_default,
+            metavar="MONTH",
+            help=f"reporting month: {choices} (default: {month_default})",
+        )
 
     p = sub.add_parser("demo-data", help="write the synthetic demo data (24 months)")
-    p.add_argument("--out", default=None, metavar="DIR",
-                   help="where to write it (default: paths.data)")
+    p.add_argument(
+        "--out", default=None, metavar="DIR", help="where to write it (default: paths.data)"
+    )
     p.add_argument("--seed", type=int, default=2025, help="random seed (default: 2025)")
-    p.add_argument("--force", action="store_true",
-                   help="overwrite demo files that already exist with different content")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="overwrite demo files that already exist with different content",
+    )
 
     p = sub.add_parser("validate", help="check a month's data against the data contracts")
     data_options(p)
@@ -59,15 +68,27 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="validate and build the month's HTML reports")
     data_options(p, all_months=True)
     p.add_argument("--out", metavar="DIR", help="reports folder (default: paths.reports)")
-    p.add_argument("--jobs", type=int, default=None, metavar="N",
-                   help="months built in parallel with --month all (default: run.jobs)")
-    p.add_argument("--force", action="store_true",
-                   help="rebuild months even when their inputs are unchanged")
-    p.add_argument("--publication", action="store_true",
-                   help="publication mode: suppress small numbers, show the protective marking")
-    p.add_argument("--notebooks", metavar="DIR",
-                   help="folder of report notebooks (default: the notebooks/ shipped with "
-                   "carelib); a council's customised copies can live elsewhere")
+    p.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="months built in parallel with --month all (default: run.jobs)",
+    )
+    p.add_argument(
+        "--force", action="store_true", help="rebuild months even when their inputs are unchanged"
+    )
+    p.add_argument(
+        "--publication",
+        action="store_true",
+        help="publication mode: suppress small numbers, show the protective marking",
+    )
+    p.add_argument(
+        "--notebooks",
+        metavar="DIR",
+        help="folder of report notebooks (default: the notebooks/ shipped with "
+        "carelib); a council's customised copies can live elsewhere",
+    )
     p.add_argument("--quiet", action="store_true", help="print only the result")
 
     p = sub.add_parser("kpis", help="print the month's council-level workforce indicators")

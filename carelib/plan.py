@@ -179,15 +179,21 @@ def _track_actions(actions: pd.DataFrame, months: list[str], due_soon_days: int)
     state: dict[str, dict[str, Any]] = {}
     for rec in frame.to_dict("records"):
         month, ref = rec["month"], dates.reference_date(rec["month"])
-        rag, reason = action_rag(rec["status"], rec["start_date"], rec["due_date"], ref,
-                                 due_soon_days)
+        rag, reason = action_rag(
+            rec["status"], rec["start_date"], rec["due_date"], ref, due_soon_days
+        )
         due = _as_date(rec["due_date"])
         seen = state.get(rec["action_id"])
         if seen is None:
             seen = state[rec["action_id"]] = {
-                "first_seen_month": month, "first_due_date": due, "known_due": None,
-                "slipped_days_total": 0, "times_slipped": 0, "previous": None,
-                "last_text": None, "last_update_month": month,
+                "first_seen_month": month,
+                "first_due_date": due,
+                "known_due": None,
+                "slipped_days_total": 0,
+                "times_slipped": 0,
+                "previous": None,
+                "last_text": None,
+                "last_update_month": month,
             }
         slip = 0
         if due is not None and seen["known_due"] is not None and due > seen["known_due"]:
@@ -209,25 +215,47 @@ def _track_actions(actions: pd.DataFrame, months: list[str], due_soon_days: int)
             completed_now = previous["status"] != "complete"
         else:
             completed_now = completed_date is not None and dates.month_of(completed_date) == month
-        rows.append({
-            "_order": rec["_order"], "month": month, "action_id": rec["action_id"],
-            "computed_rag": rag, "rag_reason": reason,
-            "slipped_this_month": slip > 0, "slipped_days_this_month": slip,
-            "slipped_days_total": seen["slipped_days_total"],
-            "times_slipped": seen["times_slipped"], "first_due_date": seen["first_due_date"],
-            "first_seen_month": seen["first_seen_month"],
-            "previous_rag": previous.get("rag"),
-            "completed_this_month": completed_now,
-            "last_update_month": seen["last_update_month"],
-            "months_since_update": _month_index(month) - _month_index(seen["last_update_month"]),
-        })
+        rows.append(
+            {
+                "_order": rec["_order"],
+                "month": month,
+                "action_id": rec["action_id"],
+                "computed_rag": rag,
+                "rag_reason": reason,
+                "slipped_this_month": slip > 0,
+                "slipped_days_this_month": slip,
+                "slipped_days_total": seen["slipped_days_total"],
+                "times_slipped": seen["times_slipped"],
+                "first_due_date": seen["first_due_date"],
+                "first_seen_month": seen["first_seen_month"],
+                "previous_rag": previous.get("rag"),
+                "completed_this_month": completed_now,
+                "last_update_month": seen["last_update_month"],
+                "months_since_update": _month_index(month)
+                - _month_index(seen["last_update_month"]),
+            }
+        )
         seen["previous"] = {"month": month, "rag": rag, "status": rec["status"]}
-    tracked = pd.DataFrame(rows, columns=[
-        "_order", "month", "action_id", "computed_rag", "rag_reason", "slipped_this_month",
-        "slipped_days_this_month", "slipped_days_total", "times_slipped", "first_due_date",
-        "first_seen_month", "previous_rag", "completed_this_month",
-        "last_update_month", "months_since_update",
-    ])
+    tracked = pd.DataFrame(
+        rows,
+        columns=[
+            "_order",
+            "month",
+            "action_id",
+            "computed_rag",
+            "rag_reason",
+            "slipped_this_month",
+            "slipped_days_this_month",
+            "slipped_days_total",
+            "times_slipped",
+            "first_due_date",
+            "first_seen_month",
+            "previous_rag",
+            "completed_this_month",
+            "last_update_month",
+            "months_since_update",
+        ],
+    )
     tracked["first_due_date"] = pd.to_datetime(tracked["first_due_date"])
     # rows were built in frame order, so the two frames line up index for index
     out = pd.concat([frame, tracked.drop(columns=["_order", "month", "action_id"])], axis=1)
@@ -254,12 +282,38 @@ def _more_optimistic(officer: Any, computed: str) -> Any:
 
 
 ACTION_COLUMNS = [
-    "action_id", "recommendation_id", "theme", "action", "owner", "start_date", "due_date",
-    "status", "completed_date", "officer_rag", "computed_rag", "rag_reason", "rag_disagrees",
-    "more_optimistic", "overdue", "days_overdue", "due_in_days", "blocked", "first_due_date",
-    "slipped_this_month", "slipped_days_this_month", "slipped_days_total", "times_slipped",
-    "previous_rag", "rag_change", "new", "completed_this_month", "update",
-    "last_update_month", "months_since_update", "stale", "first_seen_month",
+    "action_id",
+    "recommendation_id",
+    "theme",
+    "action",
+    "owner",
+    "start_date",
+    "due_date",
+    "status",
+    "completed_date",
+    "officer_rag",
+    "computed_rag",
+    "rag_reason",
+    "rag_disagrees",
+    "more_optimistic",
+    "overdue",
+    "days_overdue",
+    "due_in_days",
+    "blocked",
+    "first_due_date",
+    "slipped_this_month",
+    "slipped_days_this_month",
+    "slipped_days_total",
+    "times_slipped",
+    "previous_rag",
+    "rag_change",
+    "new",
+    "completed_this_month",
+    "update",
+    "last_update_month",
+    "months_since_update",
+    "stale",
+    "first_seen_month",
 ]
 
 
@@ -321,8 +375,12 @@ def judge_measure(
 
 def _progress(value, baseline, target, polarity, unit) -> dict[str, Any]:
     """Distance to target, share of the baseline-to-target gap closed, and its words."""
-    out = {"target_met": pd.NA, "distance_to_target": math.nan,
-           "share_of_gap_closed": math.nan, "progress_text": "no value this month"}
+    out = {
+        "target_met": pd.NA,
+        "distance_to_target": math.nan,
+        "share_of_gap_closed": math.nan,
+        "progress_text": "no value this month",
+    }
     if value is None or polarity not in ("higher_is_better", "lower_is_better"):
         return out
     distance = target - value if polarity == "higher_is_better" else value - target
@@ -332,8 +390,11 @@ def _progress(value, baseline, target, polarity, unit) -> dict[str, Any]:
     out["distance_to_target"] = distance
     words = _UNIT_WORDS.get(unit, "")
     if met:
-        text = "target met" if abs(distance) <= tol else (
-            f"target beaten by {_number(distance, unit)}{words}")
+        text = (
+            "target met"
+            if abs(distance) <= tol
+            else (f"target beaten by {_number(distance, unit)}{words}")
+        )
     elif _number(distance, unit).strip("£0.,") == "":
         # so close that it rounds to nothing: never print "0.0 points from target"
         smallest = 10 ** -_UNIT_DECIMALS.get(unit, 1)
@@ -372,44 +433,81 @@ def _judge_rows(
             value, source = None, "none"
         baseline, target = rec["baseline"], rec["target"]
         target_date = _as_date(rec["target_date"])
-        row = {"value": math.nan if value is None else value, "value_source": source,
-               "trajectory": math.nan, "behind_trajectory": math.nan,
-               "amber_band": math.nan, "rag": NO_DATA}
+        row = {
+            "value": math.nan if value is None else value,
+            "value_source": source,
+            "trajectory": math.nan,
+            "behind_trajectory": math.nan,
+            "amber_band": math.nan,
+            "rag": NO_DATA,
+        }
         if _missing(baseline) or _missing(target) or target_date is None:
-            row.update(rag_reason="baseline, target or target date not recorded",
-                       target_met=pd.NA, distance_to_target=math.nan,
-                       share_of_gap_closed=math.nan,
-                       progress_text="cannot be judged: baseline, target or target date missing")
+            row.update(
+                rag_reason="baseline, target or target date not recorded",
+                target_met=pd.NA,
+                distance_to_target=math.nan,
+                share_of_gap_closed=math.nan,
+                progress_text="cannot be judged: baseline, target or target date missing",
+            )
             rows.append(row)
             continue
         expected = trajectory(baseline, target, plan_start, target_date, ref)
-        rag, behind, band = judge_measure(value, expected, baseline, target, rec["polarity"],
-                                          amber_gap_share)
+        rag, behind, band = judge_measure(
+            value, expected, baseline, target, rec["polarity"], amber_gap_share
+        )
         unit = rec["unit"]
         words = _UNIT_WORDS.get(unit, "")
         if value is None:
-            reason = (f"workforce indicator {rec['kpi']} not available this month" if has_kpi
-                      else "no value this month")
+            reason = (
+                f"workforce indicator {rec['kpi']} not available this month"
+                if has_kpi
+                else "no value this month"
+            )
         elif rec["polarity"] not in ("higher_is_better", "lower_is_better"):
             reason, rag = "polarity not recorded", NO_DATA
         elif rag == "green":
             reason = "on or better than trajectory"
         else:
-            reason = (f"{_number(behind, unit)}{words} behind trajectory "
-                      f"({'within' if rag == 'amber' else 'more than'} the amber band of "
-                      f"{_number(band, unit)}{words})")
-        row.update(trajectory=expected, rag=rag, rag_reason=reason,
-                   behind_trajectory=math.nan if behind is None else behind, amber_band=band)
+            reason = (
+                f"{_number(behind, unit)}{words} behind trajectory "
+                f"({'within' if rag == 'amber' else 'more than'} the amber band of "
+                f"{_number(band, unit)}{words})"
+            )
+        row.update(
+            trajectory=expected,
+            rag=rag,
+            rag_reason=reason,
+            behind_trajectory=math.nan if behind is None else behind,
+            amber_band=band,
+        )
         row.update(_progress(value, baseline, target, rec["polarity"], unit))
         rows.append(row)
-    judged = pd.DataFrame(rows, index=measures.index, columns=[
-        "value", "value_source", "trajectory", "behind_trajectory", "amber_band", "rag",
-        "rag_reason", "target_met", "distance_to_target", "share_of_gap_closed",
-        "progress_text",
-    ])
+    judged = pd.DataFrame(
+        rows,
+        index=measures.index,
+        columns=[
+            "value",
+            "value_source",
+            "trajectory",
+            "behind_trajectory",
+            "amber_band",
+            "rag",
+            "rag_reason",
+            "target_met",
+            "distance_to_target",
+            "share_of_gap_closed",
+            "progress_text",
+        ],
+    )
     judged["target_met"] = judged["target_met"].astype("boolean")
-    for col in ("value", "trajectory", "behind_trajectory", "amber_band",
-                "distance_to_target", "share_of_gap_closed"):
+    for col in (
+        "value",
+        "trajectory",
+        "behind_trajectory",
+        "amber_band",
+        "distance_to_target",
+        "share_of_gap_closed",
+    ):
         judged[col] = judged[col].astype("float64")
     return pd.concat([measures.drop(columns=["value"]), judged], axis=1)
 
@@ -448,17 +546,35 @@ def measure_history(
     if upto is not None:
         frame = frame[frame["month"] <= dates.parse_month(upto)]
     frame = frame[frame["measure_id"].notna()].drop_duplicates(["month", "measure_id"])
-    judged = _judge_rows(frame, plan_start, config["rag"]["amber_gap_share"],
-                         kpi_by_month or {})
+    judged = _judge_rows(frame, plan_start, config["rag"]["amber_gap_share"], kpi_by_month or {})
     judged.insert(0, "reference_date", pd.to_datetime(judged["month"].map(dates.reference_date)))
     return judged.sort_values(["measure_id", "month"], kind="stable").reset_index(drop=True)
 
 
 MEASURE_COLUMNS = [
-    "measure_id", "recommendation_id", "name", "unit", "polarity", "baseline", "target",
-    "target_date", "kpi", "value", "value_source", "trajectory", "behind_trajectory",
-    "amber_band", "rag", "rag_reason", "target_met", "distance_to_target",
-    "share_of_gap_closed", "progress_text", "previous_value", "previous_rag", "rag_change",
+    "measure_id",
+    "recommendation_id",
+    "name",
+    "unit",
+    "polarity",
+    "baseline",
+    "target",
+    "target_date",
+    "kpi",
+    "value",
+    "value_source",
+    "trajectory",
+    "behind_trajectory",
+    "amber_band",
+    "rag",
+    "rag_reason",
+    "target_met",
+    "distance_to_target",
+    "share_of_gap_closed",
+    "progress_text",
+    "previous_value",
+    "previous_rag",
+    "rag_change",
     "new",
 ]
 
@@ -486,11 +602,15 @@ def roll_up(actions: pd.DataFrame, measures: pd.DataFrame) -> dict[str, Any]:
     acts = actions.assign(
         _blocked=actions["status"] == "blocked",
         _due=actions["due_date"].fillna(pd.Timestamp.max),
-    ).sort_values(["_blocked", "days_overdue", "_due", "action_id"],
-                  ascending=[False, False, True, True], kind="stable")
+    ).sort_values(
+        ["_blocked", "days_overdue", "_due", "action_id"],
+        ascending=[False, False, True, True],
+        kind="stable",
+    )
     meas = measures.assign(
-        _severity=(measures["behind_trajectory"] / measures["amber_band"].where(
-            measures["amber_band"] > 0)).fillna(measures["behind_trajectory"] * math.inf)
+        _severity=(
+            measures["behind_trajectory"] / measures["amber_band"].where(measures["amber_band"] > 0)
+        ).fillna(measures["behind_trajectory"] * math.inf)
     ).sort_values(["_severity", "measure_id"], ascending=[False, True], kind="stable")
 
     def pick(colour: str):
@@ -508,67 +628,115 @@ def roll_up(actions: pd.DataFrame, measures: pd.DataFrame) -> dict[str, Any]:
         found = pick(colour)
         if found:
             kind, ident, reason = found
-            return {"rag": colour, "driver_kind": kind, "driver_id": ident,
-                    "driver_reason": reason}
+            return {"rag": colour, "driver_kind": kind, "driver_id": ident, "driver_reason": reason}
     open_actions = acts[acts["computed_rag"] != "blue"]
     if len(open_actions):
         first = open_actions.sort_values(["_due", "action_id"], kind="stable").iloc[0]
-        return {"rag": "green", "driver_kind": "action", "driver_id": first["action_id"],
-                "driver_reason": f"{first['rag_reason']}; due {_day(_as_date(first['due_date']))}"}
+        return {
+            "rag": "green",
+            "driver_kind": "action",
+            "driver_id": first["action_id"],
+            "driver_reason": f"{first['rag_reason']}; due {_day(_as_date(first['due_date']))}",
+        }
     not_met = meas[~meas["target_met"].fillna(False).astype(bool)]
     if len(not_met):
         first = not_met.sort_values("measure_id", kind="stable").iloc[0]
-        reason = ("no value this month" if first["rag"] == NO_DATA
-                  else f"all actions complete; target not yet met: {first['progress_text']}")
-        return {"rag": "green", "driver_kind": "measure", "driver_id": first["measure_id"],
-                "driver_reason": reason}
+        reason = (
+            "no value this month"
+            if first["rag"] == NO_DATA
+            else f"all actions complete; target not yet met: {first['progress_text']}"
+        )
+        return {
+            "rag": "green",
+            "driver_kind": "measure",
+            "driver_id": first["measure_id"],
+            "driver_reason": reason,
+        }
     if not len(acts) and not len(meas):
-        return {"rag": pd.NA, "driver_kind": None, "driver_id": None,
-                "driver_reason": "no actions or measures"}
-    return {"rag": "blue", "driver_kind": None, "driver_id": None,
-            "driver_reason": "all actions complete and every measure has met its target"}
+        return {
+            "rag": pd.NA,
+            "driver_kind": None,
+            "driver_id": None,
+            "driver_reason": "no actions or measures",
+        }
+    return {
+        "rag": "blue",
+        "driver_kind": None,
+        "driver_id": None,
+        "driver_reason": "all actions complete and every measure has met its target",
+    }
 
 
 def _group_counts(actions: pd.DataFrame, measures: pd.DataFrame) -> dict[str, Any]:
     n = len(actions)
     complete = int((actions["status"] == "complete").sum())
     out: dict[str, Any] = roll_up(actions, measures)
-    out.update({
-        "actions": n, "complete": complete,
-        "share_complete": complete / n if n else math.nan,
-        **{c: int((actions["computed_rag"] == c).sum()) for c in RAGS_WORST_FIRST},
-        "overdue": int(actions["overdue"].sum()), "blocked": int(actions["blocked"].sum()),
-        "slipped_this_month": int(actions["slipped_this_month"].sum()),
-        "measures": len(measures),
-        **{f"measures_{c.replace(' ', '_')}": int((measures["rag"] == c).sum())
-           for c in MEASURE_RATINGS},
-        "measures_met": int(measures["target_met"].fillna(False).sum()),
-    })
+    out.update(
+        {
+            "actions": n,
+            "complete": complete,
+            "share_complete": complete / n if n else math.nan,
+            **{c: int((actions["computed_rag"] == c).sum()) for c in RAGS_WORST_FIRST},
+            "overdue": int(actions["overdue"].sum()),
+            "blocked": int(actions["blocked"].sum()),
+            "slipped_this_month": int(actions["slipped_this_month"].sum()),
+            "measures": len(measures),
+            **{
+                f"measures_{c.replace(' ', '_')}": int((measures["rag"] == c).sum())
+                for c in MEASURE_RATINGS
+            },
+            "measures_met": int(measures["target_met"].fillna(False).sum()),
+        }
+    )
     return out
 
 
 _GROUP_COLUMNS = [
-    "rag", "driver_kind", "driver_id", "driver_reason", "actions", "complete",
-    "share_complete", *RAGS_WORST_FIRST, "overdue", "blocked", "slipped_this_month", "measures",
-    "measures_green", "measures_amber", "measures_red", "measures_no_data", "measures_met",
+    "rag",
+    "driver_kind",
+    "driver_id",
+    "driver_reason",
+    "actions",
+    "complete",
+    "share_complete",
+    *RAGS_WORST_FIRST,
+    "overdue",
+    "blocked",
+    "slipped_this_month",
+    "measures",
+    "measures_green",
+    "measures_amber",
+    "measures_red",
+    "measures_no_data",
+    "measures_met",
 ]
 
 
-def _recommendations(actions: pd.DataFrame, measures: pd.DataFrame,
-                     texts: pd.DataFrame) -> pd.DataFrame:
-    ids = list(dict.fromkeys(list(actions["recommendation_id"].dropna())
-                             + list(measures["recommendation_id"].dropna())))
+def _recommendations(
+    actions: pd.DataFrame, measures: pd.DataFrame, texts: pd.DataFrame
+) -> pd.DataFrame:
+    ids = list(
+        dict.fromkeys(
+            list(actions["recommendation_id"].dropna())
+            + list(measures["recommendation_id"].dropna())
+        )
+    )
     rows = []
     for rid in ids:
         acts = actions[actions["recommendation_id"] == rid]
         text = texts.loc[texts["recommendation_id"] == rid, "recommendation"]
         themes = ", ".join(dict.fromkeys(acts["theme"].dropna()))
-        rows.append({"recommendation_id": rid,
-                     "recommendation": text.iloc[0] if len(text) else pd.NA,
-                     "themes": themes,
-                     **_group_counts(acts, measures[measures["recommendation_id"] == rid])})
-    return pd.DataFrame(rows, columns=["recommendation_id", "recommendation", "themes",
-                                       *_GROUP_COLUMNS])
+        rows.append(
+            {
+                "recommendation_id": rid,
+                "recommendation": text.iloc[0] if len(text) else pd.NA,
+                "themes": themes,
+                **_group_counts(acts, measures[measures["recommendation_id"] == rid]),
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["recommendation_id", "recommendation", "themes", *_GROUP_COLUMNS]
+    )
 
 
 def _themes(actions: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
@@ -579,8 +747,7 @@ def _themes(actions: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
         # Measures belong to recommendations; a measure counts in every theme that its
         # recommendation's actions belong to.
         meas = measures[measures["recommendation_id"].isin(recs)]
-        rows.append({"theme": theme, "recommendations": len(recs),
-                     **_group_counts(acts, meas)})
+        rows.append({"theme": theme, "recommendations": len(recs), **_group_counts(acts, meas)})
     return pd.DataFrame(rows, columns=["theme", "recommendations", *_GROUP_COLUMNS])
 
 
@@ -757,30 +924,48 @@ def assess(
     tracked = _track_actions(history.actions, months, rag_cfg["due_soon_days"])
     actions = tracked[tracked["month"] == month].sort_values("_order", kind="stable")
     actions = actions.reset_index(drop=True)
-    actions["rag_disagrees"] = (actions["officer_rag"].notna()
-                                & (actions["officer_rag"] != actions["computed_rag"])
-                                ).astype(bool)
+    actions["rag_disagrees"] = (
+        actions["officer_rag"].notna() & (actions["officer_rag"] != actions["computed_rag"])
+    ).astype(bool)
     actions["more_optimistic"] = pd.Series(
-        [_more_optimistic(o, c) for o, c in zip(actions["officer_rag"],
-                                                 actions["computed_rag"], strict=True)],
-        index=actions.index, dtype="str")
+        [
+            _more_optimistic(o, c)
+            for o, c in zip(actions["officer_rag"], actions["computed_rag"], strict=True)
+        ],
+        index=actions.index,
+        dtype="str",
+    )
     actions["new"] = (actions["first_seen_month"] == month) & (previous is not None)
     actions["rag_change"] = [
         "new" if new else _rag_change(prev, cur) if previous else NOT_COMPARED
-        for new, prev, cur in zip(actions["new"], actions["previous_rag"],
-                                  actions["computed_rag"], strict=True)
+        for new, prev, cur in zip(
+            actions["new"], actions["previous_rag"], actions["computed_rag"], strict=True
+        )
     ]
-    actions["stale"] = ((actions["months_since_update"] >= rag_cfg["stale_update_months"])
-                        & (actions["status"] != "complete")).astype(bool)
+    actions["stale"] = (
+        (actions["months_since_update"] >= rag_cfg["stale_update_months"])
+        & (actions["status"] != "complete")
+    ).astype(bool)
 
     if previous is None:
         disappeared = tracked.iloc[0:0]
     else:
         before = tracked[tracked["month"] == previous]
         disappeared = before[~before["action_id"].isin(actions["action_id"])]
-    disappeared = disappeared.rename(columns={"month": "last_seen_month"})[[
-        "action_id", "recommendation_id", "theme", "action", "owner", "due_date", "status",
-        "computed_rag", "update", "last_seen_month"]].reset_index(drop=True)
+    disappeared = disappeared.rename(columns={"month": "last_seen_month"})[
+        [
+            "action_id",
+            "recommendation_id",
+            "theme",
+            "action",
+            "owner",
+            "due_date",
+            "status",
+            "computed_rag",
+            "update",
+            "last_seen_month",
+        ]
+    ].reset_index(drop=True)
 
     kpis = dict(kpi_by_month or {})
     if kpi_values is not None:
@@ -793,17 +978,18 @@ def assess(
     measures["new"] = (measures["_first"] == month) & (previous is not None)
     measures["rag_change"] = [
         "new" if new else _rag_change(prev, cur)
-        for new, prev, cur in zip(measures["new"], measures["previous_rag"],
-                                  measures["rag"], strict=True)
+        for new, prev, cur in zip(
+            measures["new"], measures["previous_rag"], measures["rag"], strict=True
+        )
     ]
     in_file = history.measures.loc[history.measures["month"] == month, "measure_id"]
     position = {mid: i for i, mid in enumerate(dict.fromkeys(in_file.dropna()))}
-    measures = measures.sort_values("measure_id", key=lambda ids: ids.map(position),
-                                    kind="stable")
+    measures = measures.sort_values("measure_id", key=lambda ids: ids.map(position), kind="stable")
     measures = measures[MEASURE_COLUMNS].reset_index(drop=True)
 
-    texts = history.actions.loc[history.actions["month"] == month,
-                                ["recommendation_id", "recommendation"]].dropna()
+    texts = history.actions.loc[
+        history.actions["month"] == month, ["recommendation_id", "recommendation"]
+    ].dropna()
     assessment = PlanAssessment(
         month=month,
         reference_date=ref,
@@ -822,13 +1008,15 @@ def assess(
 
 def _burnup(tracked: pd.DataFrame, months: list[str]) -> pd.DataFrame:
     ref = pd.to_datetime(tracked["month"].map(dates.reference_date))
-    flags = pd.DataFrame({
-        "month": tracked["month"],
-        "total": 1,
-        "due_to_date": (tracked["due_date"] <= ref).astype(int),
-        "complete": (tracked["status"] == "complete").astype(int),
-        "overdue": tracked["overdue"].astype(int),
-    })
+    flags = pd.DataFrame(
+        {
+            "month": tracked["month"],
+            "total": 1,
+            "due_to_date": (tracked["due_date"] <= ref).astype(int),
+            "complete": (tracked["status"] == "complete").astype(int),
+            "overdue": tracked["overdue"].astype(int),
+        }
+    )
     out = flags.groupby("month").sum().reindex(months, fill_value=0).astype(int)
     out.index.name = "month"
     out = out.reset_index()
@@ -837,8 +1025,17 @@ def _burnup(tracked: pd.DataFrame, months: list[str]) -> pd.DataFrame:
 
 
 EXCEPTION_COLUMNS = [
-    "kind", "id", "recommendation_id", "theme", "item", "owner", "rag", "officer_rag",
-    "due_date", "reasons", "update",
+    "kind",
+    "id",
+    "recommendation_id",
+    "theme",
+    "item",
+    "owner",
+    "rag",
+    "officer_rag",
+    "due_date",
+    "reasons",
+    "update",
 ]
 
 
@@ -854,33 +1051,56 @@ def _exceptions(actions: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
             reasons.append(
                 f"due date moved {_plural(rec['slipped_days_this_month'], 'day')} later this "
                 f"month ({_plural(rec['times_slipped'], 'time')}, "
-                f"{_plural(rec['slipped_days_total'], 'day')} in all)")
+                f"{_plural(rec['slipped_days_total'], 'day')} in all)"
+            )
         if rec["rag_change"] == "worsened":
             reasons.append(f"rating worsened from {rec['previous_rag']} to {rec['computed_rag']}")
         if reasons:
-            rows.append({"kind": "action", "id": rec["action_id"],
-                         "recommendation_id": rec["recommendation_id"], "theme": rec["theme"],
-                         "item": rec["action"], "owner": rec["owner"],
-                         "rag": rec["computed_rag"], "officer_rag": rec["officer_rag"],
-                         "due_date": rec["due_date"], "reasons": "; ".join(reasons),
-                         "update": rec["update"]})
-    themes = {rid: ", ".join(dict.fromkeys(group["theme"].dropna()))
-              for rid, group in actions.groupby("recommendation_id", sort=False)}
+            rows.append(
+                {
+                    "kind": "action",
+                    "id": rec["action_id"],
+                    "recommendation_id": rec["recommendation_id"],
+                    "theme": rec["theme"],
+                    "item": rec["action"],
+                    "owner": rec["owner"],
+                    "rag": rec["computed_rag"],
+                    "officer_rag": rec["officer_rag"],
+                    "due_date": rec["due_date"],
+                    "reasons": "; ".join(reasons),
+                    "update": rec["update"],
+                }
+            )
+    themes = {
+        rid: ", ".join(dict.fromkeys(group["theme"].dropna()))
+        for rid, group in actions.groupby("recommendation_id", sort=False)
+    }
     for rec in measures.to_dict("records"):
         if rec["rag_change"] == "worsened":
-            rows.append({"kind": "measure", "id": rec["measure_id"],
-                         "recommendation_id": rec["recommendation_id"],
-                         "theme": themes.get(rec["recommendation_id"], pd.NA),
-                         "item": rec["name"], "owner": pd.NA, "rag": rec["rag"],
-                         "officer_rag": pd.NA, "due_date": rec["target_date"],
-                         "reasons": f"rating worsened from {rec['previous_rag']} to "
-                                    f"{rec['rag']}; {rec['rag_reason']}",
-                         "update": pd.NA})
+            rows.append(
+                {
+                    "kind": "measure",
+                    "id": rec["measure_id"],
+                    "recommendation_id": rec["recommendation_id"],
+                    "theme": themes.get(rec["recommendation_id"], pd.NA),
+                    "item": rec["name"],
+                    "owner": pd.NA,
+                    "rag": rec["rag"],
+                    "officer_rag": pd.NA,
+                    "due_date": rec["target_date"],
+                    "reasons": f"rating worsened from {rec['previous_rag']} to "
+                    f"{rec['rag']}; {rec['rag_reason']}",
+                    "update": pd.NA,
+                }
+            )
     out = pd.DataFrame(rows, columns=EXCEPTION_COLUMNS)
     if len(out):
         out["_rank"] = out["rag"].map(RAG_ORDER).fillna(-1)
-        out = out.sort_values(["_rank", "kind", "id"], ascending=[False, True, True],
-                              kind="stable").drop(columns="_rank").reset_index(drop=True)
+        out = (
+            out.sort_values(["_rank", "kind", "id"], ascending=[False, True, True], kind="stable")
+            .drop(columns="_rank")
+            .reset_index(drop=True)
+        )
     out["due_date"] = pd.to_datetime(out["due_date"])
     return out
 

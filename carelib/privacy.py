@@ -49,8 +49,10 @@ def data_worker_ids(data_dir: Path) -> frozenset[str]:
     from carelib import loading
 
     files = sorted(Path(data_dir).glob("*/*"))
-    key = (str(Path(data_dir).resolve()),
-           tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files))
+    key = (
+        str(Path(data_dir).resolve()),
+        tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files),
+    )
     if key not in _ids_cache:
         _ids_cache.clear()
         _ids_cache[key] = frozenset(_read_worker_ids(Path(data_dir), loading))

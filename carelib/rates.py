@@ -294,8 +294,7 @@ def symbol(value) -> str | pd.Series:
     ('', 'z')
     """
     if isinstance(value, pd.Series):
-        return pd.Series(np.where(value.isna(), NOT_APPLICABLE, ""), index=value.index,
-                         dtype="str")
+        return pd.Series(np.where(value.isna(), NOT_APPLICABLE, ""), index=value.index, dtype="str")
     value = _as_float(value)
     return NOT_APPLICABLE if math.isnan(value) else ""
 

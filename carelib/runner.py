@@ -119,8 +119,16 @@ def package_versions() -> dict[str, str]:
     from importlib import metadata
 
     out = {"python": sys.version.split()[0], "carelib": __version__}
-    for name in ("pandas", "numpy", "great-expectations", "papermill", "nbconvert",
-                 "ipykernel", "matplotlib", "seaborn"):
+    for name in (
+        "pandas",
+        "numpy",
+        "great-expectations",
+        "papermill",
+        "nbconvert",
+        "ipykernel",
+        "matplotlib",
+        "seaborn",
+    ):
         try:
             out[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
@@ -198,11 +206,19 @@ def _page_exporter_class():
 
                 lang = nb.metadata.get("language_info", {})
                 lexer = lang.get("pygments_lexer", lang.get("name", None))
-                self.register_filter("highlight_code", self.filters.get(
-                    "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
+                self.register_filter(
+                    "highlight_code",
+                    self.filters.get(
+                        "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)
+                    ),
+                )
                 resources = self._init_resources(resources)
-                self.register_filter("filter_data_type", WidgetsDataTypeFilter(
-                    notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+                self.register_filter(
+                    "filter_data_type",
+                    WidgetsDataTypeFilter(
+                        notebook_metadata=self._nb_metadata, parent=self, resources=resources
+                    ),
+                )
             except (ImportError, AttributeError, TypeError):  # another nbconvert: stock path
                 return super().from_notebook_node(nb, resources, **kw)
             return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
@@ -259,8 +275,9 @@ def strip_headlines(nb) -> None:
 
     for cell in nb.cells:
         if cell.get("outputs"):
-            cell["outputs"] = [o for o in cell["outputs"]
-                               if HEADLINES_MIMETYPE not in o.get("data", {})]
+            cell["outputs"] = [
+                o for o in cell["outputs"] if HEADLINES_MIMETYPE not in o.get("data", {})
+            ]
 
 
 # --- Building one month ----------------------------------------------------------------
@@ -302,8 +319,9 @@ def build_month(month: str, opts: RunOptions, validator=None) -> MonthResult:
     started = time.perf_counter()
     digest, checksums = fingerprint(opts, month)  # once per month: it reads every input
     if not opts.force and is_current(opts, month, digest):
-        return MonthResult(month, "skipped", opts.reports_dir / month,
-                           seconds=time.perf_counter() - started)
+        return MonthResult(
+            month, "skipped", opts.reports_dir / month, seconds=time.perf_counter() - started
+        )
 
     durations: dict[str, float] = {}
     generated_at = dt.datetime.now().replace(microsecond=0)
@@ -336,8 +354,9 @@ def build_month(month: str, opts: RunOptions, validator=None) -> MonthResult:
         workers = len(notebooks) if in_parallel or in_parallel is None else 1
         with _kernel_stderr() as kernel_log, ThreadPoolExecutor(max_workers=workers) as pool:
             futures = {
-                pool.submit(_timed_execute, nb_path, executed_dir / nb_path.name,
-                            parameters, opts): nb_path
+                pool.submit(
+                    _timed_execute, nb_path, executed_dir / nb_path.name, parameters, opts
+                ): nb_path
                 for nb_path in notebooks
             }
             # Meanwhile this thread imports great_expectations (first month of the
@@ -363,12 +382,10 @@ def build_month(month: str, opts: RunOptions, validator=None) -> MonthResult:
                 except Exception as exc:  # reported below, after validation's verdict
                     outcomes[nb_path] = exc
                     continue
-                if report.has_errors or any(isinstance(o, Exception)
-                                            for o in outcomes.values()):
+                if report.has_errors or any(isinstance(o, Exception) for o in outcomes.values()):
                     continue  # nothing will be published: do not spend time on pages
                 t = time.perf_counter()
-                exported[nb_path] = _export_page(nb_path, outcomes[nb_path][0], stage,
-                                                 page_info)
+                exported[nb_path] = _export_page(nb_path, outcomes[nb_path][0], stage, page_info)
                 export_seconds += time.perf_counter() - t
             sys.stderr.flush()
             kernel_chatter = kernel_log.read_text(encoding="utf-8", errors="replace")
@@ -376,8 +393,7 @@ def build_month(month: str, opts: RunOptions, validator=None) -> MonthResult:
 
         if report.has_errors:
             raise RunFailure(
-                f"{month}: the data is not valid, so no report was published.\n"
-                + report.to_text(),
+                f"{month}: the data is not valid, so no report was published.\n" + report.to_text(),
                 EXIT_INVALID,
             )
         for nb_path in notebooks:
@@ -404,8 +420,11 @@ def build_month(month: str, opts: RunOptions, validator=None) -> MonthResult:
         quality = validation.quality_page(report)
         info = pages.PageInfo(title="Data quality", filename="data_quality.html", **page_info)
         (stage / "data_quality.html").write_text(pages.render(quality, info), encoding="utf-8")
-        counts = {"checks": len(report.checks), "errors": len(report.errors),
-                  "warnings": len(report.warnings)}
+        counts = {
+            "checks": len(report.checks),
+            "errors": len(report.errors),
+            "warnings": len(report.warnings),
+        }
         info = pages.PageInfo(title="Monthly report", filename="index.html", **page_info)
         (stage / "index.html").write_text(
             pages.render(overview.month_body(month, headlines, counts), info), encoding="utf-8"
@@ -419,8 +438,9 @@ def build_month(month: str, opts: RunOptions, validator=None) -> MonthResult:
         leaks = privacy.scan(stage, ids)
         durations["privacy_scan"] = round(time.perf_counter() - t, 3)
         if leaks:
-            listed = "; ".join(f"{leak.path.relative_to(stage)} ({leak.count} time(s))"
-                               for leak in leaks[:5])
+            listed = "; ".join(
+                f"{leak.path.relative_to(stage)} ({leak.count} time(s))" for leak in leaks[:5]
+            )
             raise RunFailure(
                 f"{month}: a worker identifier appears in the output, so nothing was "
                 f"published (personal data must never leave in a report): {listed}",
@@ -442,8 +462,14 @@ def build_month(month: str, opts: RunOptions, validator=None) -> MonthResult:
         }
         (stage / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         target = publish.swap_in(stage, opts.reports_dir, month)
-        return MonthResult(month, "published", target, durations, counts["warnings"],
-                           seconds=time.perf_counter() - started)
+        return MonthResult(
+            month,
+            "published",
+            target,
+            durations,
+            counts["warnings"],
+            seconds=time.perf_counter() - started,
+        )
     except BaseException:
         publish.discard(stage)
         raise
@@ -495,7 +521,7 @@ def _timed_execute(nb_path: Path, out: Path, parameters: dict, opts: RunOptions)
 def _describe(exc: Exception) -> str:
     name = type(exc).__name__
     if name == "PapermillExecutionError":
-        return (f"Cell {exc.exec_count} raised {exc.ename}: {exc.evalue}")
+        return f"Cell {exc.exec_count} raised {exc.ename}: {exc.evalue}"
     return f"{name}: {exc}"
 
 
@@ -512,8 +538,10 @@ def _keep_failed(opts: RunOptions, month: str, executed: Path) -> Path:
 def _data_period(data_dir: Path, month: str) -> str:
     months = [m for m in loading.available_months(data_dir) if m <= month]
     first = months[0] if months else month
-    return (f"{dates.month_start(first):%-d %B %Y} to {dates.reference_date(month):%-d %B %Y} "
-            f"(month end {dates.reference_date(month):%-d %B %Y})")
+    return (
+        f"{dates.month_start(first):%-d %B %Y} to {dates.reference_date(month):%-d %B %Y} "
+        f"(month end {dates.reference_date(month):%-d %B %Y})"
+    )
 
 
 # --- The archive ------------------------------------------------------------------------
@@ -528,17 +556,24 @@ def write_archive(opts: RunOptions) -> Path:
         entries.append({"month": month, "generated_at": when.replace("T", " ")[:16]})
     # The page's own time is that of the newest publication, so a run that publishes
     # nothing leaves the archive byte-identical.
-    stamps = [publish.read_manifest(opts.reports_dir / e["month"]).get("generated_at", "")
-              for e in entries]
+    stamps = [
+        publish.read_manifest(opts.reports_dir / e["month"]).get("generated_at", "")
+        for e in entries
+    ]
     newest = max((s for s in stamps if s), default="")
     months = sorted(e["month"] for e in entries)
-    info = pages.PageInfo(council=opts.config["council"]["name"], title="All monthly reports",
-                          filename="index.html", month=None, in_month_folder=False,
-                          generated_at=dt.datetime.fromisoformat(newest) if newest else None,
-                          data_period=(f"{dates.month_label(months[0])} to "
-                                       f"{dates.month_label(months[-1])}") if months else None,
-                          marking=(opts.config["publication"]["marking"]
-                                   if opts.publication else None))
+    info = pages.PageInfo(
+        council=opts.config["council"]["name"],
+        title="All monthly reports",
+        filename="index.html",
+        month=None,
+        in_month_folder=False,
+        generated_at=dt.datetime.fromisoformat(newest) if newest else None,
+        data_period=(f"{dates.month_label(months[0])} to {dates.month_label(months[-1])}")
+        if months
+        else None,
+        marking=(opts.config["publication"]["marking"] if opts.publication else None),
+    )
     path = opts.reports_dir / "index.html"
     publish.write_atomic(path, pages.render(overview.archive_body(entries), info))
     return path
@@ -615,8 +650,7 @@ def _run_parallel(months: list[str], opts: RunOptions, results: list[MonthResult
     jobs = min(opts.jobs, len(months))
     ctx = mp.get_context("spawn" if sys.platform == "win32" else "forkserver")
     failure: BaseException | None = None
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx,
-                             initializer=_init_worker) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker) as pool:
         futures = {pool.submit(_build_in_worker, month, opts): month for month in months}
         for fut in as_completed(futures):
             if fut.cancelled():

@@ -37,8 +37,13 @@ def _runs(labels: np.ndarray, min_len: int) -> np.ndarray:
     return flags
 
 
-def xmr(values: pd.Series, polarity: str = "", baseline: int | None = None,
-        run_length: int = 7, trend_length: int = 7) -> pd.DataFrame:
+def xmr(
+    values: pd.Series,
+    polarity: str = "",
+    baseline: int | None = None,
+    run_length: int = 7,
+    trend_length: int = 7,
+) -> pd.DataFrame:
     """Compute an XmR chart with special-cause flags.
 
     Parameters
@@ -93,10 +98,13 @@ def xmr(values: pd.Series, polarity: str = "", baseline: int | None = None,
         trend = np.zeros(n, dtype=bool)
         trend_side = np.zeros(n, dtype=int)
         for j in np.flatnonzero(step_runs):  # a step j joins points j and j + 1
-            trend[j:j + 2] = True
-            trend_side[j:j + 2] = steps[j]
-        for mask, name, sides in ((trend, "trend", trend_side), (run, "run", position),
-                                  (beyond != 0, "beyond_limits", beyond)):
+            trend[j : j + 2] = True
+            trend_side[j : j + 2] = steps[j]
+        for mask, name, sides in (
+            (trend, "trend", trend_side),
+            (run, "run", position),
+            (beyond != 0, "beyond_limits", beyond),
+        ):
             rule[mask] = name  # later rules take precedence
             side[mask] = sides[mask]
 
@@ -105,8 +113,11 @@ def xmr(values: pd.Series, polarity: str = "", baseline: int | None = None,
     out["mean"] = mean
     out["upper"] = upper
     out["lower"] = lower
-    moving = pd.Series(np.concatenate([[np.nan], np.abs(np.diff(x))]) if n else [],
-                       index=valid.index, dtype="float64")
+    moving = pd.Series(
+        np.concatenate([[np.nan], np.abs(np.diff(x))]) if n else [],
+        index=valid.index,
+        dtype="float64",
+    )
     out["moving_range"] = moving.reindex(series.index)
     rule_s = pd.Series(rule, index=valid.index, dtype="object").reindex(series.index)
     out["rule"] = rule_s.fillna("").astype("str")
@@ -115,9 +126,22 @@ def xmr(values: pd.Series, polarity: str = "", baseline: int | None = None,
     out["side"] = np.where(side_s > 0, "high", np.where(side_s < 0, "low", ""))
     good = {"higher_is_better": "high", "lower_is_better": "low"}.get(polarity)
     out["direction"] = np.where(
-        (out["side"] == "") | (good is None), "",
-        np.where(out["side"] == good, "improvement", "concern"))
+        (out["side"] == "") | (good is None),
+        "",
+        np.where(out["side"] == good, "improvement", "concern"),
+    )
     out["side"] = out["side"].astype("str")
     out["direction"] = out["direction"].astype("str")
-    return out[["value", "mean", "upper", "lower", "moving_range", "special_cause", "rule",
-                "side", "direction"]]
+    return out[
+        [
+            "value",
+            "mean",
+            "upper",
+            "lower",
+            "moving_range",
+            "special_cause",
+            "rule",
+            "side",
+            "direction",
+        ]
+    ]

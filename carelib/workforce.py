@@ -83,21 +83,49 @@ def _rate_specs():
     low, high = "lower_is_better", "higher_is_better"
     return [
         Indicator("agency_rate", "Agency rate", "percent", 1, "agency_fte", "agency_den", low),
-        Indicator("vacancy_rate", "Vacancy rate", "percent", 1, "vacancy_fte", "vacancy_den",
-                  low),
-        Indicator("turnover_rate_12m", "Turnover rate (12 months)", "percent", 12,
-                  "leavers_fte_12m", "sw_fte", low),
-        Indicator("average_caseload", "Average caseload", "cases", 1, "cases",
-                  "case_holder_fte", low),
-        Indicator("absence_rate_12m", "Sickness absence rate (12 months)", "percent", 12,
-                  "sick_days_12m", "available_days_12m", low),
-        Indicator("in_post_under_2y", "In post less than 2 years", "percent", 1,
-                  "under_2y_fte", "sw_fte"),
-        Indicator("agency_cover_rate", "Agency workers covering vacancies", "percent", 1,
-                  "cover_fte", "agency_fte"),
+        Indicator("vacancy_rate", "Vacancy rate", "percent", 1, "vacancy_fte", "vacancy_den", low),
+        Indicator(
+            "turnover_rate_12m",
+            "Turnover rate (12 months)",
+            "percent",
+            12,
+            "leavers_fte_12m",
+            "sw_fte",
+            low,
+        ),
+        Indicator(
+            "average_caseload", "Average caseload", "cases", 1, "cases", "case_holder_fte", low
+        ),
+        Indicator(
+            "absence_rate_12m",
+            "Sickness absence rate (12 months)",
+            "percent",
+            12,
+            "sick_days_12m",
+            "available_days_12m",
+            low,
+        ),
+        Indicator(
+            "in_post_under_2y", "In post less than 2 years", "percent", 1, "under_2y_fte", "sw_fte"
+        ),
+        Indicator(
+            "agency_cover_rate",
+            "Agency workers covering vacancies",
+            "percent",
+            1,
+            "cover_fte",
+            "agency_fte",
+        ),
         Indicator("starters_12m", "Starters (12 months)", "count", 12, "starters_12m"),
-        Indicator("nqsw_retained_1y", "Newly qualified social workers retained after 1 year",
-                  "percent", 24, "nqsw_retained", "nqsw_cohort", high),
+        Indicator(
+            "nqsw_retained_1y",
+            "Newly qualified social workers retained after 1 year",
+            "percent",
+            24,
+            "nqsw_retained",
+            "nqsw_cohort",
+            high,
+        ),
     ]
 
 
@@ -106,35 +134,85 @@ def _count_specs():
         Indicator("social_worker_fte", "Social workers (FTE)", "fte", 1, "sw_fte"),
         Indicator("social_worker_headcount", "Social workers (headcount)", "count", 1, "sw_hc"),
         Indicator("agency_fte", "Agency social workers (FTE)", "fte", 1, "agency_fte"),
-        Indicator("agency_headcount", "Agency social workers (headcount)", "count", 1,
-                  "agency_hc"),
-        Indicator("alternatively_qualified_fte", "Alternatively qualified workers (FTE)", "fte",
-                  1, "aq_fte"),
-        Indicator("alternatively_qualified_headcount",
-                  "Alternatively qualified workers (headcount)", "count", 1, "aq_hc"),
+        Indicator("agency_headcount", "Agency social workers (headcount)", "count", 1, "agency_hc"),
+        Indicator(
+            "alternatively_qualified_fte",
+            "Alternatively qualified workers (FTE)",
+            "fte",
+            1,
+            "aq_fte",
+        ),
+        Indicator(
+            "alternatively_qualified_headcount",
+            "Alternatively qualified workers (headcount)",
+            "count",
+            1,
+            "aq_hc",
+        ),
         Indicator("funded_fte", "Funded posts (FTE)", "fte", 1, "funded_fte"),
         Indicator("vacancy_fte", "Vacancies (FTE)", "fte", 1, "vacancy_fte"),
         Indicator("cases", "Cases held", "count", 1, "cases"),
-        Indicator("leavers_fte_12m", "Social-worker leavers, 12 months (FTE)", "fte", 12,
-                  "leavers_fte_12m"),
-        Indicator("leavers_headcount_12m", "Social-worker leavers, 12 months (headcount)",
-                  "count", 12, "leavers_hc_12m"),
-        Indicator("leavers_fte_month", "Social-worker leavers in the month (FTE)", "fte", 1,
-                  "leavers_fte_month"),
-        Indicator("leavers_headcount_month", "Social-worker leavers in the month (headcount)",
-                  "count", 1, "leavers_hc_month"),
-        Indicator("starters_fytd", "Social-worker starters, financial year to date", "count",
-                  "fy", "starters_fytd"),
+        Indicator(
+            "leavers_fte_12m",
+            "Social-worker leavers, 12 months (FTE)",
+            "fte",
+            12,
+            "leavers_fte_12m",
+        ),
+        Indicator(
+            "leavers_headcount_12m",
+            "Social-worker leavers, 12 months (headcount)",
+            "count",
+            12,
+            "leavers_hc_12m",
+        ),
+        Indicator(
+            "leavers_fte_month",
+            "Social-worker leavers in the month (FTE)",
+            "fte",
+            1,
+            "leavers_fte_month",
+        ),
+        Indicator(
+            "leavers_headcount_month",
+            "Social-worker leavers in the month (headcount)",
+            "count",
+            1,
+            "leavers_hc_month",
+        ),
+        Indicator(
+            "starters_fytd",
+            "Social-worker starters, financial year to date",
+            "count",
+            "fy",
+            "starters_fytd",
+        ),
         Indicator("agency_spend_month", "Agency spend in the month", "gbp", 1, "spend"),
         Indicator("agency_budget_month", "Agency budget for the month", "gbp", 1, "budget"),
-        Indicator("agency_spend_fytd", "Agency spend, financial year to date", "gbp", "fy",
-                  "spend_fytd"),
-        Indicator("agency_budget_fytd", "Agency budget, financial year to date", "gbp", "fy",
-                  "budget_fytd"),
-        Indicator("agency_spend_projected", "Agency spend, projected year end", "gbp", "fy",
-                  "spend_projected"),
-        Indicator("agency_budget_projected", "Agency budget, projected year end", "gbp", "fy",
-                  "budget_projected"),
+        Indicator(
+            "agency_spend_fytd", "Agency spend, financial year to date", "gbp", "fy", "spend_fytd"
+        ),
+        Indicator(
+            "agency_budget_fytd",
+            "Agency budget, financial year to date",
+            "gbp",
+            "fy",
+            "budget_fytd",
+        ),
+        Indicator(
+            "agency_spend_projected",
+            "Agency spend, projected year end",
+            "gbp",
+            "fy",
+            "spend_projected",
+        ),
+        Indicator(
+            "agency_budget_projected",
+            "Agency budget, projected year end",
+            "gbp",
+            "fy",
+            "budget_projected",
+        ),
     ]
 
 
@@ -145,8 +223,19 @@ INDICATORS: dict[str, Indicator] = {i.name: i for i in _rate_specs() + _count_sp
 KPIS = schema.KPIS
 
 COLUMNS = [
-    "month", "scope", "team", "indicator", "value", "symbol", "numerator", "denominator",
-    "unit", "months_covered", "window_months", "period_start", "period_end",
+    "month",
+    "scope",
+    "team",
+    "indicator",
+    "value",
+    "symbol",
+    "numerator",
+    "denominator",
+    "unit",
+    "months_covered",
+    "window_months",
+    "period_start",
+    "period_end",
 ]
 
 # Calls of the rate functions: indicator -> (function, argument columns).
@@ -240,8 +329,7 @@ def _frame(history: History, name: str, keep: set[str]) -> pd.DataFrame:
     return frame
 
 
-def _prepare(history: History, month: str | None, fy_start_month: int,
-             lookback: int = 24) -> _Data:
+def _prepare(history: History, month: str | None, fy_start_month: int, lookback: int = 24) -> _Data:
     months = sorted(dates.parse_month(m) for m in history.months)
     if month is not None:
         month = dates.parse_month(month)
@@ -318,22 +406,24 @@ def _snapshot_counts(d: _Data) -> pd.DataFrame:
     recent &= ~np.isnat(wf["start_date"].to_numpy("datetime64[ns]"))
     wdays = {m: dates.month_working_days(_month(m)) for m in np.unique(mi)}
     sick = wf["sickness_days"].fillna(0.0).to_numpy("float64")
-    counts = pd.DataFrame({
-        "mi": mi,
-        "team": wf["team"].to_numpy(),
-        "sw_fte": fte * sw,
-        "sw_hc": sw * 1.0,
-        "agency_fte": fte * agency,
-        "agency_hc": agency * 1.0,
-        "aq_fte": fte * aq,
-        "aq_hc": aq * 1.0,
-        "cover_fte": fte * (agency & covering),
-        "cases": cases * holder,
-        "case_holder_fte": fte * holder,
-        "under_2y_fte": fte * (sw & recent),
-        "sick_days": sick * sw,
-        "available_days": fte * sw * np.array([wdays[m] for m in mi], dtype="float64"),
-    })
+    counts = pd.DataFrame(
+        {
+            "mi": mi,
+            "team": wf["team"].to_numpy(),
+            "sw_fte": fte * sw,
+            "sw_hc": sw * 1.0,
+            "agency_fte": fte * agency,
+            "agency_hc": agency * 1.0,
+            "aq_fte": fte * aq,
+            "aq_hc": aq * 1.0,
+            "cover_fte": fte * (agency & covering),
+            "cases": cases * holder,
+            "case_holder_fte": fte * holder,
+            "under_2y_fte": fte * (sw & recent),
+            "sick_days": sick * sw,
+            "available_days": fte * sw * np.array([wdays[m] for m in mi], dtype="float64"),
+        }
+    )
     return _sum_by(counts, [c for c in counts.columns if c not in ("mi", "team")], "mi")
 
 
@@ -343,8 +433,9 @@ def _absence_12m(d: _Data, snap: pd.DataFrame) -> pd.DataFrame:
     mi = monthly["mi"].to_numpy("int64")
     spread = _explode(monthly, mi, mi + 11, d.out_mi)
     out = _sum_by(spread, ["sick_days", "available_days"])
-    return out.rename(columns={"sick_days": "sick_days_12m",
-                               "available_days": "available_days_12m"})
+    return out.rename(
+        columns={"sick_days": "sick_days_12m", "available_days": "available_days_12m"}
+    )
 
 
 def _social_worker_leavers(d: _Data) -> pd.DataFrame:
@@ -391,8 +482,11 @@ def _sw_records(d: _Data) -> pd.DataFrame:
     mi = rec["mi"].to_numpy("int64")
     last_of_month = np.ones(len(rec), dtype=bool)
     last_of_month[:-1] = (code[1:] != code[:-1]) | (mi[1:] != mi[:-1])
-    rec, code, mi = rec[last_of_month].reset_index(drop=True), code[last_of_month], mi[
-        last_of_month]
+    rec, code, mi = (
+        rec[last_of_month].reset_index(drop=True),
+        code[last_of_month],
+        mi[last_of_month],
+    )
     until = np.full(len(rec), _FAR, dtype="int64")
     same = np.zeros(len(rec), dtype=bool)
     same[:-1] = code[1:] == code[:-1]
@@ -410,7 +504,8 @@ def _starters(d: _Data, rec: pd.DataFrame) -> pd.DataFrame:
     fy_end = _fy_first(start, d.fy_start_month) + 11
     fytd = _explode(rec, first, np.minimum(until, fy_end), d.out_mi)
     return _sum_by(year.assign(starters_12m=1.0), ["starters_12m"]).join(
-        _sum_by(fytd.assign(starters_fytd=1.0), ["starters_fytd"]), how="outer")
+        _sum_by(fytd.assign(starters_fytd=1.0), ["starters_fytd"]), how="outer"
+    )
 
 
 def _nqsw(d: _Data, rec: pd.DataFrame) -> pd.DataFrame:
@@ -425,15 +520,17 @@ def _nqsw(d: _Data, rec: pd.DataFrame) -> pd.DataFrame:
     cohort = _explode(rec, np.maximum(mi, lo), np.minimum(until, hi), d.out_mi)
     # Still in post at the reference date: the latest record is that month's snapshot.
     retained = cohort["snapshot"].to_numpy(dtype=bool) & (
-        cohort["mi"].to_numpy() == cohort["ref_mi"].to_numpy())
+        cohort["mi"].to_numpy() == cohort["ref_mi"].to_numpy()
+    )
     cohort = cohort.assign(nqsw_cohort=1.0, nqsw_retained=retained * 1.0)
     return _sum_by(cohort, ["nqsw_cohort", "nqsw_retained"])
 
 
 def _spend(d: _Data) -> pd.DataFrame:
     """Agency spend and budget: month and financial year to date, by (month, team)."""
-    sp = d.spend.assign(spend=d.spend["spend_gbp"].fillna(0.0),
-                        budget=d.spend["budget_gbp"].fillna(0.0))
+    sp = d.spend.assign(
+        spend=d.spend["spend_gbp"].fillna(0.0), budget=d.spend["budget_gbp"].fillna(0.0)
+    )
     mi = sp["mi"].to_numpy("int64")
     month = _sum_by(sp, ["spend", "budget"], "mi")
     fy_end = _fy_first(mi, d.fy_start_month) + 11
@@ -447,8 +544,15 @@ def _team_table(d: _Data) -> pd.DataFrame:
     snap = _snapshot_counts(d)
     rec = _sw_records(d)
     est = d.est.groupby(["mi", "team"], sort=False)[["funded_fte"]].sum(min_count=1)
-    parts = [snap.drop(columns=["sick_days", "available_days"]), _absence_12m(d, snap),
-             _leavers(d), _starters(d, rec), _nqsw(d, rec), _spend(d), est]
+    parts = [
+        snap.drop(columns=["sick_days", "available_days"]),
+        _absence_12m(d, snap),
+        _leavers(d),
+        _starters(d, rec),
+        _nqsw(d, rec),
+        _spend(d),
+        est,
+    ]
     table = pd.concat(parts, axis=1, join="outer", sort=False)
     table = table[np.isin(table.index.get_level_values("mi"), d.out_mi)]
     zero = [c for c in table.columns if c not in _MAYBE_MISSING]
@@ -509,8 +613,11 @@ def _tidy(tables: list[tuple[str, pd.DataFrame]], d: _Data) -> pd.DataFrame:
         if table.empty:
             continue
         mi = table.index.get_level_values("mi").to_numpy("int64")
-        team = (table.index.get_level_values("team").to_numpy() if scope == "team"
-                else np.full(len(table), "", dtype=object))
+        team = (
+            table.index.get_level_values("team").to_numpy()
+            if scope == "team"
+            else np.full(len(table), "", dtype=object)
+        )
         for ind in INDICATORS.values():
             num = table[ind.numerator]
             if ind.denominator is None:
@@ -522,21 +629,28 @@ def _tidy(tables: list[tuple[str, pd.DataFrame]], d: _Data) -> pd.DataFrame:
                 value = func(table[args[0]], table[args[1]])
                 missing = num.isna() | den.isna()
             covered, start = _coverage(d, mi, _window_first(ind, mi, d.fy_start_month))
-            parts.append(pd.DataFrame({
-                "mi": mi,
-                "scope": scope,
-                "team": team,
-                "indicator": ind.name,
-                "value": value.to_numpy("float64"),
-                "symbol": _symbols(value, missing),
-                "numerator": num.to_numpy("float64"),
-                "denominator": den.to_numpy("float64"),
-                "unit": ind.unit,
-                "months_covered": covered,
-                "window_months": (int(ind.window) if ind.window != "fy"
-                                  else mi - _fy_first(mi, d.fy_start_month) + 1),
-                "start_mi": start,
-            }))
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "mi": mi,
+                        "scope": scope,
+                        "team": team,
+                        "indicator": ind.name,
+                        "value": value.to_numpy("float64"),
+                        "symbol": _symbols(value, missing),
+                        "numerator": num.to_numpy("float64"),
+                        "denominator": den.to_numpy("float64"),
+                        "unit": ind.unit,
+                        "months_covered": covered,
+                        "window_months": (
+                            int(ind.window)
+                            if ind.window != "fy"
+                            else mi - _fy_first(mi, d.fy_start_month) + 1
+                        ),
+                        "start_mi": start,
+                    }
+                )
+            )
     if not parts:
         return pd.DataFrame({c: pd.Series([], dtype="object") for c in COLUMNS})
     out = pd.concat(parts, ignore_index=True)
@@ -556,8 +670,9 @@ def _tidy(tables: list[tuple[str, pd.DataFrame]], d: _Data) -> pd.DataFrame:
 # ---------------------------------------------------------------------- public API
 
 
-def indicators(history: History, month: str | None = None, by_team: bool = True,
-               fy_start_month: int = 4) -> pd.DataFrame:
+def indicators(
+    history: History, month: str | None = None, by_team: bool = True, fy_start_month: int = 4
+) -> pd.DataFrame:
     """Compute every workforce indicator at month end, for the council and each team.
 
     Parameters
@@ -604,7 +719,8 @@ def indicators(history: History, month: str | None = None, by_team: bool = True,
     team = _finish(_team_table(d), d)
     council = _council_table(team, d.out_mi)
     council.index = pd.MultiIndex.from_arrays(
-        [council.index.to_numpy("int64"), np.full(len(council), "")], names=["mi", "team"])
+        [council.index.to_numpy("int64"), np.full(len(council), "")], names=["mi", "team"]
+    )
     council = _finish(council, d)
     tables = [("council", council)]
     if by_team:
@@ -695,14 +811,16 @@ def leavers_breakdown(history: History, month: str) -> pd.DataFrame:
             hit = values == cat
             if cat == "not_recorded" and not hit.any():
                 continue
-            rows.append({
-                "breakdown": col,
-                "category": cat,
-                "headcount_month": int((hit & in_month).sum()),
-                "fte_month": float(lv["fte"].to_numpy()[hit & in_month].sum()),
-                "headcount_12m": int((hit & in_year).sum()),
-                "fte_12m": float(lv["fte"].to_numpy()[hit & in_year].sum()),
-            })
+            rows.append(
+                {
+                    "breakdown": col,
+                    "category": cat,
+                    "headcount_month": int((hit & in_month).sum()),
+                    "fte_month": float(lv["fte"].to_numpy()[hit & in_month].sum()),
+                    "headcount_12m": int((hit & in_year).sum()),
+                    "fte_12m": float(lv["fte"].to_numpy()[hit & in_year].sum()),
+                }
+            )
     out = pd.DataFrame(rows)
     out["months_covered"] = int(covered[0])
     out["period_start"] = _month(start[0])
@@ -710,8 +828,9 @@ def leavers_breakdown(history: History, month: str) -> pd.DataFrame:
     return out
 
 
-def agency_spend(history: History, month: str, fy_start_month: int = 4,
-                 by_team: bool = True) -> pd.DataFrame:
+def agency_spend(
+    history: History, month: str, fy_start_month: int = 4, by_team: bool = True
+) -> pd.DataFrame:
     """Agency spend against budget: the month, financial year to date, projected year end.
 
     Parameters
@@ -737,10 +856,14 @@ def agency_spend(history: History, month: str, fy_start_month: int = 4,
         straight-line: spend to date / months covered x 12. NaN where there is no data.
     """
     table = indicators(history, month, by_team=by_team, fy_start_month=fy_start_month)
-    names = {"agency_spend_month": "spend_month", "agency_budget_month": "budget_month",
-             "agency_spend_fytd": "spend_fytd", "agency_budget_fytd": "budget_fytd",
-             "agency_spend_projected": "spend_projected",
-             "agency_budget_projected": "budget_projected"}
+    names = {
+        "agency_spend_month": "spend_month",
+        "agency_budget_month": "budget_month",
+        "agency_spend_fytd": "spend_fytd",
+        "agency_budget_fytd": "budget_fytd",
+        "agency_spend_projected": "spend_projected",
+        "agency_budget_projected": "budget_projected",
+    }
     table = table[table["indicator"].isin(names)]
     keys = pd.MultiIndex.from_frame(table[["scope", "team"]].drop_duplicates())
     wide = table.set_index(["scope", "team", "indicator"])["value"].unstack("indicator")
@@ -752,14 +875,28 @@ def agency_spend(history: History, month: str, fy_start_month: int = 4,
     wide["financial_year"] = fy_label(month, fy_start_month)
     wide["months_elapsed"] = fy_rows["window_months"].reindex(keys).to_numpy("int64")
     wide["months_covered"] = fy_rows["months_covered"].reindex(keys).to_numpy("int64")
-    order = ["scope", "team", "spend_month", "budget_month", "variance_month", "spend_fytd",
-             "budget_fytd", "variance_fytd", "spend_projected", "budget_projected",
-             "variance_projected", "financial_year", "months_elapsed", "months_covered"]
+    order = [
+        "scope",
+        "team",
+        "spend_month",
+        "budget_month",
+        "variance_month",
+        "spend_fytd",
+        "budget_fytd",
+        "variance_fytd",
+        "spend_projected",
+        "budget_projected",
+        "variance_projected",
+        "financial_year",
+        "months_elapsed",
+        "months_covered",
+    ]
     return wide[order]
 
 
-def recruitment_against_target(history: History, month: str, target: int,
-                               fy_start_month: int = 4) -> dict:
+def recruitment_against_target(
+    history: History, month: str, target: int, fy_start_month: int = 4
+) -> dict:
     """Qualified social workers started this financial year against the hiring target.
 
     Parameters
@@ -830,8 +967,10 @@ def nqsw_cohorts(history: History, month: str, fy_start_month: int = 4) -> pd.Da
     d = _prepare(history, month, fy_start_month, lookback=10**6)
     rec = _sw_records(d)
     ref = int(d.out_mi[0])
-    rec = rec[((rec["start_origin"] == NQ).fillna(False).to_numpy(dtype=bool))
-              & (rec["until"].to_numpy() >= ref)]
+    rec = rec[
+        ((rec["start_origin"] == NQ).fillna(False).to_numpy(dtype=bool))
+        & (rec["until"].to_numpy() >= ref)
+    ]
     columns = ["cohort", "started", "in_post", "left", "retained_rate", "complete"]
     if rec.empty:
         return pd.DataFrame({c: pd.Series([], dtype="object") for c in columns})
@@ -849,9 +988,13 @@ def nqsw_cohorts(history: History, month: str, fy_start_month: int = 4) -> pd.Da
 CASELOAD_BANDS = (0, 10, 15, 20, 25, 30, math.inf)
 
 
-def caseload_distribution(data: History | MonthData, month: str | None = None,
-                          per_fte: bool = True, bands=CASELOAD_BANDS,
-                          by_team: bool = False) -> pd.DataFrame:
+def caseload_distribution(
+    data: History | MonthData,
+    month: str | None = None,
+    per_fte: bool = True,
+    bands=CASELOAD_BANDS,
+    by_team: bool = False,
+) -> pd.DataFrame:
     """Count case-holding workers by caseload band (no row-level values).
 
     The population is the average-caseload one: qualified workers, agency included,
@@ -886,19 +1029,26 @@ def caseload_distribution(data: History | MonthData, month: str | None = None,
         wf = data.workforce[data.workforce["month"] == dates.parse_month(month)]
     cases = wf["cases"].astype("float64")
     holders = wf["role"].isin(schema.QUALIFIED_ROLES).to_numpy() & (cases >= 1).fillna(
-        False).to_numpy(dtype=bool)
+        False
+    ).to_numpy(dtype=bool)
     wf = wf[holders]
     fte = wf["fte"].astype("float64")
     load = wf["cases"].astype("float64") / fte if per_fte else wf["cases"].astype("float64")
     edges = list(bands)
     labels = [
-        (f"up to {edges[1]:g}" if i == 0 else f"over {lo:g}" if math.isinf(hi)
-         else f"over {lo:g} to {hi:g}")
+        (
+            f"up to {edges[1]:g}"
+            if i == 0
+            else f"over {lo:g}"
+            if math.isinf(hi)
+            else f"over {lo:g} to {hi:g}"
+        )
         for i, (lo, hi) in enumerate(zip(edges[:-1], edges[1:], strict=True))
     ]
     band = pd.cut(load, edges, labels=labels, right=True)
-    frame = pd.DataFrame({"band": band, "fte": fte, "workers": 1,
-                          "team": wf["team"].fillna(_NO_TEAM)})
+    frame = pd.DataFrame(
+        {"band": band, "fte": fte, "workers": 1, "team": wf["team"].fillna(_NO_TEAM)}
+    )
     keys = ["team", "band"] if by_team else ["band"]
     out = frame.groupby(keys, observed=False)[["workers", "fte"]].sum().reset_index()
     if by_team:

@@ -9,8 +9,9 @@ from carelib import benchmarks, config, rates
 REFERENCE = Path(__file__).resolve().parents[1].parent / "shared" / "reference"
 CSWW = REFERENCE / "csww_indicators_2017_to_2025.csv"
 SN = REFERENCE / "sn_model_2025_wide.csv"
-needs_reference = pytest.mark.skipif(not CSWW.is_file() or not SN.is_file(),
-                                     reason="../shared/reference is absent")
+needs_reference = pytest.mark.skipif(
+    not CSWW.is_file() or not SN.is_file(), reason="../shared/reference is absent"
+)
 
 
 def make_config(tmp_path, **bench):
@@ -108,32 +109,43 @@ def _numbers(frame, column):
 
 
 @needs_reference
-@pytest.mark.parametrize("indicator, recompute", [
-    ("agency_rate_fte", lambda f: rates.agency_rate(_numbers(f, "agency_fte"),
-                                                    _numbers(f, "inpost_fte"))),
-    ("vacancy_rate_fte", lambda f: rates.vacancy_rate(_numbers(f, "vacancy_fte"),
-                                                      _numbers(f, "inpost_fte"))),
-    ("turnover_rate_fte", lambda f: rates.turnover_rate(_numbers(f, "leavers_fte"),
-                                                        _numbers(f, "inpost_fte"))),
-    ("caseload_fte", lambda f: rates.average_caseload(_numbers(f, "cases"),
-                                                      _numbers(f, "case_holders_fte"))),
-])
+@pytest.mark.parametrize(
+    "indicator, recompute",
+    [
+        (
+            "agency_rate_fte",
+            lambda f: rates.agency_rate(_numbers(f, "agency_fte"), _numbers(f, "inpost_fte")),
+        ),
+        (
+            "vacancy_rate_fte",
+            lambda f: rates.vacancy_rate(_numbers(f, "vacancy_fte"), _numbers(f, "inpost_fte")),
+        ),
+        (
+            "turnover_rate_fte",
+            lambda f: rates.turnover_rate(_numbers(f, "leavers_fte"), _numbers(f, "inpost_fte")),
+        ),
+        (
+            "caseload_fte",
+            lambda f: rates.average_caseload(_numbers(f, "cases"), _numbers(f, "case_holders_fte")),
+        ),
+    ],
+)
 def test_rates_reproduce_every_published_la_figure(published, indicator, recompute):
     la = published[published["geographic_level"] == "Local authority"]
     ours = recompute(la)
     theirs = _numbers(la, indicator)
     compared = ours.notna() & theirs.notna()
     # Published rates are rounded to 1 dp and computed from unrounded counts.
-    failures = la.loc[compared & ((ours - theirs).abs() > 0.35),
-                      ["time_period", "la_name", indicator]]
+    failures = la.loc[
+        compared & ((ours - theirs).abs() > 0.35), ["time_period", "la_name", indicator]
+    ]
     assert compared.sum() >= 1300, compared.sum()
     assert failures.empty, failures.head().to_string()
 
 
 @needs_reference
 def test_national_and_regional_rows_as_published(tmp_path):
-    cfg = make_config(tmp_path, csww_indicators=str(CSWW),
-                      statistical_neighbours_file=str(SN))
+    cfg = make_config(tmp_path, csww_indicators=str(CSWW), statistical_neighbours_file=str(SN))
     bench = benchmarks.load_benchmarks(cfg)
     assert bench.latest("agency_rate") == benchmarks.Figure(13.0, 2025, "")
     assert bench.england("vacancy_rate")[2025] == 14.2
@@ -166,15 +178,17 @@ def test_published_symbols_come_back_as_symbols():
 
 @needs_reference
 def test_neighbours_from_the_sn_file_and_from_config(tmp_path):
-    cfg = make_config(tmp_path, csww_indicators=str(CSWW),
-                      statistical_neighbours_file=str(SN))
+    cfg = make_config(tmp_path, csww_indicators=str(CSWW), statistical_neighbours_file=str(SN))
     bench = benchmarks.load_benchmarks(cfg)
     # Halton's 10 neighbours in the 2025 model (first: 342 St Helens)
     assert len(bench.neighbours) == 10 and bench.neighbours[0] == "342"
     table = bench.table("agency_rate", "neighbours")
     data = benchmarks.read_csww(CSWW)
-    rows = data[(data["measure"] == "agency_rate_fte") & (data["year"] == 2025)
-                & data["old_la_code"].isin(bench.neighbours)]
+    rows = data[
+        (data["measure"] == "agency_rate_fte")
+        & (data["year"] == 2025)
+        & data["old_la_code"].isin(bench.neighbours)
+    ]
     assert table.loc[2025, "value"] == rows["value"].median()
     assert table.loc[2025, "n"] == rows["value"].notna().sum()
     own = bench.latest("agency_rate", "own")

@@ -42,12 +42,14 @@ def test_notebook_runs_top_to_bottom_on_its_defaults(path, demo_data, tmp_path):
     shutil.copy(ROOT / "carelib.toml", tmp_path / "carelib.toml")
     source = tmp_path / "notebooks" / path.name
     out = tmp_path / "executed.ipynb"
-    nb = papermill.execute_notebook(str(source), str(out), kernel_name="python3",
-                                    cwd=str(source.parent), progress_bar=False)
+    nb = papermill.execute_notebook(
+        str(source), str(out), kernel_name="python3", cwd=str(source.parent), progress_bar=False
+    )
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
     assert errors == []
-    html_outputs = [o for c in nb.cells for o in c.get("outputs", [])
-                    if "text/html" in o.get("data", {})]
+    html_outputs = [
+        o for c in nb.cells for o in c.get("outputs", []) if "text/html" in o.get("data", {})
+    ]
     assert len(html_outputs) >= 8
     assert "September 2025" in "".join(o["data"]["text/html"] for o in html_outputs)
     assert not list((tmp_path / "data").rglob("*.html"))  # raw data never written

@@ -20,28 +20,86 @@ from carelib import loading, plan
 
 D = dt.date
 
-ACTION_COLUMNS = ["action_id", "recommendation_id", "recommendation", "theme", "action",
-                  "owner", "start_date", "due_date", "status", "completed_date",
-                  "officer_rag", "update"]
-MEASURE_COLUMNS = ["measure_id", "recommendation_id", "name", "unit", "polarity",
-                   "baseline", "target", "target_date", "value", "kpi"]
+ACTION_COLUMNS = [
+    "action_id",
+    "recommendation_id",
+    "recommendation",
+    "theme",
+    "action",
+    "owner",
+    "start_date",
+    "due_date",
+    "status",
+    "completed_date",
+    "officer_rag",
+    "update",
+]
+MEASURE_COLUMNS = [
+    "measure_id",
+    "recommendation_id",
+    "name",
+    "unit",
+    "polarity",
+    "baseline",
+    "target",
+    "target_date",
+    "value",
+    "kpi",
+]
 
 
-def act(action_id, status="in_progress", start="2025-01-01", due="2026-03-31",
-        completed="", officer="", update="", rec="R1", theme="workforce",
-        text=None, owner="Head of service"):
-    return {"action_id": action_id, "recommendation_id": rec,
-            "recommendation": f"Recommendation {rec}", "theme": theme,
-            "action": text or f"Action {action_id}", "owner": owner, "start_date": start,
-            "due_date": due, "status": status, "completed_date": completed,
-            "officer_rag": officer, "update": update}
+def act(
+    action_id,
+    status="in_progress",
+    start="2025-01-01",
+    due="2026-03-31",
+    completed="",
+    officer="",
+    update="",
+    rec="R1",
+    theme="workforce",
+    text=None,
+    owner="Head of service",
+):
+    return {
+        "action_id": action_id,
+        "recommendation_id": rec,
+        "recommendation": f"Recommendation {rec}",
+        "theme": theme,
+        "action": text or f"Action {action_id}",
+        "owner": owner,
+        "start_date": start,
+        "due_date": due,
+        "status": status,
+        "completed_date": completed,
+        "officer_rag": officer,
+        "update": update,
+    }
 
 
-def meas(measure_id, baseline, target, value="", polarity="lower_is_better",
-         target_date="2026-01-28", kpi="", rec="R1", unit="percent"):
-    return {"measure_id": measure_id, "recommendation_id": rec, "name": f"Measure {measure_id}",
-            "unit": unit, "polarity": polarity, "baseline": baseline, "target": target,
-            "target_date": target_date, "value": value, "kpi": kpi}
+def meas(
+    measure_id,
+    baseline,
+    target,
+    value="",
+    polarity="lower_is_better",
+    target_date="2026-01-28",
+    kpi="",
+    rec="R1",
+    unit="percent",
+):
+    return {
+        "measure_id": measure_id,
+        "recommendation_id": rec,
+        "name": f"Measure {measure_id}",
+        "unit": unit,
+        "polarity": polarity,
+        "baseline": baseline,
+        "target": target,
+        "target_date": target_date,
+        "value": value,
+        "kpi": kpi,
+    }
 
 
 def write_csv(path, columns, rows):
@@ -65,8 +123,9 @@ def build(tmp_path, months):
 
 # Plan start 2 Jun 2025: 120 days to 30 Sep 2025, 240 days to 28 Jan 2026, so a
 # measure due 28 Jan 2026 should be exactly half way at the September reference date.
-CFG = config_mod.validate({"inspection": {"plan_start": "2025-06-02",
-                                          "publication_date": "2023-08-25"}})
+CFG = config_mod.validate(
+    {"inspection": {"plan_start": "2025-06-02", "publication_date": "2023-08-25"}}
+)
 
 
 def by_id(frame, column="action_id"):
@@ -77,17 +136,25 @@ def by_id(frame, column="action_id"):
 
 
 def test_action_rag_cases_and_boundaries(tmp_path):
-    history = build(tmp_path, {"2025-09": ([
-        act("complete", "complete", due="2025-08-01", completed="2025-09-10"),
-        act("due_today", due="2025-09-30"),
-        act("due_yesterday", due="2025-09-29"),
-        act("ns_due_30", "not_started", start="2025-10-15", due="2025-10-30"),
-        act("ns_due_31", "not_started", start="2025-10-15", due="2025-10-31"),
-        act("ns_start_passed", "not_started", start="2025-09-29"),
-        act("ns_start_today", "not_started", start="2025-09-30"),
-        act("blocked", "blocked"),
-        act("in_progress_due_soon", due="2025-10-10"),
-    ], None)})
+    history = build(
+        tmp_path,
+        {
+            "2025-09": (
+                [
+                    act("complete", "complete", due="2025-08-01", completed="2025-09-10"),
+                    act("due_today", due="2025-09-30"),
+                    act("due_yesterday", due="2025-09-29"),
+                    act("ns_due_30", "not_started", start="2025-10-15", due="2025-10-30"),
+                    act("ns_due_31", "not_started", start="2025-10-15", due="2025-10-31"),
+                    act("ns_start_passed", "not_started", start="2025-09-29"),
+                    act("ns_start_today", "not_started", start="2025-09-30"),
+                    act("blocked", "blocked"),
+                    act("in_progress_due_soon", due="2025-10-10"),
+                ],
+                None,
+            )
+        },
+    )
     actions = by_id(plan.assess(history, "2025-09", CFG).actions)
     rag = actions["computed_rag"].to_dict()
     assert rag == {
@@ -117,20 +184,36 @@ def test_action_rag_function_blocked_and_overdue_reasons():
     assert rag == "red"
     assert reason == "blocked; overdue by 29 days (due 1 Sep 2025)"
     # the due-soon window comes from the caller (config), not a constant
-    assert plan.action_rag("not_started", D(2025, 10, 5), D(2025, 10, 20), D(2025, 9, 30),
-                           due_soon_days=10)[0] == "green"
+    assert (
+        plan.action_rag(
+            "not_started", D(2025, 10, 5), D(2025, 10, 20), D(2025, 9, 30), due_soon_days=10
+        )[0]
+        == "green"
+    )
 
 
 def test_officer_rag_disagreement(tmp_path):
-    history = build(tmp_path, {"2025-09": ([
-        act("optimist", due="2025-09-01", officer="green"),  # computed red
-        act("pessimist", officer="amber"),  # computed green
-        act("agrees", "blocked", officer="Red"),  # categories are read lower-case
-        act("no_rating"),
-    ], None)})
+    history = build(
+        tmp_path,
+        {
+            "2025-09": (
+                [
+                    act("optimist", due="2025-09-01", officer="green"),  # computed red
+                    act("pessimist", officer="amber"),  # computed green
+                    act("agrees", "blocked", officer="Red"),  # categories are read lower-case
+                    act("no_rating"),
+                ],
+                None,
+            )
+        },
+    )
     actions = by_id(plan.assess(history, "2025-09", CFG).actions)
     assert actions["rag_disagrees"].to_dict() == {
-        "optimist": True, "pessimist": True, "agrees": False, "no_rating": False}
+        "optimist": True,
+        "pessimist": True,
+        "agrees": False,
+        "no_rating": False,
+    }
     assert actions.loc["optimist", "more_optimistic"] == "officer"
     assert actions.loc["pessimist", "more_optimistic"] == "computed"
     assert pd.isna(actions.loc["agrees", "more_optimistic"])
@@ -150,34 +233,49 @@ def test_trajectory_function_hand_numbers():
 
 
 def test_measures_against_trajectory_both_polarities(tmp_path):
-    history = build(tmp_path, {"2025-09": ([act("A1")], [
-        # lower is better, 40 -> 20: trajectory 30 at half way; amber band 2
-        meas("low_on", 40, 20, 30),
-        meas("low_ahead", 40, 20, 29),
-        meas("low_amber_edge", 40, 20, 32),
-        meas("low_red", 40, 20, 32.01),
-        # higher is better, 50 -> 70: trajectory 60; amber band 2
-        meas("high_on", 50, 70, 60, "higher_is_better"),
-        meas("high_amber_edge", 50, 70, 58, "higher_is_better"),
-        meas("high_red", 50, 70, 57.9, "higher_is_better"),
-        meas("high_ahead_but_low_for_lower", 50, 70, 61, "higher_is_better"),
-        # 30 -> 36.4: trajectory 33.2, band 0.64; 32.56 sits exactly on the band edge
-        # (naive floating point puts it 2e-15 outside)
-        meas("float_edge", 30, 36.4, 32.56, "higher_is_better"),
-        # target date passed: trajectory is the target itself
-        meas("past_target", 40, 20, 21, target_date="2025-08-31"),
-        meas("no_value", 40, 20, ""),
-    ])})
+    history = build(
+        tmp_path,
+        {
+            "2025-09": (
+                [act("A1")],
+                [
+                    # lower is better, 40 -> 20: trajectory 30 at half way; amber band 2
+                    meas("low_on", 40, 20, 30),
+                    meas("low_ahead", 40, 20, 29),
+                    meas("low_amber_edge", 40, 20, 32),
+                    meas("low_red", 40, 20, 32.01),
+                    # higher is better, 50 -> 70: trajectory 60; amber band 2
+                    meas("high_on", 50, 70, 60, "higher_is_better"),
+                    meas("high_amber_edge", 50, 70, 58, "higher_is_better"),
+                    meas("high_red", 50, 70, 57.9, "higher_is_better"),
+                    meas("high_ahead_but_low_for_lower", 50, 70, 61, "higher_is_better"),
+                    # 30 -> 36.4: trajectory 33.2, band 0.64; 32.56 sits exactly on the band edge
+                    # (naive floating point puts it 2e-15 outside)
+                    meas("float_edge", 30, 36.4, 32.56, "higher_is_better"),
+                    # target date passed: trajectory is the target itself
+                    meas("past_target", 40, 20, 21, target_date="2025-08-31"),
+                    meas("no_value", 40, 20, ""),
+                ],
+            )
+        },
+    )
     measures = by_id(plan.assess(history, "2025-09", CFG).measures, "measure_id")
     assert measures.loc["low_on", "trajectory"] == pytest.approx(30)
     assert measures.loc["high_on", "trajectory"] == pytest.approx(60)
     assert measures.loc["float_edge", "trajectory"] == pytest.approx(33.2)
     assert measures.loc["past_target", "trajectory"] == 20
     assert measures["rag"].to_dict() == {
-        "low_on": "green", "low_ahead": "green", "low_amber_edge": "amber", "low_red": "red",
-        "high_on": "green", "high_amber_edge": "amber", "high_red": "red",
-        "high_ahead_but_low_for_lower": "green", "float_edge": "amber",
-        "past_target": "amber", "no_value": "no data",
+        "low_on": "green",
+        "low_ahead": "green",
+        "low_amber_edge": "amber",
+        "low_red": "red",
+        "high_on": "green",
+        "high_amber_edge": "amber",
+        "high_red": "red",
+        "high_ahead_but_low_for_lower": "green",
+        "float_edge": "amber",
+        "past_target": "amber",
+        "no_value": "no data",
     }
     assert measures.loc["low_amber_edge", "behind_trajectory"] == pytest.approx(2)
     assert measures.loc["low_amber_edge", "amber_band"] == pytest.approx(2)
@@ -187,18 +285,27 @@ def test_measures_against_trajectory_both_polarities(tmp_path):
 
 
 def test_distance_to_target_and_share_of_gap_closed(tmp_path):
-    history = build(tmp_path, {"2025-09": ([act("A1")], [
-        meas("pct", 40, 20, 32),  # 12 points still to go, (40-32)/(40-20) = 40% closed
-        meas("count", 10, 30, 25, "higher_is_better", unit="count"),  # 5 to go, 75%
-        meas("met", 40, 20, 19.5),  # beaten by 0.5
-        meas("worse_than_baseline", 40, 20, 44),  # -20% closed
-        meas("nearly", 40, 20, 20.04),  # would round to "0.0 points"
-    ])})
+    history = build(
+        tmp_path,
+        {
+            "2025-09": (
+                [act("A1")],
+                [
+                    meas("pct", 40, 20, 32),  # 12 points still to go, (40-32)/(40-20) = 40% closed
+                    meas("count", 10, 30, 25, "higher_is_better", unit="count"),  # 5 to go, 75%
+                    meas("met", 40, 20, 19.5),  # beaten by 0.5
+                    meas("worse_than_baseline", 40, 20, 44),  # -20% closed
+                    meas("nearly", 40, 20, 20.04),  # would round to "0.0 points"
+                ],
+            )
+        },
+    )
     measures = by_id(plan.assess(history, "2025-09", CFG).measures, "measure_id")
     assert measures.loc["pct", "distance_to_target"] == pytest.approx(12)
     assert measures.loc["pct", "share_of_gap_closed"] == pytest.approx(0.4)
     assert measures.loc["pct", "progress_text"] == (
-        "12.0 points from target (40% of the gap from baseline closed)")
+        "12.0 points from target (40% of the gap from baseline closed)"
+    )
     assert measures.loc["count", "distance_to_target"] == pytest.approx(5)
     assert measures.loc["count", "share_of_gap_closed"] == pytest.approx(0.75)
     assert measures.loc["count", "progress_text"].startswith("5 from target")
@@ -206,19 +313,25 @@ def test_distance_to_target_and_share_of_gap_closed(tmp_path):
     assert not bool(measures.loc["pct", "target_met"])
     assert measures.loc["met", "progress_text"].startswith("target beaten by 0.5 points")
     assert measures.loc["worse_than_baseline", "share_of_gap_closed"] == pytest.approx(-0.2)
-    assert measures.loc["nearly", "progress_text"].startswith(
-        "less than 0.1 points from target")
+    assert measures.loc["nearly", "progress_text"].startswith("less than 0.1 points from target")
 
 
 def test_kpi_linked_measure_takes_workforce_value(tmp_path):
-    history = build(tmp_path, {"2025-09": ([act("A1")], [
-        meas("agency", 40, 20, "", kpi="agency_rate"),  # trajectory 30, band 2
-        meas("vacancy", 30, 10, "", kpi="vacancy_rate"),
-    ])})
+    history = build(
+        tmp_path,
+        {
+            "2025-09": (
+                [act("A1")],
+                [
+                    meas("agency", 40, 20, "", kpi="agency_rate"),  # trajectory 30, band 2
+                    meas("vacancy", 30, 10, "", kpi="vacancy_rate"),
+                ],
+            )
+        },
+    )
     # council_kpis style: {indicator: {"value": ...}}; None is "not applicable"
     kpis = {"agency_rate": {"value": 31.5, "numerator": 12.6}, "vacancy_rate": {"value": None}}
-    measures = by_id(plan.assess(history, "2025-09", CFG, kpi_values=kpis).measures,
-                     "measure_id")
+    measures = by_id(plan.assess(history, "2025-09", CFG, kpi_values=kpis).measures, "measure_id")
     assert measures.loc["agency", "value"] == 31.5
     assert measures.loc["agency", "value_source"] == "kpi"
     assert measures.loc["agency", "kpi"] == "agency_rate"
@@ -231,15 +344,19 @@ def test_kpi_linked_measure_takes_workforce_value(tmp_path):
     bare = by_id(plan.assess(history, "2025-09", CFG).measures, "measure_id")
     assert bare.loc["agency", "rag"] == "no data"
     assert bare.loc["agency", "rag_reason"] == (
-        "workforce indicator agency_rate not available this month")
+        "workforce indicator agency_rate not available this month"
+    )
 
 
 def test_plan_start_defaults_to_first_month_of_data(tmp_path):
     cfg = config_mod.validate({})
-    history = build(tmp_path, {
-        "2025-07": ([act("A1")], [meas("m", 40, 20, 35, target_date="2025-10-31")]),
-        "2025-08": ([act("A1")], [meas("m", 40, 20, 35, target_date="2025-10-31")]),
-    })
+    history = build(
+        tmp_path,
+        {
+            "2025-07": ([act("A1")], [meas("m", 40, 20, 35, target_date="2025-10-31")]),
+            "2025-08": ([act("A1")], [meas("m", 40, 20, 35, target_date="2025-10-31")]),
+        },
+    )
     result = plan.assess(history, "2025-08", cfg)
     assert result.timeline["plan_start"] == D(2025, 7, 1)
     assert result.timeline["plan_start_source"] == "first month of data"
@@ -249,10 +366,19 @@ def test_plan_start_defaults_to_first_month_of_data(tmp_path):
 
 
 def test_measure_history_for_charts(tmp_path):
-    history = build(tmp_path, {
-        "2025-08": ([act("A1")], [meas("m", 40, 20, 33), meas("k", 40, 20, "", kpi="agency_rate")]),
-        "2025-09": ([act("A1")], [meas("m", 40, 20, 31), meas("k", 40, 20, "", kpi="agency_rate")]),
-    })
+    history = build(
+        tmp_path,
+        {
+            "2025-08": (
+                [act("A1")],
+                [meas("m", 40, 20, 33), meas("k", 40, 20, "", kpi="agency_rate")],
+            ),
+            "2025-09": (
+                [act("A1")],
+                [meas("m", 40, 20, 31), meas("k", 40, 20, "", kpi="agency_rate")],
+            ),
+        },
+    )
     kpi_by_month = {"2025-08": {"agency_rate": 35.0}, "2025-09": {"agency_rate": 30.0}}
     frame = plan.measure_history(history, CFG, kpi_by_month)
     m = frame[frame["measure_id"] == "m"].set_index("month")
@@ -266,8 +392,9 @@ def test_measure_history_for_charts(tmp_path):
     assert list(k["rag"]) == ["red", "green"]
     assert str(frame["reference_date"].dtype).startswith("datetime64")
     # and the assessment reports the change since last month for kpi measures
-    result = plan.assess(history, "2025-09", CFG, kpi_values=kpi_by_month["2025-09"],
-                         kpi_by_month=kpi_by_month)
+    result = plan.assess(
+        history, "2025-09", CFG, kpi_values=kpi_by_month["2025-09"], kpi_by_month=kpi_by_month
+    )
     k_now = by_id(result.measures, "measure_id").loc["k"]
     assert k_now["previous_value"] == 35.0
     assert k_now["rag_change"] == "improved"
@@ -277,35 +404,47 @@ def test_measure_history_for_charts(tmp_path):
 
 
 def three_months(tmp_path):
-    return build(tmp_path, {
-        "2025-07": ([
-            act("slip", due="2025-12-31"),
-            act("gone", due="2025-12-31"),
-            act("stale", update="Recruiting panel booked"),
-            act("blanked", update="Advert out"),
-            act("done_before", "complete", completed="2025-07-05", update="Done"),
-        ], None),
-        "2025-08": ([
-            act("slip", due="2026-01-31", update="Moved: capacity"),  # +31 days
-            act("gone", due="2025-12-31"),
-            act("stale", update="Recruiting panel booked"),
-            act("blanked", update=""),
-            act("done_before", "complete", completed="2025-07-05", update="Done"),
-            act("worsens", due="2025-09-15"),  # green at 31 Aug, overdue at 30 Sep
-            act("improves", "blocked"),
-            act("completes", due="2025-10-31"),
-        ], None),
-        "2025-09": ([
-            act("slip", due="2026-03-02", update="Moved again"),  # +30 days
-            act("stale", update="Recruiting panel booked"),
-            act("blanked", update=""),
-            act("done_before", "complete", completed="2025-07-05", update="Done"),
-            act("worsens", due="2025-09-15"),
-            act("improves"),
-            act("completes", "complete", due="2025-10-31", completed="2025-09-12"),
-            act("new_one"),
-        ], None),
-    })
+    return build(
+        tmp_path,
+        {
+            "2025-07": (
+                [
+                    act("slip", due="2025-12-31"),
+                    act("gone", due="2025-12-31"),
+                    act("stale", update="Recruiting panel booked"),
+                    act("blanked", update="Advert out"),
+                    act("done_before", "complete", completed="2025-07-05", update="Done"),
+                ],
+                None,
+            ),
+            "2025-08": (
+                [
+                    act("slip", due="2026-01-31", update="Moved: capacity"),  # +31 days
+                    act("gone", due="2025-12-31"),
+                    act("stale", update="Recruiting panel booked"),
+                    act("blanked", update=""),
+                    act("done_before", "complete", completed="2025-07-05", update="Done"),
+                    act("worsens", due="2025-09-15"),  # green at 31 Aug, overdue at 30 Sep
+                    act("improves", "blocked"),
+                    act("completes", due="2025-10-31"),
+                ],
+                None,
+            ),
+            "2025-09": (
+                [
+                    act("slip", due="2026-03-02", update="Moved again"),  # +30 days
+                    act("stale", update="Recruiting panel booked"),
+                    act("blanked", update=""),
+                    act("done_before", "complete", completed="2025-07-05", update="Done"),
+                    act("worsens", due="2025-09-15"),
+                    act("improves"),
+                    act("completes", "complete", due="2025-10-31", completed="2025-09-12"),
+                    act("new_one"),
+                ],
+                None,
+            ),
+        },
+    )
 
 
 def test_slippage_across_three_months(tmp_path):
@@ -317,17 +456,23 @@ def test_slippage_across_three_months(tmp_path):
     assert september["times_slipped"] == 2
     assert september["first_due_date"] == pd.Timestamp("2025-12-31")
     august = by_id(plan.assess(history, "2025-08", CFG).actions).loc["slip"]
-    assert (august["slipped_days_this_month"], august["slipped_days_total"],
-            august["times_slipped"]) == (31, 31, 1)
+    assert (
+        august["slipped_days_this_month"],
+        august["slipped_days_total"],
+        august["times_slipped"],
+    ) == (31, 31, 1)
     july = by_id(plan.assess(history, "2025-07", CFG).actions).loc["slip"]
     assert not july["slipped_this_month"] and july["times_slipped"] == 0
 
 
 def test_due_date_brought_forward_is_not_a_slip(tmp_path):
-    history = build(tmp_path, {
-        "2025-08": ([act("a", due="2026-01-31")], None),
-        "2025-09": ([act("a", due="2025-12-31")], None),
-    })
+    history = build(
+        tmp_path,
+        {
+            "2025-08": ([act("a", due="2026-01-31")], None),
+            "2025-09": ([act("a", due="2025-12-31")], None),
+        },
+    )
     row = by_id(plan.assess(history, "2025-09", CFG).actions).loc["a"]
     assert not row["slipped_this_month"] and row["slipped_days_total"] == 0
 
@@ -375,9 +520,11 @@ def test_exceptions_list(tmp_path):
     exceptions = plan.assess(history, "2025-09", CFG).exceptions.set_index("id")
     assert set(exceptions.index) == {"worsens", "slip"}
     assert exceptions.loc["worsens", "reasons"] == (
-        "overdue by 15 days; rating worsened from green to red")
+        "overdue by 15 days; rating worsened from green to red"
+    )
     assert exceptions.loc["slip", "reasons"] == (
-        "due date moved 30 days later this month (2 times, 61 days in all)")
+        "due date moved 30 days later this month (2 times, 61 days in all)"
+    )
     assert exceptions.loc["slip", "owner"] == "Head of service"
     assert exceptions.loc["slip", "update"] == "Moved again"
     assert list(exceptions.index) == ["worsens", "slip"]  # red before green
@@ -386,9 +533,23 @@ def test_exceptions_list(tmp_path):
 def test_free_text_is_kept_raw(tmp_path):
     text = 'Review <script>alert("x")</script> & audit, "quoted"'
     update = "Panel <b>met</b> & agreed £5k"
-    history = build(tmp_path, {"2025-09": (
-        [act("a", due="2025-09-01", text=text, update=update, owner="Head of QA & Practice")],
-        None)})
+    history = build(
+        tmp_path,
+        {
+            "2025-09": (
+                [
+                    act(
+                        "a",
+                        due="2025-09-01",
+                        text=text,
+                        update=update,
+                        owner="Head of QA & Practice",
+                    )
+                ],
+                None,
+            )
+        },
+    )
     result = plan.assess(history, "2025-09", CFG)
     assert result.actions.loc[0, "action"] == text
     assert result.actions.loc[0, "update"] == update
@@ -401,29 +562,42 @@ def test_free_text_is_kept_raw(tmp_path):
 
 
 def test_recommendation_and_theme_roll_up(tmp_path):
-    history = build(tmp_path, {"2025-09": ([
-        # R1 red: one overdue, one blocked; blocked drives it
-        act("r1a", due="2025-09-20", rec="R1"),
-        act("r1b", "blocked", rec="R1"),
-        # R2 blue: all complete and its measure met
-        act("r2a", "complete", completed="2025-09-01", rec="R2", theme="neglect"),
-        # R3 amber through its measure although its action is complete
-        act("r3a", "complete", completed="2025-09-01", rec="R3", theme="neglect"),
-        # R4 green: open action; the soonest due drives it
-        act("r4a", due="2026-02-01", rec="R4", theme="care_leavers"),
-        act("r4b", due="2025-12-01", rec="R4", theme="care_leavers"),
-        # R5 green although all actions complete: its measure has no value
-        act("r5a", "complete", completed="2025-09-01", rec="R5", theme="care_leavers"),
-    ], [
-        meas("m2", 40, 20, 19, rec="R2"),
-        meas("m3", 40, 20, 31, rec="R3"),
-        meas("m4", 40, 20, 25, rec="R4"),
-        meas("m5", 40, 20, "", rec="R5"),
-    ])})
+    history = build(
+        tmp_path,
+        {
+            "2025-09": (
+                [
+                    # R1 red: one overdue, one blocked; blocked drives it
+                    act("r1a", due="2025-09-20", rec="R1"),
+                    act("r1b", "blocked", rec="R1"),
+                    # R2 blue: all complete and its measure met
+                    act("r2a", "complete", completed="2025-09-01", rec="R2", theme="neglect"),
+                    # R3 amber through its measure although its action is complete
+                    act("r3a", "complete", completed="2025-09-01", rec="R3", theme="neglect"),
+                    # R4 green: open action; the soonest due drives it
+                    act("r4a", due="2026-02-01", rec="R4", theme="care_leavers"),
+                    act("r4b", due="2025-12-01", rec="R4", theme="care_leavers"),
+                    # R5 green although all actions complete: its measure has no value
+                    act("r5a", "complete", completed="2025-09-01", rec="R5", theme="care_leavers"),
+                ],
+                [
+                    meas("m2", 40, 20, 19, rec="R2"),
+                    meas("m3", 40, 20, 31, rec="R3"),
+                    meas("m4", 40, 20, 25, rec="R4"),
+                    meas("m5", 40, 20, "", rec="R5"),
+                ],
+            )
+        },
+    )
     result = plan.assess(history, "2025-09", CFG)
     recs = result.recommendations.set_index("recommendation_id")
-    assert recs["rag"].to_dict() == {"R1": "red", "R2": "blue", "R3": "amber",
-                                     "R4": "green", "R5": "green"}
+    assert recs["rag"].to_dict() == {
+        "R1": "red",
+        "R2": "blue",
+        "R3": "amber",
+        "R4": "green",
+        "R5": "green",
+    }
     assert (recs.loc["R1", "driver_kind"], recs.loc["R1", "driver_id"]) == ("action", "r1b")
     assert recs.loc["R1", "driver_reason"] == "blocked"
     assert (recs.loc["R3", "driver_kind"], recs.loc["R3", "driver_id"]) == ("measure", "m3")
@@ -433,12 +607,18 @@ def test_recommendation_and_theme_roll_up(tmp_path):
     assert pd.isna(recs.loc["R2", "driver_id"])
     assert recs.loc["R1", "recommendation"] == "Recommendation R1"
     assert (recs.loc["R1", "red"], recs.loc["R1", "overdue"], recs.loc["R1", "blocked"]) == (
-        2, 1, 1)
+        2,
+        1,
+        1,
+    )
     assert recs.loc["R2", "share_complete"] == 1.0
     assert recs.loc["R4", "share_complete"] == 0.0
     themes = result.themes.set_index("theme")
-    assert themes["rag"].to_dict() == {"workforce": "red", "neglect": "amber",
-                                       "care_leavers": "green"}
+    assert themes["rag"].to_dict() == {
+        "workforce": "red",
+        "neglect": "amber",
+        "care_leavers": "green",
+    }
     assert themes.loc["neglect", "actions"] == 2
     assert themes.loc["neglect", "blue"] == 2
     assert themes.loc["neglect", "measures_amber"] == 1
@@ -471,8 +651,9 @@ def test_plan_due_seventy_working_days_after_publication():
 
 def test_timeline_and_months_run(tmp_path):
     history = build(tmp_path, {"2025-09": ([act("A1")], None)})
-    cfg = config_mod.validate({"inspection": {"plan_start": "2023-10-01",
-                                              "publication_date": "2023-08-25"}})
+    cfg = config_mod.validate(
+        {"inspection": {"plan_start": "2023-10-01", "publication_date": "2023-08-25"}}
+    )
     result = plan.assess(history, "2025-09", cfg)
     assert result.timeline["plan_due_date"] == D(2023, 12, 4)
     assert result.timeline["plan_due_passed"] is True
@@ -509,8 +690,7 @@ def test_missing_measures_file_and_unknown_month(tmp_path):
     result = plan.assess(history, "2025-09", CFG)
     assert result.measures.empty
     assert list(result.measures.columns) == plan.MEASURE_COLUMNS
-    assert result.summary()["measures_by_rag"] == {"green": 0, "amber": 0, "red": 0,
-                                                   "no data": 0}
+    assert result.summary()["measures_by_rag"] == {"green": 0, "amber": 0, "red": 0, "no data": 0}
     with pytest.raises(ValueError, match="no data loaded for 2025-10"):
         plan.assess(history, "2025-10", CFG)
 
@@ -525,11 +705,12 @@ def test_empty_plan(tmp_path):
 
 
 def test_plan_imports_no_heavy_modules():
-    code = ("import sys, carelib.plan; heavy = {'matplotlib', 'seaborn', 'great_expectations',"
-            " 'papermill', 'nbconvert', 'carelib.workforce', 'carelib.loading'};"
-            " print(sorted(heavy & set(sys.modules)))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
+    code = (
+        "import sys, carelib.plan; heavy = {'matplotlib', 'seaborn', 'great_expectations',"
+        " 'papermill', 'nbconvert', 'carelib.workforce', 'carelib.loading'};"
+        " print(sorted(heavy & set(sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
 

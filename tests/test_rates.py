@@ -72,5 +72,9 @@ def test_symbol_and_record():
     assert rates.symbol(rates.share(1, 0)) == "z"
     assert rates.symbol(pd.Series([1.0, np.nan])).tolist() == ["", "z"]
     assert rates.record(rates.agency_rate(0, 0), 0, 0) == {
-        "value": None, "symbol": "z", "numerator": 0.0, "denominator": 0.0}
+        "value": None,
+        "symbol": "z",
+        "numerator": 0.0,
+        "denominator": 0.0,
+    }
     assert rates.record(25.0, 1, 4)["value"] == 25.0

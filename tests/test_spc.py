@@ -13,8 +13,17 @@ def test_limits_by_hand():
     assert chart["lower"].iloc[0] == pytest.approx(7.066666667)
     assert chart["moving_range"].tolist()[1:] == [2.0, 1.0, 2.0]
     assert not chart["special_cause"].any()
-    assert list(chart.columns) == ["value", "mean", "upper", "lower", "moving_range",
-                                   "special_cause", "rule", "side", "direction"]
+    assert list(chart.columns) == [
+        "value",
+        "mean",
+        "upper",
+        "lower",
+        "moving_range",
+        "special_cause",
+        "rule",
+        "side",
+        "direction",
+    ]
 
 
 def test_beyond_limits_with_polarity():

@@ -24,35 +24,51 @@ import pytest
 
 from carelib import loading, workforce
 
-WF_HEADER = ("worker_id,team,role,employment,fte,start_date,start_origin,asye,cases,"
-             "covering_vacancy,sickness_days")
-LV_HEADER = ("worker_id,team,role,employment,fte,start_date,start_origin,leave_date,reason,"
-             "destination")
+WF_HEADER = (
+    "worker_id,team,role,employment,fte,start_date,start_origin,asye,cases,"
+    "covering_vacancy,sickness_days"
+)
+LV_HEADER = (
+    "worker_id,team,role,employment,fte,start_date,start_origin,leave_date,reason,destination"
+)
 
 # worker -> the row without sickness days; months present; sickness by month.
 WORKERS = {
     "A1": ("Alpha,case_holder,permanent,1.0,2020-01-06,other_la,false,20,", "789", (1, 0, 2)),
     "A2": ("Alpha,case_holder,permanent,0.5,06/01/2025,not_known,no,8,", "789", (0, 1, 0)),
-    "A3": ("Alpha,senior_practitioner,fixed_term,1.0,2025-09-15,other_la,false,5,", "9",
-           (None, None, 0)),
+    "A3": (
+        "Alpha,senior_practitioner,fixed_term,1.0,2025-09-15,other_la,false,5,",
+        "9",
+        (None, None, 0),
+    ),
     "A4": ("Alpha,case_holder,agency,1.0,2025-06-01,,false,22,true", "789", (0, 3, 0)),
     "A5": ("Alpha,alternatively_qualified,permanent,1.0,2022-01-10,,false,10,", "789", (5, 0, 3)),
-    "A6": ("Alpha,alternatively_qualified,agency,1.0,2025-08-01,,false,5,yes", "89",
-           (None, 0, 0)),
+    "A6": ("Alpha,alternatively_qualified,agency,1.0,2025-08-01,,false,5,yes", "89", (None, 0, 0)),
     "B1": ("Beta,first_line_manager,permanent,1.0,2015-05-01,,false,,", "789", (2, 0, 1)),
-    "B2": ("Beta,case_holder,permanent,0.8,2024-03-20,newly_qualified,false,15,", "789",
-           (0, 0.5, 0)),
+    "B2": (
+        "Beta,case_holder,permanent,0.8,2024-03-20,newly_qualified,false,15,",
+        "789",
+        (0, 0.5, 0),
+    ),
     "B3": ("Beta,case_holder,agency,0.6,2025-01-01,,false,9,false", "789", (0, 0, 0)),
-    "B4": ("Beta,qualified_without_cases,permanent,1.0,2023-09-30,newly_qualified,false,0,",
-           "789", (0, 0, 0)),
-    "L2": ("Beta,case_holder,permanent,0.6,2024-01-08,newly_qualified,true,12,", "7",
-           (1.5, None, None)),
+    "B4": (
+        "Beta,qualified_without_cases,permanent,1.0,2023-09-30,newly_qualified,false,0,",
+        "789",
+        (0, 0, 0),
+    ),
+    "L2": (
+        "Beta,case_holder,permanent,0.6,2024-01-08,newly_qualified,true,12,",
+        "7",
+        (1.5, None, None),
+    ),
     "L3": ("Alpha,case_holder,agency,1.0,2025-01-01,,false,10,true", "7", (0, None, None)),
-    "L4": ("Gamma,alternatively_qualified,permanent,1.0,2025-02-01,,false,4,", "78",
-           (0, 0, None)),
+    "L4": ("Gamma,alternatively_qualified,permanent,1.0,2025-02-01,,false,4,", "78", (0, 0, None)),
     "G1": ("Gamma,case_holder,permanent,1.0,2019-02-01,,false,18,", "789", (0, 2, 4)),
-    "G2": ("Gamma,case_holder,permanent,1.0,2024-09-30,newly_qualified,false,12,", "789",
-           (0, 0, 0)),
+    "G2": (
+        "Gamma,case_holder,permanent,1.0,2024-09-30,newly_qualified,false,12,",
+        "789",
+        (0, 0, 0),
+    ),
     "G3": ("Leadership,middle_manager,permanent,1.0,2018-01-01,,false,,", "789", (0, 0, 0)),
 }
 
@@ -80,7 +96,7 @@ ESTABLISHMENT = "team,funded_fte\nAlpha,4.0\nBeta,4.0\nGamma,1.5\nDelta,2.0\n"
 SPEND = {
     "2025-07": "team,spend_gbp,budget_gbp\nAlpha,10000,8000\nBeta,5000,6000\n",
     "2025-08": "team,spend_gbp,budget_gbp\nAlpha,12000,8000\nBeta,4000,6000\n",
-    "2025-09": "team,spend_gbp,budget_gbp\nAlpha,\"11,000\",8000\nBeta,3000,6000\nGamma,0,1000\n",
+    "2025-09": 'team,spend_gbp,budget_gbp\nAlpha,"11,000",8000\nBeta,3000,6000\nGamma,0,1000\n',
 }
 
 MONTHS = ("2025-07", "2025-08", "2025-09")
@@ -99,11 +115,11 @@ def write_history(root, leavers=LEAVERS, establishment=None, extra_rows=None):
     for month in MONTHS:
         folder = root / month
         folder.mkdir(parents=True)
-        text = workforce_csv(month) + "".join(
-            f"{r}\n" for r in (extra_rows or {}).get(month, []))
+        text = workforce_csv(month) + "".join(f"{r}\n" for r in (extra_rows or {}).get(month, []))
         (folder / "workforce.csv").write_text(text, encoding="utf-8")
         (folder / "leavers.csv").write_text(
-            "\n".join([LV_HEADER, *leavers[month]]) + "\n", encoding="utf-8")
+            "\n".join([LV_HEADER, *leavers[month]]) + "\n", encoding="utf-8"
+        )
         est = ESTABLISHMENT if establishment is None else establishment.get(month, ESTABLISHMENT)
         (folder / "establishment.csv").write_text(est, encoding="utf-8")
         (folder / "agency_spend.csv").write_text(SPEND[month], encoding="utf-8")
@@ -121,14 +137,14 @@ def table(history):
 
 
 def row(table, indicator, team="", month="2025-09"):
-    hit = table[(table["indicator"] == indicator) & (table["team"] == team)
-                & (table["month"] == month)]
+    hit = table[
+        (table["indicator"] == indicator) & (table["team"] == team) & (table["month"] == month)
+    ]
     assert len(hit) == 1, (indicator, team, month)
     return hit.iloc[0]
 
 
-def check(table, indicator, value, numerator=None, denominator=None, team="",
-          month="2025-09"):
+def check(table, indicator, value, numerator=None, denominator=None, team="", month="2025-09"):
     r = row(table, indicator, team, month)
     assert r["value"] == pytest.approx(value), (indicator, team, month)
     assert r["symbol"] == ""
@@ -339,7 +355,10 @@ def test_council_kpis(history):
     agency = kpis["agency_rate"]
     assert agency["value"] == pytest.approx(16.161616161616163)
     assert (agency["numerator"], agency["denominator"], agency["symbol"]) == (
-        pytest.approx(1.6), pytest.approx(9.9), "")
+        pytest.approx(1.6),
+        pytest.approx(9.9),
+        "",
+    )
     assert agency["unit"] == "percent" and agency["months_covered"] == 1
     assert kpis["turnover_rate_12m"]["months_covered"] == 3
     assert kpis["starters_12m"]["denominator"] is None
@@ -358,9 +377,16 @@ def test_zero_denominators_give_z_never_zero(tmp_path):
     (folder / "agency_spend.csv").write_text("team,spend_gbp,budget_gbp\nAlpha,0,0\n")
     history = loading.load_history(tmp_path, "2025-09")
     kpis = workforce.council_kpis(history, "2025-09")
-    for name in ("agency_rate", "vacancy_rate", "turnover_rate_12m", "average_caseload",
-                 "absence_rate_12m", "in_post_under_2y", "agency_cover_rate",
-                 "nqsw_retained_1y"):
+    for name in (
+        "agency_rate",
+        "vacancy_rate",
+        "turnover_rate_12m",
+        "average_caseload",
+        "absence_rate_12m",
+        "in_post_under_2y",
+        "agency_cover_rate",
+        "nqsw_retained_1y",
+    ):
         assert kpis[name]["value"] is None and kpis[name]["symbol"] == "z", name
     assert kpis["starters_12m"]["value"] == 0 and kpis["starters_12m"]["symbol"] == ""
 
@@ -376,8 +402,11 @@ def test_duplicate_leaver_counted_once(tmp_path):
 def test_late_reported_leaver_counts_from_its_file_month(tmp_path):
     # L2 left on 29 August but is reported only in September's file: August's figure
     # (from data up to August) does not know of it; September's does.
-    leavers = {**LEAVERS, "2025-08": LEAVERS["2025-08"][1:],
-               "2025-09": [*LEAVERS["2025-09"], LEAVERS["2025-08"][0]]}
+    leavers = {
+        **LEAVERS,
+        "2025-08": LEAVERS["2025-08"][1:],
+        "2025-09": [*LEAVERS["2025-09"], LEAVERS["2025-08"][0]],
+    }
     table = workforce.indicators(write_history(tmp_path, leavers), by_team=False)
     check(table, "turnover_rate_12m", 2.0 / 7.3 * 100, 2.0, 7.3, month="2025-08")
     check(table, "turnover_rate_12m", 37.34939759036145, 3.1, 8.3)
@@ -387,8 +416,7 @@ def test_late_reported_leaver_counts_from_its_file_month(tmp_path):
 def test_nqsw_who_vanished_is_not_retained(tmp_path):
     # V1, newly qualified in January 2024, is in July's snapshot and then in no file: by
     # September not in post (and not "retained" because an old snapshot says so).
-    extra = {"2025-07": ["V1,Beta,case_holder,permanent,1.0,2024-01-15,newly_qualified,"
-                         "false,3,,0"]}
+    extra = {"2025-07": ["V1,Beta,case_holder,permanent,1.0,2024-01-15,newly_qualified,false,3,,0"]}
     table = workforce.indicators(write_history(tmp_path, extra_rows=extra), by_team=False)
     check(table, "nqsw_retained_1y", 2 / 4 * 100, 2, 4)  # B4, B2 of B4, B2, L2, V1
     check(table, "nqsw_retained_1y", 4 / 5 * 100, 4, 5, month="2025-07")
@@ -425,8 +453,11 @@ def test_agency_spend_function(history):
     assert council["variance_month"] == -1000
     assert council["variance_fytd"] == 2000  # 45000 - 43000
     assert council["variance_projected"] == pytest.approx(8000)  # 180000 - 172000
-    assert (council["financial_year"], council["months_elapsed"],
-            council["months_covered"]) == ("2025-26", 6, 3)
+    assert (council["financial_year"], council["months_elapsed"], council["months_covered"]) == (
+        "2025-26",
+        6,
+        3,
+    )
     assert out.loc["Gamma", "budget_projected"] == pytest.approx(4000)  # 1000 / 3 x 12
     assert math.isnan(out.loc["Delta", "spend_month"])
     # January-start financial year: 9 months elapsed, still 3 of data.
@@ -442,9 +473,11 @@ def test_recruitment_against_target(history):
     assert out["expected_by_now"] == pytest.approx(12.5)  # 25 x 6 / 12
     assert out["on_track"] is False
     assert (out["financial_year"], out["months_elapsed"], out["months_covered"]) == (
-        "2025-26", 6, 3)
-    assert workforce.recruitment_against_target(history, "2025-09", 0)[
-        "percent_of_target"] is None
+        "2025-26",
+        6,
+        3,
+    )
+    assert workforce.recruitment_against_target(history, "2025-09", 0)["percent_of_target"] is None
 
 
 def test_nqsw_cohorts(history):
@@ -463,8 +496,14 @@ def test_caseload_distribution(history):
     assert out["workers"].tolist() == [1, 2, 4, 1, 0, 0]
     assert out["fte"].tolist() == pytest.approx([1.0, 1.6, 3.3, 1.0, 0.0, 0.0])
     assert out.loc["over 15 to 20", "share"] == pytest.approx(50.0)
-    assert list(out.index) == ["up to 10", "over 10 to 15", "over 15 to 20", "over 20 to 25",
-                               "over 25 to 30", "over 30"]
+    assert list(out.index) == [
+        "up to 10",
+        "over 10 to 15",
+        "over 15 to 20",
+        "over 20 to 25",
+        "over 25 to 30",
+        "over 30",
+    ]
     raw = workforce.caseload_distribution(history, "2025-09", per_fte=False)
     # Cases held: 5, 8, 9 | 12, 15 | 18, 20 | 22
     assert raw["workers"].tolist() == [3, 2, 2, 1, 0, 0]
