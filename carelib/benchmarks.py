@@ -359,3 +359,63 @@ def _existing(cfg, key: str) -> Path:
     if not path.is_file():
         raise FileNotFoundError(f"config key benchmarks.{key}: {path} does not exist")
     return path
+
+
+# --- The shipped default data ------------------------------------------------------------
+
+#: Licence of the shipped DfE files (named on every page that uses them).
+LICENCE = "Open Government Licence v3.0"
+DEFAULT_CSWW = "csww_indicators_2017_to_2025.csv"
+DEFAULT_SN_MODEL = "sn_model_2025_wide.csv"
+
+
+def default_file(name: str):
+    """Return the shipped reference file ``name`` (a :mod:`importlib.resources` path).
+
+    Parameters
+    ----------
+    name : str
+        :data:`DEFAULT_CSWW` or :data:`DEFAULT_SN_MODEL`.
+    """
+    from importlib import resources
+
+    return resources.files("carelib").joinpath("reference", name)
+
+
+@dataclass(frozen=True)
+class LocalAuthority:
+    """One LA of the DfE statistical-neighbour model: code, name, region, neighbours."""
+
+    code: str
+    name: str
+    region: str
+    neighbours: tuple[str, ...]
+
+
+def local_authorities(path: str | Path | None = None) -> dict[str, LocalAuthority]:
+    """Return every LA of the statistical-neighbour model by old 3-digit LA code.
+
+    Parameters
+    ----------
+    path : path, optional
+        A DfE statistical-neighbour model CSV; by default the shipped 2025 model.
+    """
+    source = path if path is not None else default_file(DEFAULT_SN_MODEL)
+    with open(source, encoding="utf-8-sig") as handle:
+        raw = pd.read_csv(handle, dtype=str, keep_default_na=False)
+    raw.columns = [c.strip() for c in raw.columns]
+    cols = [f"SN_{i}" for i in range(1, 11) if f"SN_{i}" in raw.columns]
+    return {
+        row["old_la_code"].strip(): LocalAuthority(
+            code=row["old_la_code"].strip(),
+            name=row["la_name"].strip(),
+            region=row["region_name"].strip(),
+            neighbours=tuple(row[c].strip() for c in cols if row[c].strip()),
+        )
+        for _, row in raw.iterrows()
+    }
+
+
+def regions(path: str | Path | None = None) -> list[str]:
+    """Return DfE's region names (as in the statistical-neighbour model), sorted."""
+    return sorted({la.region for la in local_authorities(path).values()})
