@@ -50,6 +50,13 @@ SCHEMA: dict[str, dict[str, tuple[str, Any]]] = {
         "amber_gap_share": (_FLOAT, 0.10),
         "stale_update_months": (_INT, 2),
     },
+    "spc": {
+        "baseline_points": (_INT, 0),
+        "rebase_agency_rate": (_STRLIST, []),
+        "rebase_vacancy_rate": (_STRLIST, []),
+        "rebase_average_caseload": (_STRLIST, []),
+        "rebase_turnover_rate_12m": (_STRLIST, []),
+    },
     "publication": {
         "enabled": (_BOOL, False),
         "threshold": (_INT, 5),

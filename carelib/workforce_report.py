@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from carelib import benchmarks, charts, dates, spc, suppression, workforce
+from carelib import benchmarks, charts, dates, spc, spc_section, suppression, workforce
 from carelib import html as h
 from carelib.loading import History
 
@@ -91,11 +91,6 @@ DESTINATION_LABELS = {
     "other": "Other",
     "not_known": "Not known",
     "not_recorded": "Not recorded",
-}
-_RULE_WORDS = {
-    "beyond_limits": "outside the process limits",
-    "run": "part of a run of 7 or more months on one side of the mean",
-    "trend": "part of a trend of 7 or more months each moving the same way",
 }
 
 # --- Publication suppression of the indicator table -----------------------------------
@@ -756,230 +751,63 @@ class WorkforceReport:
         return h.join(parts)
 
     # ------------------------------------------------------------------ SPC
+    # Worded and drawn by carelib.spc_section; the rules are carelib.spc's.
 
     def _spc(self, indicator: str) -> pd.DataFrame:
+        """The indicator's XmR chart (:func:`carelib.spc.xmr`) with a ``label`` column."""
         if indicator not in self._spc_cache:
+            ind = workforce.INDICATORS[indicator]
             rows, _ = self._trend_series(indicator)
-            if workforce.INDICATORS[indicator].window == 12:
+            if ind.window == 12:
                 # Part-year figures grow with the months they cover: they are not points of
                 # the same process, so only complete 12-month windows are charted.
                 rows = rows[rows["months_covered"] >= rows["window_months"]]
-            chart = spc.xmr(rows["value"], polarity=workforce.INDICATORS[indicator].polarity)
+            chart = spc.xmr(
+                rows["value"],
+                polarity=ind.polarity,
+                baseline=spc.settings(self.ctx.config["spc"]).baseline,
+                breaks=list(self._spc_breaks(indicator, list(rows.index))),
+                target=self._target(indicator),
+            )
             chart["label"] = rows["label"]
             self._spc_cache[indicator] = chart
         return self._spc_cache[indicator]
 
-    def _spc_latest(self, indicator: str) -> str:
-        """Say whether this month is special cause (improvement or concern) or common cause."""
-        chart = self._spc(indicator).dropna(subset=["value"])
-        if len(chart) < 2 or self.month not in chart.index:
-            return "There are too few months to tell real change from noise."
-        last = chart.loc[self.month]
-        unit = workforce.INDICATORS[indicator].unit
-        if last["special_cause"]:
-            return (
-                f"The SPC chart shows special-cause {last['direction'] or 'variation'} "
-                f"({_RULE_WORDS[last['rule']]}): a real change, not noise."
-            )
-        return (
-            f"The SPC chart shows this month within normal variation (limits "
-            f"{format_value(last['lower'], unit)} to {format_value(last['upper'], unit)}), "
-            "so the change may be noise."
-        )
+    def _spc_breaks(self, indicator: str, months: list[str]) -> dict[str, str]:
+        """Configured rebase months (``[spc] rebase_<indicator>``) inside the charted months."""
+        rebase = spc.settings(self.ctx.config["spc"]).rebase.get(indicator, {})
+        return {m: what for m, what in rebase.items() if months and months[0] < m <= months[-1]}
 
-    def _spc_reading(self, indicator: str) -> str:
-        """The sentence under an XmR chart, in the Making Data Count way of reading it."""
-        chart = self._spc(indicator).dropna(subset=["value"])
-        label = workforce.INDICATORS[indicator].label
-        unit = workforce.INDICATORS[indicator].unit
-        if len(chart) < 2:
-            return (
-                f"There are not yet enough months of complete data to chart the "
-                f"{label.lower()} for real change."
-            )
-        last = chart.iloc[-1]
-        when = dates.month_label(chart.index[-1])
-        value = format_value(last["value"], unit)
-        if last["special_cause"]:
-            if last["rule"] == "beyond_limits":
-                where = (
-                    f"below the lower process limit of {format_value(last['lower'], unit)}"
-                    if last["side"] == "low"
-                    else f"above the upper process limit of {format_value(last['upper'], unit)}"
-                )
-            elif last["rule"] == "run":
-                where = (
-                    "part of a run of 7 or more months "
-                    f"{'below' if last['side'] == 'low' else 'above'} the mean "
-                    f"({format_value(last['mean'], unit)})"
-                )
-            else:
-                where = (
-                    "part of a trend of 7 or more months each "
-                    f"{'lower' if last['side'] == 'low' else 'higher'} than the one before"
-                )
-            kind = "improvement" if last["direction"] == "improvement" else "concern"
-            text = (
-                f"{when} ({value}) is {where}: special-cause {kind}, a real change rather "
-                "than month-to-month noise."
-            )
-        else:
-            text = (
-                f"{when} ({value}) is within the process limits "
-                f"({format_value(last['lower'], unit)} to "
-                f"{format_value(last['upper'], unit)}) and not part of a run or trend: "
-                "common-cause variation, with no sign of real change."
-            )
-        improving = int((chart["direction"] == "improvement").sum())
-        concerning = int((chart["direction"] == "concern").sum())
-        if improving and concerning:
-            text += (
-                f" Over the {len(chart)} months, {concerning} show special-cause "
-                f"concern and {improving} improvement: the level has shifted, so these "
-                "limits fit neither the old level nor the new one (they should be "
-                "recalculated once the new level settles)."
-            )
-        elif improving or concerning:
-            kind = "improvement" if improving else "concern"
-            n = improving or concerning
-            text += (
-                f" {n} of the {len(chart)} months {'shows' if n == 1 else 'show'} "
-                f"special-cause {kind}."
-            )
-        if workforce.INDICATORS[indicator].window == 12:
-            text += (
-                " Each point covers 12 months, so neighbouring points share 11 months of "
-                "data and runs appear more readily."
-            )
-        if len(chart) < 15:
-            text += (
-                f" The limits rest on only {len(chart)} months (Making Data Count "
-                "suggests 15 to 20), so treat them as provisional."
-            )
-        return text
-
-    def _spc_figure(self, indicator: str) -> h.HTML:
+    def _spc_series(self, indicator: str) -> spc_section.Series:
         ind = workforce.INDICATORS[indicator]
         chart = self._spc(indicator)
-        unit = ind.unit
-        suffix = "%" if unit == "percent" else ""
-        labels = list(chart["label"])
-        xs = np.arange(len(chart))
-        fig, ax = charts.new_figure(8.0, 3.2)
-        values = chart["value"].to_numpy("float64")
-        ax.plot(
-            xs,
-            values,
-            color=charts.GREY,
-            marker="o",
-            markersize=4,
-            linewidth=1.6,
-            label="Each month",
-            zorder=2,
-        )
-        mean, upper, lower = (float(chart[c].iloc[0]) for c in ("mean", "upper", "lower"))
-        if not math.isnan(mean):
-            ax.axhline(mean, color=charts.INK, linewidth=1.2, zorder=1)
-        for limit in (upper, lower):
-            if not math.isnan(limit):
-                ax.axhline(limit, color=charts.INK, linewidth=1.0, linestyle=(0, (5, 3)), zorder=1)
-        edge_labels = [
-            (upper, f"Upper {upper:,.1f}{suffix}", charts.INK, (0, (5, 3))),
-            (mean, f"Mean {mean:,.1f}{suffix}", charts.INK, "-"),
-            (lower, f"Lower {lower:,.1f}{suffix}", charts.INK, (0, (5, 3))),
-        ]
-        styles = {
-            "improvement": ("s", charts.PALETTE[0], "Special cause: improvement"),
-            "concern": ("^", charts.PALETTE[1], "Special cause: concern"),
-        }
-        for direction, (marker, colour, legend) in styles.items():
-            hit = (chart["direction"] == direction).to_numpy()
-            if hit.any():
-                ax.scatter(
-                    xs[hit],
-                    values[hit],
-                    marker=marker,
-                    s=46,
-                    color=colour,
-                    edgecolor=charts.INK,
-                    linewidth=0.6,
-                    zorder=3,
-                    label=legend,
-                )
-        flagged = chart["special_cause"] & (chart["direction"] == "")
-        if flagged.any():
-            hit = flagged.to_numpy()
-            ax.scatter(
-                xs[hit],
-                values[hit],
-                marker="D",
-                s=40,
-                color=charts.PALETTE[3],
-                edgecolor=charts.INK,
-                zorder=3,
-                label="Special cause",
-            )
-        valid = np.flatnonzero(~np.isnan(values))
-        if len(valid):
-            i = valid[-1]
-            edge_labels.append(
-                (values[i], f"{labels[i]} {values[i]:,.1f}{suffix}", charts.GREY, "-")
-            )
-        _month_ticks(ax, labels)
-        ax.set_ylabel(f"{ind.label}{' (%)' if unit == 'percent' else ''}", fontsize=9)
-        ax.margins(x=0.03, y=0.18)
-        _right_labels(ax, edge_labels)
-        ax.legend(
-            loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, fontsize=8.5, frameon=False
-        )
-        data = _text_frame(
-            [
-                {
-                    "Month": dates.month_label(m),
-                    ind.label: format_value(r["value"], unit, "z"),
-                    "Mean": format_value(r["mean"], unit),
-                    "Lower limit": format_value(r["lower"], unit),
-                    "Upper limit": format_value(r["upper"], unit),
-                    "Special cause": (
-                        f"{r['direction'] or 'yes'}: {_RULE_WORDS.get(r['rule'], r['rule'])}"
-                        if r["special_cause"]
-                        else "none (common cause)"
-                    ),
-                }
-                for m, r in chart.iterrows()
-            ],
-            ["Month", ind.label, "Mean", "Lower limit", "Upper limit", "Special cause"],
-        )
-        return charts.figure(
-            fig,
-            title=f"{ind.label}: XmR chart, {labels[0]} to {labels[-1]}" if labels else ind.label,
-            alt=(f"XmR chart of the {ind.label.lower()}. " + self._spc_reading(indicator)),
-            source=self.source,
-            data=data,
+        return spc_section.Series(
+            indicator=indicator,
+            label=ind.label,
+            unit=ind.unit,
+            polarity=ind.polarity,
+            chart=chart,
+            target=self._target(indicator),
+            breaks=self._spc_breaks(indicator, list(chart.index)),
+            window=ind.window,
         )
 
+    def _spc_latest(self, indicator: str) -> str:
+        """Say whether this month is special cause (improvement or concern) or common cause."""
+        return spc_section.latest_sentence(self._spc_series(indicator), self.month)
+
+    def _spc_reading(self, indicator: str) -> str:
+        """The sentences under an XmR chart, in the Making Data Count way of reading it."""
+        return spc_section.reading_sentence(self._spc_series(indicator))
+
+    def _spc_figure(self, indicator: str) -> h.HTML:
+        return spc_section.figure(self._spc_series(indicator), self.source)
+
     def spc(self) -> h.HTML:
-        """XmR charts of the agency rate, vacancy rate, average caseload and 12-month turnover."""
-        parts = [
-            h.paragraph(
-                "Each chart shows the monthly figure (grey circles), its mean (solid line) and "
-                "process limits (dashed lines). A month is special cause when it falls outside a "
-                "limit, or is part of a run of 7 months on one side of the mean, or a trend of 7 "
-                "months each higher or lower than the last. Squares mark special-cause "
-                "improvement, triangles special-cause concern; the sentence above each chart "
-                "says the same in words."
-            )
-        ]
-        for indicator in SPC_INDICATORS:
-            ind = workforce.INDICATORS[indicator]
-            _, left_out = self._trend_series(indicator)
-            parts.append(h.heading(ind.label, 3))
-            parts.append(h.paragraph(self._spc_reading(indicator)))
-            if left_out:
-                parts.append(h.paragraph(left_out))
-            if self._spc(indicator)["value"].notna().sum() >= 2:
-                parts.append(self._spc_figure(indicator))
-        return h.join(parts)
+        """A summary table of variation and assurance, then an XmR chart of each indicator."""
+        notes = {i: self._trend_series(i)[1] for i in SPC_INDICATORS}
+        series = [self._spc_series(i) for i in SPC_INDICATORS]
+        return spc_section.section(series, notes, self.source)
 
     # ------------------------------------------------------------------ narrative
 
