@@ -224,7 +224,7 @@ def xmr(
     >>> last = chart.iloc[-1]
     >>> round(float(last["mean"]), 2), last["rule"], last["direction"], last["variation"]
     (13.25, 'beyond_limits', 'concern', 'concern')
-    >>> last["assurance"], last["points"]
+    >>> last["assurance"], int(last["points"])
     ('hit_and_miss', 12)
     """
     if polarity not in POLARITIES:

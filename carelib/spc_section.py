@@ -195,9 +195,18 @@ def reading_sentence(s: Series, warning: bool = True) -> str:
         n = improving or concerning
         text += f" {n} of {months} {'shows' if n == 1 else 'show'} special-cause {kind}."
     text += _break_words(s)
+    short = observed[(observed["segment"] < last["segment"]) & observed["mean"].isna()]
+    if len(short):
+        text += (
+            f" The {len(short)} {'month' if len(short) == 1 else 'months'} before that "
+            f"{'is' if len(short) == 1 else 'are'} too few for limits of their own "
+            f"(fewer than {spc.MIN_POINTS})."
+        )
     assurance = assurance_sentence(s)
     if assurance:
         text += " " + assurance
+        if improving and concerning:
+            text += " These limits span the shift, so read this assurance with care."
     if s.window == 12:
         text += (
             " Each point covers 12 months, so neighbouring points share 11 months of data "
