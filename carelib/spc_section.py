@@ -66,6 +66,15 @@ def _has_limits(s: Series) -> bool:
     return not observed.empty and not math.isnan(float(observed["mean"].iloc[-1]))
 
 
+def _shifted(s: Series) -> bool:
+    """Whether the latest period holds both special-cause improvement and concern."""
+    observed = _observed(s)
+    if observed.empty:
+        return False
+    period = observed[observed["segment"] == observed["segment"].iloc[-1]]
+    return {"improvement", "concern"} <= set(period["direction"])
+
+
 def _break_words(s: Series) -> str:
     """Say where the limits are recalculated, e.g. from June 2024 (fixed agency pay rate)."""
     if not s.breaks:
@@ -401,6 +410,11 @@ def summary_frame(series: list[Series]) -> pd.DataFrame:
         else:
             assurance = r.assurance_label
         notes = [r.warning] if r.warning else []
+        if _shifted(s):
+            notes.append(
+                "The limits span a shift (improvement and concern in one period), so read "
+                "the assurance with care."
+            )
         if s.breaks:
             notes.append(_break_words(s).strip())
         rows.append(

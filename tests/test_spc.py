@@ -399,6 +399,9 @@ def test_summary_frame_says_variation_and_assurance_in_words():
         "No target set",
     ]
     assert "rest on 12 points" in frame["Notes"].iloc[0]
+    assert "span a shift" not in frame["Notes"].iloc[0]
+    shifted = spc_section.summary_frame([_series([11.0, 9.0] * 6 + [21.0, 19.0] * 6)])
+    assert "span a shift" in shifted["Notes"].iloc[0]  # improvement (below), then concern
     assert "Only 11 points" in frame["Notes"].iloc[2]
 
 
