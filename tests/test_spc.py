@@ -440,3 +440,36 @@ def test_workforce_page_shows_the_spc_summary(demo_reports, demo_data):
         assert rows[month].startswith("Special cause improvement: part of a trend"), rows[month]
     text = " ".join(bs.soup(html).get_text(" ").split())
     assert "Warning: The limits rest on 13 points" in text  # turnover: 13 complete windows
+
+
+def test_workforce_page_rebases_from_the_config(demo_data, tmp_path):
+    """``[spc] rebase_agency_rate`` reaches the agency chart, its sentence and the table."""
+    import browser_support as bs
+
+    from carelib import notebook
+    from carelib.workforce_report import WorkforceReport
+
+    text = (bs.ROOT / "carelib.toml").read_text(encoding="utf-8")
+    assert "rebase_agency_rate = []" in text
+    path = tmp_path / "carelib.toml"
+    path.write_text(
+        text.replace(
+            "rebase_agency_rate = []", 'rebase_agency_rate = ["2024-06: fixed agency pay rate"]'
+        ),
+        encoding="utf-8",
+    )
+    report = WorkforceReport(notebook.setup(bs.MONTH, demo_data, path, "", False))
+    chart = report._spc("agency_rate")
+    assert chart.loc[:"2024-05", "segment"].eq(0).all()
+    assert chart.loc["2024-06":, "segment"].eq(1).all()
+    assert chart.loc[:"2024-05", "mean"].isna().all()  # 8 points: no limits of their own
+    assert chart.loc["2024-06":, "mean"].notna().all()
+    later = chart.loc["2024-06":, "value"]
+    assert chart.loc["2025-09", "mean"] == pytest.approx(later.mean())
+    assert (chart.loc["2024-06":, "points"] == 16).all()
+    sentence = report._spc_reading("agency_rate")
+    assert "recalculated from June 2024 (fixed agency pay rate)" in sentence
+    assert "The 8 months before that are too few for limits" in sentence
+    html = str(report.spc())
+    assert "The limits rest on 16 points" in html
+    assert "recalculated from June 2024" in html  # the chart's alt text and sentence
