@@ -158,9 +158,10 @@ def _segment_numbers(index: pd.Index, breaks: Iterable[Any]) -> np.ndarray:
 
 def _warning(points: int) -> str:
     if points < MIN_POINTS:
+        count = f"Only {points} {'point' if points == 1 else 'points'}" if points else "No points"
         return (
-            f"Only {points} {'point' if points == 1 else 'points'}: process limits need at "
-            f"least {MIN_POINTS}, so there are no limits or verdict yet."
+            f"{count}: process limits need at least {MIN_POINTS}, so there are no limits or "
+            "verdict yet."
         )
     if points < SETTLED_POINTS:
         return (
