@@ -210,7 +210,7 @@ def prepare(reports_dir: Path) -> None:
 
 def describe(exc: OSError, reports_dir: Path) -> str:
     """A sentence for an analyst about an ``OSError`` met while writing the reports."""
-    where = exc.filename or reports_dir
+    where = f" ({exc.filename})" if exc.filename and str(exc.filename) != str(reports_dir) else ""
     reason = {
         errno.ENOSPC: "the disk is full",
         errno.EDQUOT: "the disk quota is used up",
@@ -221,7 +221,7 @@ def describe(exc: OSError, reports_dir: Path) -> str:
         errno.EEXIST: "something that is not a folder is in the way",
     }.get(exc.errno, exc.strerror or str(exc))
     return (
-        f"the reports folder {reports_dir} cannot be written: {reason} ({where}). "
+        f"the reports folder {reports_dir} cannot be written: {reason}{where}. "
         "Nothing was published and the reports already there are unchanged. Free some "
         "space, fix the folder's permissions or choose another --out or paths.reports."
     )
@@ -287,16 +287,12 @@ def _rename(src: Path, dst: Path) -> None:
         except PermissionError as exc:
             if attempt == RENAME_TRIES - 1:
                 held = held_files(src) + held_files(dst)
-                what = (
-                    f"{held[0]} is open in another program"
-                    if held
-                    else (
-                        f"a file in {src if src.is_dir() else src.parent} is open in another program"
-                    )
-                )
+                folder = src if src.is_dir() else src.parent
+                what = held[0] if held else f"a file in {folder}"
                 raise OutputError(
                     exc.errno or errno.EACCES,
-                    f"cannot publish: {what} (Excel, a browser, OneDrive or antivirus?), "
+                    f"cannot publish: {what} is open in another program (Excel, a "
+                    "browser, OneDrive or antivirus?), "
                     f"so {src} could not be renamed to {dst} after {RENAME_TRIES} tries. "
                     "Close it and run again; the reports already published are unchanged.",
                 ) from None
