@@ -18,7 +18,8 @@ Readers always open ``reports/<YYYY-MM>/index.html`` (and the month's other page
    exchanged with the new link in one step (``renameat2(RENAME_EXCHANGE)`` on Linux,
    ``renamex_np(RENAME_SWAP)`` on macOS); only where the file system offers neither is it
    moved aside first, a gap of two renames that :func:`recover` closes if a kill falls in
-   it. **Windows**: symbolic links need a privilege council laptops rarely grant, and a
+   it. A file system that refuses links (some network shares) is treated as on Windows.
+   **Windows**: symbolic links need a privilege council laptops rarely grant, and a
    folder (or junction) cannot be renamed over another, so ``reports/<YYYY-MM>`` is a
    real folder. The old one stays in place until the new version is complete; then the
    old folder is renamed to ``.versions/<YYYY-MM>.<n>.retired`` and the new one renamed
@@ -39,7 +40,8 @@ nothing the operating system has accepted, which is the fault this guards agains
 
 Nothing here ever writes under the data folder: :func:`check_output_dir` refuses a
 reports folder that is, is inside, or contains the data folder, before anything is
-written, and :func:`prepare` checks the reports folder can be written at all.
+written, and :func:`prepare` checks the reports folder can be written at all (both, and
+the lock, live in :mod:`carelib.reports_folder` and are re-exported here).
 
 Faults can be injected for the tests (a test seam, not used in production): the
 environment variable ``CARELIB_FAULT_AT`` names one of :data:`STEPS`; the process kills
@@ -52,27 +54,62 @@ where the tests can have one (``unshare``), they also fill a real one.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import errno
 import json
 import os
 import re
 import shutil
 import signal
-import socket
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path, PurePath
 
-LOCK_NAME = ".carelib.lock"
-VERSIONS = ".versions"
+from carelib.reports_folder import (
+    LOCK_NAME,
+    VERSIONS,
+    LockHeld,
+    OutputError,
+    UnsafeOutput,
+    check_output_dir,
+    describe,
+    locked,
+    output_fault,
+    prepare,
+)
+
+__all__ = [
+    "LOCK_NAME",
+    "VERSIONS",
+    "LockHeld",
+    "OutputError",
+    "UnsafeOutput",
+    "check_output_dir",
+    "describe",
+    "locked",
+    "output_fault",
+    "prepare",
+    "discard",
+    "fault",
+    "held_files",
+    "month_dir",
+    "posix",
+    "published_months",
+    "read_manifest",
+    "recover",
+    "staging_dir",
+    "swap_in",
+    "uses_links",
+    "write_atomic",
+    "write_manifest",
+]
+
 PARTIAL, RETIRED = ".partial", ".retired"
 #: ``reports/.<month>.link-<pid>``: a new link (or an exchanged-out old folder).
 LINK_INFIX = ".link-"
 #: Retries of a rename Windows refuses, and the first wait (doubled each time).
 RENAME_TRIES, RENAME_WAIT = 6, 0.1
-#: Whether months are switched by symbolic links (POSIX) or by two renames (Windows).
+#: Whether months are switched by symbolic links (POSIX) or by two renames (Windows, or
+#: a folder whose file system has no links, such as some network shares).
 USE_LINKS = os.name != "nt"
 FAULT_ENV = "CARELIB_FAULT_AT"
 
@@ -94,18 +131,6 @@ STEPS = (
 
 _fault_counts: dict[str, int] = {}
 _VERSION = re.compile(r"^(\d{4}-\d{2})\.(\d+)(\.partial|\.retired)?$")
-
-
-class LockHeld(RuntimeError):
-    """Another carelib run holds the reports folder's lock."""
-
-
-class UnsafeOutput(ValueError):
-    """The reports folder is, is inside, or contains the data folder."""
-
-
-class OutputError(OSError):
-    """The reports folder cannot be written (read-only, full, a file, a file held open)."""
 
 
 def fault(step: str, path: Path | None = None) -> None:
@@ -132,146 +157,6 @@ def fault(step: str, path: Path | None = None) -> None:
     sys.stdout.flush()
     os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
     time.sleep(5)  # the signal is delivered; never carry on past the step
-
-
-# --- Where the reports may go ----------------------------------------------------------
-
-
-def _ancestors(path: Path) -> Iterator[Path]:
-    """``path`` and every folder above it that exists (symlinks followed)."""
-    path = Path(os.path.abspath(path))
-    for candidate in (path, *path.parents):
-        if candidate.exists():
-            yield candidate
-
-
-def _same(a: Path, b: Path) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return os.path.normcase(a.resolve()) == os.path.normcase(b.resolve())
-
-
-def check_output_dir(reports_dir: Path, data_dir: Path) -> None:
-    """Refuse a reports folder that is, is inside, or contains the data folder.
-
-    Paths are compared as the file system sees them (``os.path.samefile`` on each existing
-    folder above them), so symbolic links, ``..``, a different letter case on a
-    case-insensitive disk and a reports folder not created yet are all seen through.
-
-    Raises
-    ------
-    UnsafeOutput
-        Naming both folders and what to do.
-    """
-    reports_dir, data_dir = Path(reports_dir), Path(data_dir)
-    if not data_dir.exists():
-        return  # nothing to protect; the run stops later on the missing data folder
-    if any(_same(folder, data_dir) for folder in _ancestors(reports_dir)):
-        where = "is" if _same(reports_dir, data_dir) else "is inside"
-        raise UnsafeOutput(
-            f"the reports folder {reports_dir} {where} the data folder {data_dir}: "
-            "carelib never writes into the data folder. Choose another --out or "
-            "paths.reports (for example reports/ beside data/)."
-        )
-    if reports_dir.exists() and any(_same(folder, reports_dir) for folder in _ancestors(data_dir)):
-        raise UnsafeOutput(
-            f"the reports folder {reports_dir} contains the data folder {data_dir}: "
-            "publishing there could replace or delete raw data. Choose another --out or "
-            "paths.reports (for example reports/ beside data/)."
-        )
-
-
-def prepare(reports_dir: Path) -> None:
-    """Create the reports folder if needed and check that it can be written.
-
-    Raises
-    ------
-    OutputError
-        When the path is a file, cannot be created, or is read-only or full.
-    """
-    reports_dir = Path(reports_dir)
-    if reports_dir.exists() and not reports_dir.is_dir():
-        raise OutputError(
-            errno.ENOTDIR,
-            f"the reports folder {reports_dir} is a file, not a folder: choose another "
-            "--out or paths.reports, or move the file away",
-        )
-    try:
-        reports_dir.mkdir(parents=True, exist_ok=True)
-        versions = reports_dir / VERSIONS
-        versions.mkdir(exist_ok=True)
-        probe = versions / f".probe-{os.getpid()}"
-        probe.write_bytes(b"carelib checks it can write here\n")
-        probe.unlink()
-    except OSError as exc:
-        raise OutputError(exc.errno, describe(exc, reports_dir)) from None
-
-
-def describe(exc: OSError, reports_dir: Path) -> str:
-    """A sentence for an analyst about an ``OSError`` met while writing the reports."""
-    where = f" ({exc.filename})" if exc.filename and str(exc.filename) != str(reports_dir) else ""
-    reason = {
-        errno.ENOSPC: "the disk is full",
-        errno.EDQUOT: "the disk quota is used up",
-        errno.EROFS: "it is on a read-only disk",
-        errno.EACCES: "permission is denied",
-        errno.EPERM: "permission is denied",
-        errno.ENOTDIR: "part of the path is a file, not a folder",
-        errno.EEXIST: "something that is not a folder is in the way",
-    }.get(exc.errno, exc.strerror or str(exc))
-    return (
-        f"the reports folder {reports_dir} cannot be written: {reason}{where}. "
-        "Nothing was published and the reports already there are unchanged. Free some "
-        "space, fix the folder's permissions or choose another --out or paths.reports."
-    )
-
-
-# --- The lock ---------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def locked(reports_dir: Path) -> Iterator[None]:
-    """Hold an exclusive lock on ``reports_dir`` for the duration of a run.
-
-    Uses the ``filelock`` package (``flock`` on POSIX, ``LockFileEx`` on Windows). The
-    holder's pid, host and start time are written in the lock file for the message
-    another run shows (on Windows the locked file cannot be read, so that run says
-    "another process").
-
-    Raises
-    ------
-    LockHeld
-        When another run holds it, naming who and since when.
-    """
-    import filelock
-
-    reports_dir.mkdir(parents=True, exist_ok=True)
-    path = reports_dir / LOCK_NAME
-    lock = filelock.FileLock(str(path), timeout=0)
-    try:
-        lock.acquire()
-    except filelock.Timeout:
-        try:
-            holder = path.read_text(encoding="utf-8").strip()
-        except (OSError, ValueError):
-            holder = ""
-        raise LockHeld(
-            f"another carelib run is writing to {reports_dir} ({holder or 'another process'}); "
-            "wait for it to finish, then run again"
-        ) from None
-    try:
-        with contextlib.suppress(OSError), open(path, "r+", encoding="utf-8") as handle:
-            handle.truncate()
-            handle.write(
-                f"pid {os.getpid()} on {socket.gethostname()} since "
-                f"{dt.datetime.now():%Y-%m-%d %H:%M:%S}"
-            )
-        yield
-    finally:
-        with contextlib.suppress(OSError), open(path, "r+", encoding="utf-8") as handle:
-            handle.truncate()
-        lock.release()
 
 
 # --- Renames that Windows may refuse ----------------------------------------------------
@@ -390,7 +275,7 @@ def swap_in(staged: Path, reports_dir: Path, month: str, links: bool | None = No
         ``YYYY-MM``.
     links : bool, optional
         Switch by symbolic link (POSIX) or by two renames (Windows); by default as the
-        platform does (:data:`USE_LINKS`).
+        reports folder allows (:func:`uses_links`).
 
     Returns
     -------
@@ -402,7 +287,7 @@ def swap_in(staged: Path, reports_dir: Path, month: str, links: bool | None = No
     OutputError
         When Windows keeps refusing a rename because a file is open (named).
     """
-    links = USE_LINKS if links is None else links
+    links = uses_links(reports_dir) if links is None else links
     fault("staged")
     version = staged.with_name(staged.name.removesuffix(PARTIAL))
     _rename(staged, version)
@@ -473,6 +358,25 @@ def _prune(reports_dir: Path, month: str) -> None:
         _remove(path)
 
 
+def uses_links(reports_dir: Path) -> bool:
+    """Whether months in ``reports_dir`` are switched by link (see the module docstring).
+
+    On POSIX, unless the file system refuses links (some network shares); never on
+    Windows.
+    """
+    if not USE_LINKS:
+        return False
+    folder = reports_dir / VERSIONS if (reports_dir / VERSIONS).is_dir() else reports_dir
+    probe = folder / f".probe-link-{os.getpid()}"
+    try:
+        _remove(probe)
+        os.symlink(".", probe, target_is_directory=True)
+    except (OSError, NotImplementedError):
+        return False
+    _remove(probe)
+    return True
+
+
 def discard(staged: Path) -> None:
     """Remove a ``.partial`` version after a failed build."""
     _remove(staged)
@@ -492,7 +396,7 @@ def recover(reports_dir: Path, links: bool | None = None) -> list[str]:
     list of str
         The months put back.
     """
-    links = USE_LINKS if links is None else links
+    links = uses_links(reports_dir) if links is None else links
     restored: list[str] = []
     if not reports_dir.is_dir():
         return restored
@@ -501,7 +405,11 @@ def recover(reports_dir: Path, links: bool | None = None) -> list[str]:
     months = set()
     for entry in reports_dir.iterdir():
         name = entry.name
-        if LINK_INFIX in name or (name.startswith(".") and name.endswith(".tmp")):
+        if (
+            LINK_INFIX in name
+            or name.startswith(".probe-")
+            or (name.startswith(".") and name.endswith(".tmp"))
+        ):
             _remove(entry)
         elif dates.is_month(name):
             months.add(name)
@@ -620,36 +528,3 @@ def read_manifest(month_folder: Path | None) -> dict:
         return json.loads((month_folder / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-
-
-def output_fault(exc: BaseException, reports_dir: Path) -> str | None:
-    """The analyst's message when ``exc`` means the reports folder cannot be written.
-
-    Recognises an ``OSError`` (full disk, quota, read-only, permission) on a path under
-    the reports folder, and the same error raised inside a notebook's kernel while it
-    wrote its output (papermill reports it as ``PapermillExecutionError``). Returns None
-    for anything else.
-    """
-    if isinstance(exc, OutputError):
-        return str(exc.strerror or exc)
-    full = (errno.ENOSPC, errno.EDQUOT, errno.EROFS)
-    if isinstance(exc, OSError) and exc.errno is not None:
-        if exc.errno in full or _under(exc.filename, reports_dir):
-            return describe(exc, reports_dir)
-        return None
-    if type(exc).__name__ == "PapermillExecutionError":
-        match = re.match(r"\[Errno (\d+)\] [^:]*(?:: '(.*)')?", str(getattr(exc, "evalue", "")))
-        if match and (int(match.group(1)) in full or _under(match.group(2), reports_dir)):
-            number = int(match.group(1))
-            return describe(OSError(number, os.strerror(number), match.group(2)), reports_dir)
-    return None
-
-
-def _under(filename, reports_dir: Path) -> bool:
-    if not filename:
-        return False
-    try:
-        Path(os.path.abspath(filename)).relative_to(os.path.abspath(reports_dir))
-    except ValueError:
-        return False
-    return True

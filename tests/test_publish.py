@@ -310,3 +310,20 @@ def test_a_rename_refused_every_time_names_the_file_held(tmp_path, monkeypatch):
     # The new version is complete aside; the next run's recovery leaves the old shown.
     publish.recover(reports, links=False)
     assert (reports / "2025-09" / "index.html").read_text() == "2025-09 old"
+
+
+def test_a_file_system_without_links_is_published_as_on_windows(tmp_path, monkeypatch):
+    def refuse(*args, **kw):
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    reports = tmp_path / "reports"
+    publish.prepare(reports)
+    monkeypatch.setattr(os, "symlink", refuse)
+    assert not publish.uses_links(reports)
+    for text in ("old", "new"):
+        publish_month(reports, "2025-09", text)  # the default: as the folder allows
+    assert not (reports / "2025-09").is_symlink()
+    assert (reports / "2025-09" / "index.html").read_text() == "2025-09 new"
+    assert names(reports / ".versions") == []
+    monkeypatch.undo()
+    assert publish.uses_links(reports) == publish.USE_LINKS
