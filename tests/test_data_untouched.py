@@ -31,6 +31,13 @@ with open(pathlib.Path(data_dir) / month / "workforce.csv", encoding="utf-8") as
 display(HTML(f"<p>Checked {worker}.</p>"))
 """
 
+# A full disk met by the notebook itself as it writes its CSV into the month being built.
+DISK_FULL = """
+import errno, os, pathlib
+path = pathlib.Path(output_dir) / "workforce_indicators.csv"
+raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+"""
+
 
 @pytest.fixture(scope="module")
 def data(demo_data, tmp_path_factory) -> Path:
@@ -47,6 +54,7 @@ def notebooks(tmp_path_factory) -> dict[str, Path]:
         "good": write_standins(root / "good"),
         "failing": write_standins(root / "failing", '\nraise ValueError("stand-in failure")\n'),
         "leaking": write_standins(root / "leaking", LEAK),
+        "disk-full": write_standins(root / "disk-full", DISK_FULL),
     }
 
 
@@ -120,6 +128,19 @@ def test_full_disk_while_publishing(capsys, data, notebooks, tmp_path, monkeypat
     assert snapshot(data) == before
 
 
+def test_full_disk_inside_a_notebook_is_not_a_notebook_failure(capsys, data, notebooks, tmp_path):
+    from carelib import runner
+
+    before = snapshot(data)
+    out = tmp_path / "reports"
+    code, err = report(capsys, data, out, notebooks["disk-full"])
+    assert code == runner.EXIT_OUTPUT, err
+    assert "cannot be written: the disk is full" in err and "workforce_indicators.csv" in err
+    assert "notebook" not in err and "Traceback" not in err
+    assert not (out / MONTH).exists() and not (out / "failed").exists()
+    assert snapshot(data) == before
+
+
 def test_killed_while_publishing(capsys, data, notebooks, tmp_path):
     before = snapshot(data)
     out = tmp_path / "reports"
@@ -164,6 +185,25 @@ def test_reports_folder_overlapping_the_data(capsys, data, notebooks, tmp_path):
         code, err = report(capsys, data, out, notebooks["good"])
         assert code == 2 and "data folder" in err, (out, err)
         assert snapshot(data) == before, out
+
+
+def test_paths_reports_equal_to_paths_data_in_the_config(capsys, data, notebooks, tmp_path):
+    from carelib import cli
+
+    before = snapshot(data)
+    config = tmp_path / "carelib.toml"
+    text = (ROOT / "carelib.toml").read_text(encoding="utf-8")
+    config.write_text(
+        text.replace('data = "data"', f"data = {str(data)!r}").replace(
+            'reports = "reports"', f"reports = {str(data / MONTH)!r}"
+        ),
+        encoding="utf-8",
+    )
+    capsys.readouterr()
+    code = cli.main(["--config", str(config), "report", "--month", MONTH])
+    err = capsys.readouterr().err
+    assert code == 2 and "is inside the data folder" in err, err
+    assert snapshot(data) == before
 
 
 def test_validate_kpis_and_plan(capsys, data):
