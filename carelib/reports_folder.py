@@ -185,24 +185,34 @@ def locked(reports_dir: Path) -> Iterator[None]:
 def output_fault(exc: BaseException, reports_dir: Path) -> str | None:
     """The analyst's message when ``exc`` means the reports folder cannot be written.
 
-    Recognises an ``OSError`` (full disk, quota, read-only, permission) on a path under
-    the reports folder, and the same error raised inside a notebook's kernel while it
-    wrote its output (papermill reports it as ``PapermillExecutionError``). Returns None
-    for anything else.
+    Recognises an ``OSError`` for a full disk, a used-up quota or a read-only disk, or a
+    write refused on a path under the reports folder, whether met by this process or
+    inside a notebook's kernel while it wrote its output (papermill reports that as
+    ``PapermillExecutionError``). Returns None for anything else.
     """
     if isinstance(exc, OutputError):
         return str(exc.strerror or exc)
-    full = (errno.ENOSPC, errno.EDQUOT, errno.EROFS)
     if isinstance(exc, OSError) and exc.errno is not None:
-        if exc.errno in full or _under(exc.filename, reports_dir):
-            return describe(exc, reports_dir)
+        number, filename = exc.errno, exc.filename
+    elif type(exc).__name__ == "PapermillExecutionError":
+        found = re.match(r"\[Errno (\d+)\] [^:]*(?:: '(.*)')?", str(getattr(exc, "evalue", "")))
+        if not found:
+            return None
+        number, filename = int(found.group(1)), found.group(2)
+        exc = OSError(number, os.strerror(number), filename)
+    else:
         return None
-    if type(exc).__name__ == "PapermillExecutionError":
-        match = re.match(r"\[Errno (\d+)\] [^:]*(?:: '(.*)')?", str(getattr(exc, "evalue", "")))
-        if match and (int(match.group(1)) in full or _under(match.group(2), reports_dir)):
-            number = int(match.group(1))
-            return describe(OSError(number, os.strerror(number), match.group(2)), reports_dir)
+    if number in _FULL or (number in _REFUSED and _under(filename, reports_dir)):
+        return describe(exc, reports_dir)
     return None
+
+
+#: A disk that is full or read-only, wherever it is met.
+_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})
+#: A write refused in the reports folder (not a missing file: that is a bug, not the disk).
+_REFUSED = frozenset(
+    {errno.EACCES, errno.EPERM, errno.ENOTDIR, errno.EISDIR, errno.EEXIST, errno.EBUSY}
+)
 
 
 def _under(filename, reports_dir: Path) -> bool:

@@ -327,3 +327,24 @@ def test_a_file_system_without_links_is_published_as_on_windows(tmp_path, monkey
     assert names(reports / ".versions") == []
     monkeypatch.undo()
     assert publish.uses_links(reports) == publish.USE_LINKS
+
+
+def test_output_faults_are_told_apart_from_other_errors(tmp_path):
+    from papermill.exceptions import PapermillExecutionError
+
+    reports = tmp_path / "reports"
+    inside, data = str(reports / "2025-09" / "a.csv"), str(tmp_path / "data" / "a.csv")
+
+    def in_kernel(number, path):
+        evalue = f"[Errno {number}] {os.strerror(number)}: '{path}'"
+        return PapermillExecutionError(1, 2, "src", "OSError", evalue, [])
+
+    full = OSError(errno.ENOSPC, "No space left on device", data)
+    assert "the disk is full" in publish.output_fault(full, reports)
+    assert "read-only" in publish.output_fault(OSError(errno.EROFS, "x", inside), reports)
+    assert "permission" in publish.output_fault(PermissionError(errno.EACCES, "x", inside), reports)
+    assert "the disk is full" in publish.output_fault(in_kernel(errno.ENOSPC, inside), reports)
+    assert publish.output_fault(PermissionError(errno.EACCES, "x", data), reports) is None
+    assert publish.output_fault(FileNotFoundError(errno.ENOENT, "x", inside), reports) is None
+    assert publish.output_fault(in_kernel(errno.ENOENT, inside), reports) is None
+    assert publish.output_fault(ValueError("a notebook bug"), reports) is None
