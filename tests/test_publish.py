@@ -49,6 +49,13 @@ def release(holder: subprocess.Popen) -> None:
     assert holder.wait(20) == 0
 
 
+def _hold_lock(folder, ready, release):
+    """Hold the lock in a forked process (tests/test_report_e2e.py uses it)."""
+    with publish.locked(folder):
+        ready.set()
+        release.wait(20)
+
+
 def publish_month(reports: Path, month: str, text: str, links: bool | None = None) -> Path:
     stage = publish.staging_dir(reports, month)
     (stage / "index.html").write_text(f"{month} {text}")
