@@ -130,8 +130,9 @@ def describe(exc: OSError, reports_dir: Path) -> str:
     }.get(exc.errno, exc.strerror or str(exc))
     return (
         f"the reports folder {reports_dir} cannot be written: {reason}{where}. "
-        "Nothing was published and the reports already there are unchanged. Free some "
-        "space, fix the folder's permissions or choose another --out or paths.reports."
+        "Nothing half-written was published and the reports already published are "
+        "unchanged. Free some space, fix the folder's permissions or choose another "
+        "--out or paths.reports."
     )
 
 
