@@ -113,6 +113,25 @@ def check_readers_see_old_or_new(reports: Path, step: str) -> None:
     assert (reports / "index.html").read_text() in ("archive old", "archive new")
 
 
+def check_archive_lists_every_month(reports: Path, tmp_path: Path) -> None:
+    """The archive page built from this state (on a copy) lists every month published."""
+    from carelib import config, runner
+
+    copy = tmp_path / "archive-copy"
+    shutil.copytree(reports, copy, symlinks=True)
+    opts = runner.RunOptions(
+        config=config.load(ROOT / "carelib.toml"),
+        data_dir=tmp_path,
+        reports_dir=copy,
+        notebooks_dir=ROOT / "notebooks",
+    )
+    page = runner.write_archive(opts).read_text(encoding="utf-8")
+    for month, label in (("2025-08", "August 2025"), ("2025-09", "September 2025")):
+        assert label in page and f'href="{month}/index.html"' in page
+    assert ("October 2025" in page) == (publish.month_dir(reports, "2025-10") is not None)
+    shutil.rmtree(copy)
+
+
 @pytest.mark.parametrize("layout", LAYOUTS)
 @pytest.mark.parametrize("step", publish.STEPS)
 def test_a_kill_at_any_step_loses_nothing(tmp_path, layout, step):
@@ -128,6 +147,7 @@ def test_a_kill_at_any_step_loses_nothing(tmp_path, layout, step):
         assert result.returncode == -signal.SIGKILL, result.stderr
         reached.append(nth)
         check_readers_see_old_or_new(reports, step)
+        check_archive_lists_every_month(reports, tmp_path)
 
         # The next run's recovery: every month shown at its path, nothing left over.
         publish.recover(reports, links=links)
