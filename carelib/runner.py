@@ -25,6 +25,8 @@ from carelib import __version__, dates, loading, overview, pages, privacy, publi
 from carelib.config import Config
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_NOTEBOOK = 0, 1, 2, 3
+#: The reports folder cannot be written (read-only, full, a file, a file held open).
+EXIT_OUTPUT = 5
 
 #: The report notebooks: source file -> (published page, page title).
 NOTEBOOKS = {
@@ -138,9 +140,10 @@ def package_versions() -> dict[str, str]:
 
 def is_current(opts: RunOptions, month: str, digest: str) -> bool:
     """Whether ``month`` is published from exactly these inputs, config and version."""
-    manifest = publish.read_manifest(opts.reports_dir / month)
+    folder = publish.month_dir(opts.reports_dir, month)
+    manifest = publish.read_manifest(folder)
     return manifest.get("fingerprint") == digest and all(
-        (opts.reports_dir / month / name).is_file() for name in pages.MONTH_PAGES
+        (folder / name).is_file() for name in pages.MONTH_PAGES
     )
 
 
@@ -400,6 +403,8 @@ def build_month(month: str, opts: RunOptions, validator=None) -> MonthResult:
             outcome = outcomes[nb_path]
             if isinstance(outcome, RunFailure):
                 raise outcome
+            if isinstance(outcome, Exception) and publish.output_fault(outcome, opts.reports_dir):
+                raise RunFailure(publish.output_fault(outcome, opts.reports_dir), EXIT_OUTPUT)
             if isinstance(outcome, Exception):
                 kept = _keep_failed(opts, month, executed_dir / nb_path.name)
                 detail = _describe(outcome)
@@ -460,7 +465,7 @@ def build_month(month: str, opts: RunOptions, validator=None) -> MonthResult:
             "validation": counts,
             "durations_seconds": durations,
         }
-        (stage / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+        publish.write_manifest(stage, manifest)
         target = publish.swap_in(stage, opts.reports_dir, month)
         return MonthResult(
             month,
@@ -550,16 +555,14 @@ def _data_period(data_dir: Path, month: str) -> str:
 def write_archive(opts: RunOptions) -> Path:
     """Rewrite ``reports/index.html`` listing every published month."""
     entries = []
+    stamps = []
     for month in publish.published_months(opts.reports_dir):
-        manifest = publish.read_manifest(opts.reports_dir / month)
+        manifest = publish.read_manifest(publish.month_dir(opts.reports_dir, month))
         when = manifest.get("generated_at", "")
+        stamps.append(when)
         entries.append({"month": month, "generated_at": when.replace("T", " ")[:16]})
     # The page's own time is that of the newest publication, so a run that publishes
     # nothing leaves the archive byte-identical.
-    stamps = [
-        publish.read_manifest(opts.reports_dir / e["month"]).get("generated_at", "")
-        for e in entries
-    ]
     newest = max((s for s in stamps if s), default="")
     months = sorted(e["month"] for e in entries)
     info = pages.PageInfo(
@@ -589,21 +592,44 @@ def run(months: list[str], opts: RunOptions) -> list[MonthResult]:
     publishing its months atomically; the first failure is raised after the others end.
     The archive page is rewritten when a month was published (even if a later one
     failed) or when it is missing; a run that publishes nothing leaves it untouched.
+
+    Before anything is written the reports folder is checked: one that is, is inside or
+    contains the data folder is refused (exit 2), one that cannot be written (read-only,
+    a file, full) stops the run with exit 5, as does a full disk or a file held open
+    while publishing. What was published before stays as it was (see
+    :mod:`carelib.publish`).
+
+    Raises
+    ------
+    RunFailure
+        With the exit code and a message for the analyst.
+    publish.LockHeld
+        When another run is writing to the same reports folder.
     """
-    opts.reports_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        publish.check_output_dir(opts.reports_dir, opts.data_dir)
+    except publish.UnsafeOutput as exc:
+        raise RunFailure(str(exc), EXIT_USAGE) from None
     results: list[MonthResult] = []
-    with publish.locked(opts.reports_dir):
-        publish.recover(opts.reports_dir)
-        try:
-            if opts.jobs > 1 and len(months) > 1:
-                _run_parallel(months, opts, results)
-            else:
-                _run_serial(months, opts, results)
-        finally:
-            published = any(r.status == "published" for r in results)
-            missing = not (opts.reports_dir / "index.html").is_file()
-            if (published or missing) and publish.published_months(opts.reports_dir):
-                write_archive(opts)
+    try:
+        publish.prepare(opts.reports_dir)
+        with publish.locked(opts.reports_dir):
+            publish.recover(opts.reports_dir)
+            try:
+                if opts.jobs > 1 and len(months) > 1:
+                    _run_parallel(months, opts, results)
+                else:
+                    _run_serial(months, opts, results)
+            finally:
+                published = any(r.status == "published" for r in results)
+                missing = not (opts.reports_dir / "index.html").is_file()
+                if (published or missing) and publish.published_months(opts.reports_dir):
+                    write_archive(opts)
+    except OSError as exc:
+        message = publish.output_fault(exc, opts.reports_dir)
+        if message is None:
+            raise
+        raise RunFailure(message, EXIT_OUTPUT) from None
     return sorted(results, key=lambda r: r.month)
 
 

@@ -62,7 +62,10 @@ def test_run_publishes_every_page_and_prints_the_path(built):
     executed = sorted(p.name for p in (out / MONTH / "executed").iterdir())
     assert executed == ["01_workforce.ipynb", "02_improvement_plan.ipynb"]
     assert "September 2025" in (out / "index.html").read_text()
-    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == [".carelib.lock"]
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == [
+        ".carelib.lock",
+        ".versions",
+    ]
 
 
 @pytest.mark.parametrize("name", PAGES)
