@@ -72,7 +72,7 @@ format: $(STAMP)  ## format the code
 
 lock: $(STAMP)  ## regenerate constraints.txt (uv pip compile) from pyproject.toml
 	$(BIN)/uv pip compile pyproject.toml --all-extras --universal --python-version 3.11 \
-	  --upgrade --annotation-style line --custom-compile-command "make lock" -o $(LOCK)
+	  --upgrade --quiet --annotation-style line --custom-compile-command "make lock" -o $(LOCK)
 
 wheel-check: $(STAMP)  ## build the wheel, install it with the locked dependencies into a fresh venv, run a month
 	$(BIN)/python tools/wheel_check.py --lock $(LOCK)
