@@ -16,7 +16,7 @@ DATA   ?= data
 
 .DEFAULT_GOAL := help
 .PHONY: help report test bench lab lint format demo-data node clean-reports lock \
-	wheel-check lowest
+	wheel wheel-check lowest
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
@@ -73,6 +73,9 @@ format: $(STAMP)  ## format the code
 lock: $(STAMP)  ## regenerate constraints.txt (uv pip compile) from pyproject.toml
 	$(BIN)/uv pip compile pyproject.toml --all-extras --universal --python-version 3.11 \
 	  --upgrade --quiet --annotation-style line --custom-compile-command "make lock" -o $(LOCK)
+
+wheel: $(STAMP)  ## build the wheel into dist/ (what a council's IT installs)
+	$(BIN)/python -m build --wheel --no-isolation --outdir dist .
 
 wheel-check: $(STAMP)  ## build the wheel, install it with the locked dependencies into a fresh venv, run a month
 	$(BIN)/python tools/wheel_check.py --lock $(LOCK)

@@ -160,6 +160,7 @@ def _run(cmd: list[str], **kw) -> subprocess.CompletedProcess:
 
 def full_check(lock: Path) -> None:
     """Build, install with the locked dependencies into a fresh venv, run a month, report."""
+    started = time.perf_counter()
     work = Path(tempfile.mkdtemp(prefix="carelib-wheel-check-"))
     try:
         t = time.perf_counter()
@@ -174,11 +175,14 @@ def full_check(lock: Path) -> None:
         python = str(venv_python(env_dir))
         _run([python, "-m", "pip", "install", "--quiet", "-c", str(lock), str(wheel)])
         install = time.perf_counter() - t
-        _run([python, "-m", "pip", "check"])
-        where = _run([python, "-c", "import carelib; print(carelib.__file__)"]).stdout.strip()
+        print(f"Installed into {env_dir} in {install:.0f} s", flush=True)
+        _run([python, "-m", "pip", "check"], cwd=work)
+        code = "import carelib; print(carelib.__file__)"
+        where = _run([python, "-c", code], cwd=work, env=clean_env()).stdout.strip()
         if not Path(where).is_relative_to(env_dir):
             raise RuntimeError(f"carelib imported from {where}, not the fresh environment")
         size = folder_size(env_dir)
+        print(f"Checked in {time.perf_counter() - t - install:.0f} s", flush=True)
         month = run_month([str(venv_script(env_dir, "carelib"))], work)
         print(
             f"Fresh runtime-only environment (wheel + locked dependencies): installed in "
@@ -191,6 +195,7 @@ def full_check(lock: Path) -> None:
         )
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    print(f"wheel-check took {time.perf_counter() - started:.0f} s in all")
 
 
 def report_only(python: str) -> None:
