@@ -2,24 +2,38 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip --quiet --disable-pip-version-check
+# The lock: every package's exact version, for every platform and Python 3.11+. Every
+# install below is constrained by it, so next year's install gives this year's numbers.
+# `make lock` regenerates it from pyproject.toml.
+LOCK   := constraints.txt
+RUNSTAMP := $(VENV)/.carelib-run-installed
 STAMP  := $(VENV)/.carelib-installed
 LABSTAMP := $(VENV)/.carelib-lab-installed
+LOWEST := .venv-lowest
 MONTH  ?= latest
 DATA   ?= data
 
 .DEFAULT_GOAL := help
-.PHONY: help report test bench lab lint format demo-data node clean-reports
+.PHONY: help report test bench lab lint format demo-data node clean-reports lock \
+	wheel wheel-check lowest
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
 
-$(STAMP): pyproject.toml
+# What running needs, nothing more (no test, lint or browser tooling): `make report`.
+$(RUNSTAMP): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(PIP) install --upgrade pip
+	$(PIP) install -c $(LOCK) -e .
+	touch $(RUNSTAMP)
+
+# Plus test, lint and build tooling: `make test`, `make lint`.
+$(STAMP): $(RUNSTAMP)
+	$(PIP) install -c $(LOCK) -e '.[dev]'
 	touch $(STAMP)
 
-demo-data: $(STAMP)  ## write the demo data into data/ if no month is there yet
+demo-data: $(RUNSTAMP)  ## write the demo data into data/ if no month is there yet
 	@if ls -d $(DATA)/[0-9][0-9][0-9][0-9]-[0-9][0-9] >/dev/null 2>&1; then \
 	  echo "Data found in $(DATA)/ (demo data not regenerated)"; \
 	else $(BIN)/carelib demo-data --out $(DATA); fi
@@ -41,7 +55,7 @@ bench: demo-data  ## run the performance benchmark (writes benchmarks/results.js
 	$(BIN)/python benchmarks/run.py
 
 $(LABSTAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,lab]'
+	$(PIP) install -c $(LOCK) -e '.[dev,lab]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name carelib --display-name "Python (carelib)"
 	$(BIN)/pre-commit install >/dev/null 2>&1 || true
 	touch $(LABSTAMP)
@@ -55,3 +69,27 @@ lint: $(STAMP)  ## ruff over the package, tests and notebooks
 
 format: $(STAMP)  ## format the code
 	$(BIN)/ruff format carelib tests notebooks benchmarks tools
+
+lock: $(STAMP)  ## regenerate constraints.txt (uv pip compile) from pyproject.toml
+	$(BIN)/uv pip compile pyproject.toml --all-extras --universal --python-version 3.11 \
+	  --upgrade --quiet --annotation-style line --custom-compile-command "make lock" -o $(LOCK)
+
+wheel: $(STAMP)  ## build the wheel into dist/ (what a council's IT installs)
+	$(BIN)/python -m build --wheel --no-isolation --outdir dist .
+
+wheel-check: $(STAMP)  ## build the wheel, install it with the locked dependencies into a fresh venv, run a month
+	$(BIN)/python tools/wheel_check.py --lock $(LOCK)
+
+# The lowest versions pyproject.toml allows (uv's lowest-direct resolution), in a venv
+# of their own: a one-month report and a quick subset of the tests must pass there.
+lowest: $(STAMP)  ## prove the declared lower bounds: lowest-versions install, a month's report, quick tests
+	rm -rf $(LOWEST) && $(PYTHON) -m venv --without-pip $(LOWEST)
+	$(BIN)/uv pip install --quiet --python $(LOWEST)/bin/python --resolution lowest-direct -e .
+	$(BIN)/uv pip install --quiet --python $(LOWEST)/bin/python pytest
+	$(BIN)/python tools/wheel_check.py --report-only --python $(LOWEST)/bin/python
+	$(LOWEST)/bin/python -m pytest -q -p no:cacheprovider tests/test_config.py \
+	  tests/test_loading.py tests/test_workforce.py tests/test_plan.py tests/test_contracts.py
+	@$(LOWEST)/bin/python -c "from carelib import runner; v = runner.package_versions(); \
+	  print('lowest versions verified:', ', '.join(f'{n} {v[n]}' for n in ('python', \
+	  'pandas', 'numpy', 'great-expectations', 'matplotlib', 'seaborn', 'papermill', \
+	  'nbconvert', 'nbformat', 'ipykernel', 'openpyxl') if n in v))"

@@ -377,9 +377,9 @@ def default_file(name: str):
     name : str
         :data:`DEFAULT_CSWW` or :data:`DEFAULT_SN_MODEL`.
     """
-    from importlib import resources
+    from carelib import resources
 
-    return resources.files("carelib").joinpath("reference", name)
+    return resources.reference_file(name)
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,7 @@ def _parser() -> argparse.ArgumentParser:
             help=f"reporting month: {choices} (default: {month_default})",
         )
 
+    _init_parser(sub)
     p = sub.add_parser("demo-data", help="write the synthetic demo data (24 months)")
     p.add_argument(
         "--out", default=None, metavar="DIR", help="where to write it (default: paths.data)"
@@ -175,7 +176,7 @@ def cmd_report(args) -> int:
         config=cfg,
         data_dir=data_dir,
         reports_dir=reports_dir,
-        notebooks_dir=Path(args.notebooks) if args.notebooks else runner.default_notebooks_dir(),
+        notebooks_dir=Path(args.notebooks) if args.notebooks else runner.default_notebooks_dir(cfg),
         publication=args.publication or cfg["publication"]["enabled"],
         force=args.force,
         kernel_name=cfg["run"]["kernel_name"],
@@ -268,6 +269,47 @@ COMMANDS = {
     "kpis": cmd_kpis,
     "plan": cmd_plan,
 }
+
+
+# --- carelib init: a council project folder (the logic is in carelib/project.py) -------
+
+
+def _init_parser(sub) -> None:
+    p = sub.add_parser(
+        "init",
+        help="make a council project folder: carelib.toml, data/ and reports/",
+        description="Make a council project folder: a filled-in carelib.toml (region and "
+        "statistical neighbours looked up from the DfE LA code), data/ and reports/. "
+        "Without --la-code the project is for the fictional demo council.",
+    )
+    p.add_argument("folder", metavar="DIR", help="the project folder (made if missing)")
+    p.add_argument("--la-code", metavar="N", help='DfE "old" 3-digit LA code, e.g. 340')
+    p.add_argument("--council", metavar="NAME", help="council name (default: the DfE LA name)")
+    p.add_argument(
+        "--with-notebooks",
+        action="store_true",
+        help="copy the report notebooks into DIR/notebooks/ to adapt (the run uses them)",
+    )
+
+
+def cmd_init(args) -> int:
+    """Make a council project folder."""
+    from carelib import project
+
+    try:
+        made = project.init(args.folder, args.la_code, args.council, args.with_notebooks)
+    except project.ProjectError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"Made the carelib project for {made.council} (LA code {made.la_code}) in {made.folder}")
+    print(f"  settings: {made.config_path}  (check the [inspection] and [targets] sections)")
+    if made.notebooks:
+        print(f"  notebooks: {made.notebooks}  (the run uses these copies)")
+    print(f"Next: put each month's data in {made.folder / 'data'}/YYYY-MM/ (or run")
+    print("`carelib demo-data` there), then run `carelib report` in that folder.")
+    return EXIT_OK
+
+
+COMMANDS["init"] = cmd_init
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from carelib import crosschecks, dates, schema
+from carelib import crosschecks, dates, resources, schema
 from carelib.loading import MonthData, Problem, Table, load_month, load_table
 from carelib.validation import (
     FAILED,
@@ -40,17 +40,9 @@ from carelib.validation import (
     ValidationReport,
 )
 
-
-def _contracts_dir() -> Path:
-    # The repository's data_contracts/ (an editable install, the usual case); a copy
-    # shipped inside the package is used when the repository folder is not there.
-    repo = Path(__file__).resolve().parent.parent / "data_contracts"
-    packaged = Path(__file__).resolve().parent / "data_contracts"
-    return repo if repo.is_dir() or not packaged.is_dir() else packaged
-
-
-#: Where the suites live (the repository's ``data_contracts/`` folder).
-CONTRACTS_DIR = _contracts_dir()
+#: Where the suites live: the package ``carelib.data_contracts`` (the repository's
+#: ``data_contracts/`` folder, mapped into the package; see :mod:`carelib.resources`).
+CONTRACTS_DIR = resources.contracts_dir()
 
 #: The run-time parameters a suite may use, with what they mean.
 PARAMETERS = {

@@ -11,9 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from importlib import resources
 
-from carelib import __version__, dates
+from carelib import __version__, dates, resources
 from carelib import html as h
 
 #: The pages of a month, in reading order: file name -> link text.
@@ -30,7 +29,7 @@ _TAGS = re.compile(r"<[^>]+>")
 
 def stylesheet() -> str:
     """Return the report stylesheet."""
-    return resources.files("carelib").joinpath("static/report.css").read_text(encoding="utf-8")
+    return resources.stylesheet()
 
 
 @dataclass

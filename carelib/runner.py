@@ -21,7 +21,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from carelib import __version__, dates, loading, overview, pages, privacy, publish
+from carelib import __version__, dates, loading, overview, pages, privacy, publish, resources
 from carelib.config import Config
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_NOTEBOOK = 0, 1, 2, 3
@@ -78,9 +78,25 @@ class MonthResult:
     seconds: float = 0.0
 
 
-def default_notebooks_dir() -> Path:
-    """The ``notebooks/`` folder beside the package (a source checkout)."""
-    return Path(__file__).resolve().parent.parent / "notebooks"
+def default_notebooks_dir(config: Config | None = None) -> Path:
+    """The report notebooks a run uses when ``--notebooks`` is not given.
+
+    A council project folder (the folder of ``config``'s file) with its own
+    ``notebooks/`` holding any of the report notebooks (``carelib init
+    --with-notebooks`` copies them there to adapt) uses those; otherwise the notebooks
+    shipped in the package.
+
+    Parameters
+    ----------
+    config : Config, optional
+        The run's configuration; without one (or with defaults only), the packaged
+        notebooks.
+    """
+    if config is not None and config.path is not None:
+        own = config.base_dir / "notebooks"
+        if any((own / name).is_file() for name in NOTEBOOKS):
+            return own
+    return resources.notebooks_dir()
 
 
 # --- Fingerprints and manifests --------------------------------------------------------
@@ -90,52 +106,95 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def input_files(opts: RunOptions, month: str) -> list[Path]:
-    """Every file a month's reports depend on: its data and all earlier months' data."""
-    files = []
+def input_files(opts: RunOptions, month: str) -> dict[str, Path]:
+    """Every input file a month's reports depend on, by its key in the manifest.
+
+    The month's data and all earlier months' (``YYYY-MM/<file>``), the report notebooks
+    the run uses (``notebooks/<file>``) and any DfE benchmark files the configuration
+    names (``benchmarks/<file>``). What carelib ships is covered by
+    :func:`carelib.resources.code_digest`.
+    """
+    files = {}
     for m in loading.available_months(opts.data_dir):
         if m <= month:
-            files += sorted(p for p in (opts.data_dir / m).iterdir() if p.is_file())
-    files += sorted(opts.notebooks_dir.glob("*.ipynb"))
+            for p in sorted((opts.data_dir / m).iterdir()):
+                if p.is_file():
+                    files[f"{m}/{p.name}"] = p
+    for p in sorted(opts.notebooks_dir.glob("*.ipynb")):
+        files[f"notebooks/{p.name}"] = p
+    for key in ("csww_indicators", "statistical_neighbours_file"):
+        if value := opts.config["benchmarks"][key]:
+            path = opts.config.resolve(value)
+            if path.is_file():
+                files[f"benchmarks/{path.name}"] = path
     return files
 
 
+#: The libraries whose versions can change a page (their versions enter the fingerprint).
+KEY_PACKAGES = (
+    "pandas",
+    "numpy",
+    "scipy",
+    "great-expectations",
+    "papermill",
+    "nbconvert",
+    "nbformat",
+    "nbclient",
+    "ipykernel",
+    "matplotlib",
+    "seaborn",
+    "openpyxl",
+    "jinja2",
+    "markupsafe",
+    "mistune",
+    "pygments",
+)
+
+
 def fingerprint(opts: RunOptions, month: str) -> tuple[str, dict[str, str]]:
-    """Return a fingerprint of everything a month depends on, and the inputs' checksums."""
-    checksums = {}
-    for path in input_files(opts, month):
-        try:
-            key = str(path.relative_to(opts.data_dir))
-        except ValueError:
-            key = f"notebooks/{path.name}"
-        checksums[key] = _sha256(path)
+    """Return a fingerprint of everything a month's pages depend on, and the inputs' checksums.
+
+    It covers the input files (:func:`input_files`), the configuration, the run's
+    settings, carelib's version, a checksum of carelib's code and every file it ships
+    (templates, stylesheet, contracts, packaged notebooks, benchmark data; see
+    :func:`carelib.resources.code_digest`, computed once per process) and the Python and
+    :data:`KEY_PACKAGES` versions installed. A month whose fingerprint matches its
+    manifest's is skipped as unchanged.
+    """
+    checksums = {key: _sha256(path) for key, path in input_files(opts, month).items()}
+    versions = package_versions()
+    key_versions = {n: versions.get(n, "") for n in ("python", *KEY_PACKAGES)}
     digest = hashlib.sha256()
     digest.update(json.dumps(checksums, sort_keys=True).encode())
     digest.update(json.dumps(opts.config.as_dict(), sort_keys=True, default=str).encode())
     digest.update(f"{__version__}|{opts.publication}|{opts.kernel_name}".encode())
+    digest.update(resources.code_digest().encode())
+    digest.update(json.dumps(key_versions, sort_keys=True).encode())
     return digest.hexdigest(), checksums
 
 
-def package_versions() -> dict[str, str]:
-    """Versions of the packages that shape the output."""
-    from importlib import metadata
+_versions: dict[str, str] | None = None
 
-    out = {"python": sys.version.split()[0], "carelib": __version__}
-    for name in (
-        "pandas",
-        "numpy",
-        "great-expectations",
-        "papermill",
-        "nbconvert",
-        "ipykernel",
-        "matplotlib",
-        "seaborn",
-    ):
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            pass
-    return out
+
+def package_versions() -> dict[str, str]:
+    """Python's version and every installed distribution's, by normalised name.
+
+    Read once per process. The manifest records all of them; the fingerprint uses
+    :data:`KEY_PACKAGES`.
+    """
+    global _versions
+    if _versions is None:
+        import re
+        from importlib import metadata
+
+        found = {}
+        for dist in metadata.distributions():
+            name = dist.metadata["Name"]
+            if name:  # a broken install can leave a nameless dist-info
+                found.setdefault(re.sub(r"[-_.]+", "-", name).lower(), dist.version)
+        found["carelib"] = __version__
+        _versions = {"python": sys.version.split()[0], **dict(sorted(found.items()))}
+    return dict(_versions)
 
 
 def is_current(opts: RunOptions, month: str, digest: str) -> bool:
@@ -242,7 +301,7 @@ def exporter(stock: bool = False):
         from nbconvert import HTMLExporter
         from nbconvert.preprocessors import TagRemovePreprocessor
 
-        templates = Path(__file__).resolve().parent / "templates"
+        templates = resources.templates_dir()
         exp = (HTMLExporter if stock else _page_exporter_class())(
             template_name="carelib",
             extra_template_basedirs=[str(templates)],
