@@ -124,6 +124,7 @@ _COUNTS = {
 # not by a count of people; starters_12m and the NQSW cohort are windows on start dates
 # (they move from the first month), so they are not runs either. Money and days are not
 # counts of people.
+_TEAM_WITHHELD = ("absence_rate_12m", "absence_rate_dfe")  # team sickness, publication
 _CUMULATIVE = ("starters_fytd", "leavers_hc_12m")
 # Indicator -> the counts it reveals (directly, or with another figure shown beside it:
 # vacancies = funded posts - social-worker FTE). Agency spend reveals the pay of the few
@@ -135,6 +136,7 @@ _DEPENDS = {
     "turnover_rate_12m": ("leavers_hc_12m", "sw_hc"),
     "average_caseload": ("cases",),
     "absence_rate_12m": ("sw_hc",),
+    "absence_rate_dfe": ("sw_hc",),
     "in_post_under_2y": ("under_2y_fte", "sw_hc"),
     "agency_cover_rate": ("cover_fte", "agency_hc"),
     "starters_12m": ("starters_12m",),
@@ -371,7 +373,7 @@ class WorkforceReport:
         Then every indicator resting on a hidden count is hidden.
         """
         table = table[
-            ~((table["scope"] == "team") & (table["indicator"] == "absence_rate_12m"))
+            ~((table["scope"] == "team") & table["indicator"].isin(_TEAM_WITHHELD))
         ].copy()
         groups = dict(list(table.groupby("month", sort=True)))
         wides = {month: self._count_frame(group) for month, group in groups.items()}
