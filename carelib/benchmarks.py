@@ -116,7 +116,8 @@ class Figure:
         For a neighbour median: names of the neighbours with no published figure.
     matched : tuple of str
         How joint returns or former codes were used (e.g. ``"West Northamptonshire:
-        joint return 940 / 941"``).
+        published in the joint return North Northamptonshire / West Northamptonshire
+        (940 / 941)"``).
     """
 
     value: float | None
@@ -202,12 +203,16 @@ def _by_code(data: pd.DataFrame) -> pd.DataFrame:
     own = la.assign(code=la["old_la_code"], how="", _p=0)[~joint]
     shared = la[joint].assign(code=la.loc[joint, "old_la_code"].str.split(_CODE_SPLIT))
     shared = shared.explode("code").assign(_p=1)
-    shared["how"] = "joint return " + shared["la_name"] + " (" + shared["old_la_code"] + ")"
+    shared["how"] = (
+        "published in the joint return " + shared["la_name"] + " (" + shared["old_la_code"] + ")"
+    )
     parts = [own, shared]
     for new, (old, last) in FORMER_CODES.items():
         rows = own[(own["code"] == old) & (own["year"] <= last)]
         parts.append(
-            rows.assign(code=new, how="former council " + rows["la_name"] + f" ({old})", _p=2)
+            rows.assign(
+                code=new, how="figure of the former council " + rows["la_name"] + f" ({old})", _p=2
+            )
         )
     out = pd.concat(parts, ignore_index=True).sort_values("_p", kind="stable")
     out = out.drop_duplicates(["code", "year", "measure"]).drop(columns="_p")
@@ -451,7 +456,7 @@ def load_benchmarks(cfg) -> Benchmarks:
         # A code the DfE files do not know (a typo, or a council abolished before 2017)
         # is kept and named as having no published figure, not dropped silently.
         if code not in names and code not in FORMER_CODES:
-            names[code] = f"{code} (not a DfE LA code)"
+            names[code] = f"code {code}, which is not a DfE LA code"
     first, last = int(data["year"].min()), int(data["year"].max())
     release = Release(
         file=Path(str(csww)).name,
