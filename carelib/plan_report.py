@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from carelib import charts, dates, plan
+from carelib import charts, dates, dictionary, plan
 from carelib import html as h
 
 if TYPE_CHECKING:
@@ -425,7 +425,10 @@ class PlanReport:
         # free text may name people, this is the place to drop `update` and `owner`
         # from the published CSVs when self.ctx.publication is True.
         self.ctx.write_csv("actions.csv", a.actions)
-        self.ctx.write_csv("measures.csv", a.measures)
+        self.ctx.write_csv("measures.csv", dictionary.round_measures(a.measures))
+        self.ctx.write_csv(
+            "plan_dictionary.csv", dictionary.plan_dictionary(a.measures.columns, a.actions.columns)
+        )
         self.ctx.headlines(self.headline_items())
 
     # -------------------------------------------------------------------- sections

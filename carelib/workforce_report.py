@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from carelib import benchmarks, charts, dates, spc, suppression, workforce
+from carelib import benchmarks, charts, dates, dictionary, spc, suppression, workforce
 from carelib import html as h
 from carelib.loading import History
 
@@ -799,13 +799,16 @@ class WorkforceReport:
         The CSV is the table behind the page: the council's figures for every trend
         month and each team's figures for the reporting month, in the tidy layout of
         :func:`carelib.workforce.indicators` plus a ``label`` column (suppressed and
-        withheld as on the page in publication mode).
+        withheld as on the page in publication mode), rounded as on the page, and its
+        data dictionary ``workforce_dictionary.csv``.
         """
         out = self.table.copy()
         out.insert(
             4, "label", out["indicator"].map({k: v.label for k, v in workforce.INDICATORS.items()})
         )
-        self.ctx.write_csv("workforce_indicators.csv", out)
+        # Rounded as on the page, with a data dictionary beside it (carelib.dictionary).
+        self.ctx.write_csv("workforce_indicators.csv", dictionary.round_indicators(out))
+        self.ctx.write_csv("workforce_dictionary.csv", dictionary.workforce_dictionary(out.columns))
         self.ctx.headlines(
             {"workforce_tiles": self.tile_items(), "workforce_summary": self.summary_sentence()}
         )
