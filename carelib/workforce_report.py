@@ -810,7 +810,11 @@ class WorkforceReport:
         self.ctx.write_csv("workforce_indicators.csv", dictionary.round_indicators(out))
         self.ctx.write_csv("workforce_dictionary.csv", dictionary.workforce_dictionary(out.columns))
         self.ctx.headlines(
-            {"workforce_tiles": self.tile_items(), "workforce_summary": self.summary_sentence()}
+            {
+                "workforce_tiles": self.tile_items(),
+                "workforce_summary": self.summary_sentence(),
+                "benchmark_source": self.bench.source,
+            }
         )
 
     def headline_tiles(self) -> h.HTML:
