@@ -456,7 +456,7 @@ def load_benchmarks(cfg) -> Benchmarks:
         # A code the DfE files do not know (a typo, or a council abolished before 2017)
         # is kept and named as having no published figure, not dropped silently.
         if code not in names and code not in FORMER_CODES:
-            names[code] = f"code {code}, which is not a DfE LA code"
+            names[code] = f"unknown code {code}"
     first, last = int(data["year"].min()), int(data["year"].max())
     release = Release(
         file=Path(str(csww)).name,
