@@ -266,6 +266,12 @@ def _numbers(frame, column):
             lambda f: rates.turnover_rate(_numbers(f, "leavers_fte"), _numbers(f, "inpost_fte")),
         ),
         (
+            "absence_rate_fte",
+            lambda f: rates.dfe_absence_rate(
+                _numbers(f, "working_days_lost_fte"), _numbers(f, "inpost_fte")
+            ),
+        ),
+        (
             "caseload_fte",
             lambda f: rates.average_caseload(_numbers(f, "cases"), _numbers(f, "case_holders_fte")),
         ),
