@@ -239,7 +239,11 @@ def _kpi_line(name: str, item: dict) -> str:
     covered, window = item.get("months_covered"), item.get("window_months")
     note = ""
     if window and window > 1:
-        note = f"  ({covered} of {window} months)" if covered != window else f"  ({window} months)"
+        note = (
+            f"  (not available yet: {covered} of {window} months; not rated)"
+            if covered is not None and covered < window
+            else f"  ({window} months)"
+        )
     return f"{item.get('label', name):<52} {shown:>10}   {ratio}{note}"
 
 

@@ -1672,10 +1672,18 @@ class WorkforceReport:
 
     def absence(self) -> h.HTML:
         """Sickness absence over 12 months; team figures only outside publication mode."""
+        compared = self._comparison("absence_rate_12m")
         parts = [
+            h.paragraph(
+                "The chart shows the monthly-weighted rate: days lost over the working days "
+                "each month's FTE could work, which follows staffing month by month. DfE "
+                "publishes days lost over (FTE at 30 September x 253 working days)"
+                + (f": {compared[0].lower()}{compared[1:]}." if compared else ".")
+            ),
             self._trend_figure(
-                "absence_rate_12m", "Sickness absence rate of social workers over 12 months"
-            )
+                "absence_rate_12m",
+                "Sickness absence rate of social workers over 12 months (monthly-weighted)",
+            ),
         ]
         if self.publication:
             parts.append(
