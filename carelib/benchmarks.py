@@ -251,6 +251,7 @@ class Benchmarks:
 
     def __post_init__(self):
         self._la = _by_code(self.data)
+        self._tables: dict[tuple[str, str], pd.DataFrame] = {}
 
     @staticmethod
     def measure(indicator: str) -> str:
@@ -297,6 +298,12 @@ class Benchmarks:
         if which not in WHICH:
             raise ValueError(f"which must be one of {', '.join(WHICH)}, not {which!r}")
         measure = self.measure(indicator)
+        # Pages ask for the same comparator many times: build each table once.
+        if (measure, which) not in self._tables:
+            self._tables[measure, which] = self._table(measure, which)
+        return self._tables[measure, which].copy()
+
+    def _table(self, measure: str, which: str) -> pd.DataFrame:
         data = self.data[self.data["measure"] == measure]
         if which == "neighbours":
             return self._neighbours(measure)
