@@ -375,6 +375,13 @@ def test_a_short_history_renders_and_says_so(demo_data, tmp_path, month):
     assert turnover["value"] == "Not available yet" and turnover["status"] is None
     if month == "2023-10":
         assert tiles["Agency rate"]["change"] is None
+    # Compared with the latest census at or before the month end, named on the tile.
+    census = {"2023-10": 2023, "2024-03": 2023}[month]
+    england = benchmarks.load_benchmarks(ctx.config).england("agency_rate")[census]
+    assert (
+        f"England {england:.1f}%, census 30 September {census}"
+        in (tiles["Agency rate"]["comparison"])
+    )
     assert "fewer than 12 months" in text_of(out["turnover"])
 
 
