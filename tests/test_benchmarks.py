@@ -423,3 +423,25 @@ def test_set_config_path_adds_a_missing_key_and_section(tmp_path):
     cfg = config.load(toml)
     assert cfg["benchmarks"]["statistical_neighbours_file"] == "reference/sn.csv"
     assert cfg["benchmarks"]["csww_indicators"] == "reference/x.csv"
+
+
+# ------------------------------------------------------------- on the built pages
+
+
+def test_pages_that_use_benchmarks_name_source_release_and_licence(demo_reports):
+    # The shared session build of the demo month (tests/conftest.py): no extra build.
+    import html
+
+    month = demo_reports / "2025-09"
+    for page in ("workforce.html", "index.html"):
+        text = html.unescape((month / page).read_text(encoding="utf-8"))
+        assert "Open Government Licence v3.0" in text, page
+        assert "reporting years 2017 to 2025" in text, page
+        assert "census 30 September 2025" in text, page
+    text = html.unescape((month / "workforce.html").read_text(encoding="utf-8"))
+    assert "median of 9 of 10 neighbours; no published figure for unknown code 875" in text
+    assert "published in the joint return North Northamptonshire / West Northamptonshire" in text
+    assert "By DfE's definition" in text
+    book = pd.read_csv(month / "workforce_dictionary.csv")
+    assert "absence_rate_dfe" in set(book["name"])
+    assert (month / "plan_dictionary.csv").is_file()
