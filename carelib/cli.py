@@ -276,10 +276,12 @@ def _benchmarks_parser(sub) -> None:
     bsub.add_parser("show", help="print the release, region and neighbours in use")
     u = bsub.add_parser(
         "update",
-        help="check a newer DfE indicators download, copy it to reference/ beside the "
-        "configuration file and set benchmarks.csww_indicators to it",
+        help="check a newer DfE download (indicators file or statistical-neighbour model), "
+        "copy it to reference/ beside the configuration file and point the config at it",
     )
-    u.add_argument("file", metavar="FILE", help="the DfE children's social work workforce CSV")
+    u.add_argument(
+        "file", metavar="FILE", help="the DfE workforce indicators or neighbour model CSV"
+    )
 
 
 def cmd_benchmarks(args) -> int:
@@ -291,7 +293,7 @@ def cmd_benchmarks(args) -> int:
         source = Path(args.file)
         if not source.is_file():
             raise UsageError(f"{source} does not exist")
-        problems = dfe_files.check_csww(source)
+        problems = dfe_files.check(source)
         if problems:
             print(f"carelib: {source} cannot be used:", file=sys.stderr)
             for problem in problems:
@@ -300,7 +302,8 @@ def cmd_benchmarks(args) -> int:
         target = dfe_files.install(source, cfg)
         where = cfg.path or "no configuration file: add it under [benchmarks]"
         print(f"copied to {target}")
-        print(f'benchmarks.csww_indicators = "{dfe_files.PROJECT_FOLDER}/{target.name}" ({where})')
+        key = dfe_files.CONFIG_KEYS[dfe_files.kind_of(target)]
+        print(f'benchmarks.{key} = "{dfe_files.PROJECT_FOLDER}/{target.name}" ({where})')
         cfg = _config(args)
     bench = benchmarks.load_benchmarks(cfg)
     print(bench.source)

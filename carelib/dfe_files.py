@@ -289,11 +289,68 @@ def check_csww(path) -> list[str]:
     return problems
 
 
+def check_sn_model(path) -> list[str]:
+    """Check a DfE statistical-neighbour model download before carelib uses it.
+
+    Returns
+    -------
+    list of str
+        Problems naming file, column, rows and values; empty when it can be used.
+    """
+    name = Path(str(path)).name
+    try:
+        raw = _read_raw(path)
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        return [f"{name}: cannot be read as a UTF-8 CSV ({exc})"]
+    wanted = ["old_la_code", "la_name", "region_name"] + [f"SN_{i}" for i in range(1, 11)]
+    missing = [c for c in wanted if c not in raw.columns]
+    if missing:
+        return [f"{name}: missing columns {', '.join(missing)}"]
+    problems = []
+    codes = set(raw["old_la_code"].str.strip())
+    for column in wanted[:1] + wanted[3:]:
+        text = raw[column].str.strip()
+        bad = ~text.str.fullmatch(r"\d{3}")
+        if bad.any():
+            values = ", ".join(sorted(set(raw.loc[bad, column]))[:5])
+            problems.append(
+                f"{name}, column {column}, rows {_rows(bad)}: not a 3-digit LA code ({values})"
+            )
+        elif column != "old_la_code" and not text.isin(codes).all():
+            bad = ~text.isin(codes)
+            values = ", ".join(sorted(set(raw.loc[bad, column]))[:5])
+            problems.append(
+                f"{name}, column {column}, rows {_rows(bad)}: a neighbour that is not an "
+                f"LA of the file ({values})"
+            )
+    return problems
+
+
+def kind_of(path) -> str:
+    """Return ``"csww"`` for an indicators file, ``"sn_model"`` for a neighbour model."""
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            header = [c.strip() for c in handle.readline().split(",")]
+    except (OSError, UnicodeDecodeError):
+        return "csww"
+    return "sn_model" if "SN_1" in header else "csww"
+
+
+#: Config key under [benchmarks] set by :func:`install`, by kind of file.
+CONFIG_KEYS = {"csww": "csww_indicators", "sn_model": "statistical_neighbours_file"}
+
+
+def check(path) -> list[str]:
+    """Check a DfE download of either kind (see :func:`kind_of`)."""
+    return check_sn_model(path) if kind_of(path) == "sn_model" else check_csww(path)
+
+
 def install(source, cfg) -> Path:
-    """Copy a checked indicators download into the project and point the config at it.
+    """Copy a checked DfE download into the project and point the config at it.
 
     The file goes to ``reference/`` beside the configuration file (never into the
-    package, never into the data folder), and ``benchmarks.csww_indicators`` in that
+    package, never into the data folder), and ``benchmarks.csww_indicators`` (or
+    ``benchmarks.statistical_neighbours_file`` for a statistical-neighbour model) in that
     configuration file is set to it (the line is added to ``[benchmarks]`` if absent).
 
     Parameters
@@ -311,12 +368,12 @@ def install(source, cfg) -> Path:
     Raises
     ------
     ValueError
-        When the file fails :func:`check_csww` (the message lists every problem).
+        When the file fails :func:`check` (the message lists every problem).
     """
     source = Path(source)
     if not source.is_file():
         raise ValueError(f"{source} does not exist")
-    problems = check_csww(source)
+    problems = check(source)
     if problems:
         raise ValueError("the file cannot be used:\n  " + "\n  ".join(problems))
     folder = cfg.base_dir / PROJECT_FOLDER
@@ -325,7 +382,8 @@ def install(source, cfg) -> Path:
     if source.resolve() != target.resolve():
         shutil.copyfile(source, target)
     if cfg.path is not None:
-        set_config_path(cfg.path, "csww_indicators", f"{PROJECT_FOLDER}/{source.name}")
+        key = CONFIG_KEYS[kind_of(source)]
+        set_config_path(cfg.path, key, f"{PROJECT_FOLDER}/{source.name}")
     return target
 
 

@@ -445,3 +445,26 @@ def test_pages_that_use_benchmarks_name_source_release_and_licence(demo_reports)
     book = pd.read_csv(month / "workforce_dictionary.csv")
     assert "absence_rate_dfe" in set(book["name"])
     assert (month / "plan_dictionary.csv").is_file()
+
+
+def test_update_with_a_neighbour_model_sets_its_own_key(tmp_path, capsys):
+    toml = tmp_path / "carelib.toml"
+    toml.write_text('[council]\nla_code = "874"\n', encoding="utf-8")
+    model = tmp_path / "sn_model_2026_wide.csv"
+    text = benchmarks.default_file(benchmarks.DEFAULT_SN_MODEL).read_text(encoding="utf-8-sig")
+    model.write_text(text, encoding="utf-8")
+    assert cli.main(["--config", str(toml), "benchmarks", "update", str(model)]) == 0
+    assert "benchmarks.statistical_neighbours_file" in capsys.readouterr().out
+    bench = benchmarks.load_benchmarks(config.load(toml))
+    assert "2026 model" in bench.source and len(bench.neighbours) == 10
+    # A neighbour code that is not an LA of the model is refused, naming row and column.
+    lines = text.splitlines()
+    cells = lines[3].split(",")
+    cells[4] = "123"  # SN_1 of the third LA
+    lines[3] = ",".join(cells)
+    bad = tmp_path / "sn_bad.csv"
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert dfe_files.check_sn_model(bad) == [
+        "sn_bad.csv, column SN_1, rows 4: a neighbour that is not an LA of the file (123)"
+    ]
+    assert cli.main(["--config", str(toml), "benchmarks", "update", str(bad)]) == 1
