@@ -29,6 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from carelib import dfe_files
 from carelib.config import ConfigError
 from carelib.dfe_files import (  # noqa: F401  (re-exported: the public names of this module)
     DEFAULT_CSWW,
@@ -407,6 +408,10 @@ class Benchmarks:
         return not self.table("agency_rate", which)["value"].isna().all()
 
 
+def _check_present(path) -> list[str]:
+    return dfe_files.check_csww(path, required=())
+
+
 def _model_name(path) -> str:
     found = re.search(r"(20\d\d)", Path(str(path)).name)
     return f"{found.group(1)} model" if found else Path(str(path)).name
@@ -428,12 +433,24 @@ def load_benchmarks(cfg) -> Benchmarks:
     FileNotFoundError
         When a configured file does not exist.
     carelib.config.ConfigError
-        When ``la_code`` is not in the model and the region or the neighbours are not
+        When a configured file fails the checks of :mod:`carelib.dfe_files`, when
+        ``la_code`` is not in the model and the region or the neighbours are not
         configured, or a configured region is not a DfE region.
     """
     bench, council = cfg["benchmarks"], cfg["council"]
     csww = _existing(cfg, "csww_indicators") or default_file(DEFAULT_CSWW)
     sn_file = _existing(cfg, "statistical_neighbours_file") or default_file(DEFAULT_SN_MODEL)
+    for key, path, check in (
+        ("csww_indicators", bench.get("csww_indicators"), _check_present),
+        ("statistical_neighbours_file", bench.get("statistical_neighbours_file"), None),
+    ):
+        # A configured download is checked as `carelib benchmarks update` checks it
+        # (its values; only the columns it has need be there).
+        problems = (check or dfe_files.check_sn_model)(cfg.resolve(path)) if path else []
+        if problems:
+            raise ConfigError(
+                f"config key benchmarks.{key}: the file cannot be used:\n  " + "\n  ".join(problems)
+            )
     model = local_authorities(sn_file)
     data = read_csww(csww)
     la_code = str(council.get("la_code", "")).strip()

@@ -224,13 +224,16 @@ def _rows(mask: pd.Series, limit: int = 5) -> str:
     return ", ".join(rows) + (f" and {more} more" if more > 0 else "")
 
 
-def check_csww(path) -> list[str]:
+def check_csww(path, required=REQUIRED_MEASURES) -> list[str]:
     """Check a DfE indicators download before carelib uses it.
 
     Parameters
     ----------
     path : path
         The CSV to check.
+    required : sequence of str, default :data:`REQUIRED_MEASURES`
+        Measure columns that must be present (``carelib benchmarks update`` wants them
+        all; a configured file read for a report needs only the ones it has to be valid).
 
     Returns
     -------
@@ -243,7 +246,7 @@ def check_csww(path) -> list[str]:
         raw = _read_raw(path)
     except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
         return [f"{name}: cannot be read as a UTF-8 CSV ({exc})"]
-    missing = [c for c in (*ID_COLUMNS, *REQUIRED_MEASURES) if c not in raw.columns]
+    missing = [c for c in (*ID_COLUMNS, *required) if c not in raw.columns]
     if missing:
         return [f"{name}: missing columns {', '.join(missing)}"]
     problems = []
@@ -260,7 +263,7 @@ def check_csww(path) -> list[str]:
             f"{name}, column geographic_level, rows {_rows(bad)}: expected one of "
             f"{', '.join(LEVELS)} ({values})"
         )
-    for column in REQUIRED_MEASURES:
+    for column in [c for c in REQUIRED_MEASURES if c in raw.columns]:
         text = raw[column].str.strip()
         number = text.str.match(_NUMBER.pattern)
         bad = ~number & ~text.str.lower().isin(SYMBOLS) & (text != "")

@@ -468,3 +468,12 @@ def test_update_with_a_neighbour_model_sets_its_own_key(tmp_path, capsys):
         "sn_bad.csv, column SN_1, rows 4: a neighbour that is not an LA of the file (123)"
     ]
     assert cli.main(["--config", str(toml), "benchmarks", "update", str(bad)]) == 1
+
+
+def test_a_configured_bad_file_stops_with_its_problems(tmp_path):
+    _write_bad_copy(tmp_path / "csww.csv", "turnover_rate_fte", 9, "n/a")
+    cfg = make_config(tmp_path, csww_indicators="csww.csv")
+    with pytest.raises(config.ConfigError) as caught:
+        benchmarks.load_benchmarks(cfg)
+    assert "benchmarks.csww_indicators" in str(caught.value)
+    assert "csww.csv, column turnover_rate_fte, rows 9" in str(caught.value)
