@@ -146,6 +146,42 @@ def round_measures(measures: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+ACTION_COLUMNS = {
+    "action_id": "Identifier of the action.",
+    "recommendation_id": "The Ofsted recommendation it answers.",
+    "theme": "Theme of the plan it belongs to.",
+    "action": "What is to be done (free text from the plan).",
+    "owner": "Role that owns the action.",
+    "start_date": "Date the action starts.",
+    "due_date": "Date it is due now.",
+    "status": "Status recorded in the plan.",
+    "completed_date": "Date it was completed (empty if not).",
+    "officer_rag": "The owner's own rating.",
+    "computed_rag": "carelib's evidence-based rating (docs/plan_rules.md).",
+    "rag_reason": "Why the computed rating was given.",
+    "rag_disagrees": "True when the owner's rating differs from the computed one.",
+    "more_optimistic": "Which of the two ratings is more optimistic, when they differ.",
+    "overdue": "True when past its due date and not complete.",
+    "days_overdue": "Days past the due date (0 when not overdue).",
+    "due_in_days": "Days from the month end to the due date (negative when past).",
+    "blocked": "True when recorded as blocked.",
+    "first_due_date": "The due date when the action was first seen.",
+    "slipped_this_month": "True when the due date moved later since last month.",
+    "slipped_days_this_month": "Days the due date moved later since last month.",
+    "slipped_days_total": "Days the due date has moved later in all.",
+    "times_slipped": "How many months the due date moved later.",
+    "previous_rag": "Computed rating last month.",
+    "rag_change": "new, worsened, improved, same or not compared.",
+    "new": "True for an action first seen this month.",
+    "completed_this_month": "True when completed this month.",
+    "update": "Latest progress update (free text from the plan).",
+    "last_update_month": "Month of the latest new update.",
+    "months_since_update": "Months since the update last changed.",
+    "stale": "True when not updated for rag.stale_update_months months.",
+    "first_seen_month": "Month the action first appeared in the plan.",
+}
+
+
 def _columns(file: str, described: dict[str, str], present) -> list[dict]:
     rows = []
     for name in present:
@@ -200,15 +236,10 @@ def plan_dictionary(measure_columns, action_columns=()) -> pd.DataFrame:
     Parameters
     ----------
     measure_columns, action_columns : list of str
-        The CSVs' columns, in order. Action columns are described in
-        ``docs/plan_rules.md``; their rows here name them.
+        The CSVs' columns, in order (the rules behind them: ``docs/plan_rules.md``).
     """
     rows = _columns("measures.csv", MEASURE_COLUMNS, measure_columns)
-    rows += _columns(
-        "actions.csv",
-        {c: "See docs/plan_rules.md (actions)." for c in action_columns},
-        action_columns,
-    )
+    rows += _columns("actions.csv", ACTION_COLUMNS, action_columns)
     for unit, decimals in MEASURE_DECIMALS.items():
         rows.append(
             {

@@ -132,6 +132,8 @@ def test_plan_report_writes_the_same_measures_csv(demo_data, tmp_path):
     assert csv.loc["M11", "rag"] == plan.NO_DATA
     assert csv.loc["M11", "months_covered"] == 8 and not csv.loc["M11", "complete"]
     book = pd.read_csv(tmp_path / "plan_dictionary.csv")
-    assert set(csv.columns) | {"measure_id"} <= set(
-        book.loc[book["file"] == "measures.csv", "name"]
-    )
+    for name in ("measures.csv", "actions.csv"):
+        columns = pd.read_csv(tmp_path / name, nrows=0).columns
+        described = book[(book["file"] == name) & (book["kind"] == "column")]
+        assert described["name"].tolist() == columns.tolist(), name
+        assert described["description"].notna().all(), name
