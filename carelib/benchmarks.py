@@ -1,20 +1,27 @@
 """Published DfE benchmarks: England, the region, statistical neighbours and the LA itself.
 
-The source is DfE's "Children's social work workforce" indicators file as published on
-Explore Education Statistics (one row per year and geography, values as text). A value
-is a number or a DfE symbol (``z`` not applicable, ``x`` not available, ``c``
-suppressed, ``low``/``k`` rounds to zero but is not zero, ``u`` low reliability). A
-symbol is never turned into a number: it is kept as value NaN plus the symbol.
+The data are DfE's *Children's social work workforce* indicators file and DfE's
+statistical-neighbour model, shipped with carelib (``carelib/reference/``, Open
+Government Licence v3.0) and used unless the ``[benchmarks]`` config paths name newer
+downloads (``carelib benchmarks update FILE``). Reading and checking the files is
+:mod:`carelib.dfe_files`.
+
+Setting ``council.la_code`` alone picks the region and the ten statistical neighbours
+from the model; ``council.region`` and ``council.statistical_neighbours`` override them
+(and must be given for a code the model does not know, such as the demo's 999).
 
 The DfE reporting year is at 30 September: year 2025 is the census of 30 September 2025.
+A symbol is never turned into a number: it is kept as value NaN plus the symbol.
 
-With no file configured, an embedded England headline series is used (see
-:data:`ENGLAND`), so reports always have a national comparison.
+Joint returns and changed codes (see :data:`FORMER_CODES`): a council published in a
+combined row (``"940 / 941"`` North and West Northamptonshire, ``"314 / 318"`` Kingston
+and Richmond) takes that row's figure, and a council formed from an older one takes the
+older council's figure for the years before it existed. A neighbour median says how many
+neighbours it covers and names those with no published figure.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import re
 from dataclasses import dataclass, field
@@ -22,7 +29,21 @@ from pathlib import Path
 
 import pandas as pd
 
-SOURCE = "DfE, Children's social work workforce, reporting year 2025, Explore Education Statistics"
+from carelib import dfe_files
+from carelib.config import ConfigError
+from carelib.dfe_files import (  # noqa: F401  (re-exported: the public names of this module)
+    DEFAULT_CSWW,
+    DEFAULT_SN_MODEL,
+    LICENCE,
+    SYMBOLS,
+    LocalAuthority,
+    default_file,
+    local_authorities,
+    parse_value,
+    read_csww,
+    read_statistical_neighbours,
+    regions,
+)
 
 #: carelib indicator name -> column of the DfE indicators file.
 COLUMNS = {
@@ -32,162 +53,171 @@ COLUMNS = {
     "average_caseload": "caseload_fte",
     "absence_rate": "absence_rate_fte",
 }
-#: Names of carelib's monthly indicators that have a published counterpart.
-ALIASES = {"turnover_rate_12m": "turnover_rate", "absence_rate_12m": "absence_rate"}
-#: DfE symbols that may stand in place of a number.
-SYMBOLS = ("z", "x", "c", "low", "k", "u")
+#: Names of carelib's monthly indicators that have a published counterpart. The absence
+#: rate compared with DfE's is ``absence_rate_dfe`` (DfE's definition), not the
+#: monthly-weighted ``absence_rate_12m``.
+ALIASES = {"turnover_rate_12m": "turnover_rate", "absence_rate_dfe": "absence_rate"}
 WHICH = ("england", "region", "neighbours", "own")
 
-# England headline figures, typed from the published national rows (percent; caseload
-# in cases per case-holding FTE), reporting years at 30 September. Source: SOURCE.
-# year: agency_rate, vacancy_rate, turnover_rate, average_caseload, absence_rate
-ENGLAND = {
-    2017: (15.8, 17.0, 13.4, 17.7, 3.1),
-    2018: (15.4, 16.5, 15.1, 17.4, 3.2),
-    2019: (15.8, 16.4, 15.0, 16.9, 3.1),
-    2020: (15.4, 16.1, 13.5, 16.3, 2.9),
-    2021: (15.5, 16.7, 15.4, 16.3, 3.1),
-    2022: (17.6, 20.0, 17.2, 16.6, 3.5),
-    2023: (17.9, 18.9, 15.9, 16.0, 3.3),
-    2024: (16.2, 17.3, 13.9, 15.4, 3.4),
-    2025: (13.0, 14.2, 11.8, 15.2, 3.5),
+#: Councils formed from an older one: new code -> (former code, last year published under
+#: it). Source: the LA rows of DfE's indicators file 2017 to 2025 (Northamptonshire 928
+#: published to 2020, then North and West Northamptonshire jointly as "940 / 941" from
+#: 2021 as the DfE methodology says; Cumbria 909 to 2022, then Cumberland 942 and
+#: Westmorland and Furness 943 from 2023; Dorset County 835 to 2018, then Dorset 838 from
+#: 2019). Bournemouth, Christchurch and Poole (839, from 2019) has no single former
+#: council (Bournemouth 837, Poole 836 and part of Dorset 835), so no figure before 2019.
+FORMER_CODES = {
+    "940": ("928", 2020),
+    "941": ("928", 2020),
+    "942": ("909", 2022),
+    "943": ("909", 2022),
+    "838": ("835", 2018),
 }
 
-_NUMBER = re.compile(r"^-?\d[\d,]*(\.\d+)?$|^-?\.\d+$")
+_CODE_SPLIT = re.compile(r"\s*/\s*")
 
 
-def census_date(year: int) -> dt.date:
+def census_date(year: int):
     """Return the reference date of a DfE reporting year (30 September)."""
+    import datetime as dt
+
     return dt.date(int(year), 9, 30)
 
 
-def parse_value(text) -> tuple[float, str]:
-    """Read one published cell: a number, or a DfE symbol kept as a symbol.
+def census_year(month_end) -> int:
+    """Return the latest census year at or before a date (the census is 30 September).
 
-    Parameters
-    ----------
-    text : str
-        The cell as published.
-
-    Returns
-    -------
-    (float, str)
-        ``(number, "")`` for a number; ``(nan, symbol)`` otherwise. A blank cell is
-        ``(nan, "x")`` (not available).
+    A monthly figure is compared with that census: September 2025 with the census of 30
+    September 2025, August 2025 with 30 September 2024.
 
     Examples
     --------
-    >>> parse_value("13")
-    (13.0, '')
-    >>> parse_value("low")
-    (nan, 'low')
+    >>> import datetime as dt
+    >>> census_year(dt.date(2025, 9, 30)), census_year(dt.date(2025, 8, 31))
+    (2025, 2024)
     """
-    text = "" if text is None else str(text).strip()
-    if _NUMBER.match(text):
-        return float(text.replace(",", "")), ""
-    if text == "":
-        return math.nan, "x"
-    return math.nan, text.lower()
-
-
-def _parse_column(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    text = values.fillna("").astype("str").str.strip()
-    number = text.str.match(_NUMBER.pattern)
-    value = pd.to_numeric(
-        text.where(number).str.replace(",", "", regex=False), errors="coerce"
-    ).astype("float64")
-    symbol = text.str.lower().where(~number, "").mask(text == "", "x")
-    return value, symbol.astype("str")
-
-
-def read_csww(path: str | Path) -> pd.DataFrame:
-    """Read the DfE children's social work workforce indicators file into a long table.
-
-    Parameters
-    ----------
-    path : path
-        The published CSV (``time_period``, ``geographic_level``, ``region_name``,
-        ``old_la_code``, ``la_name`` and one column per measure).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``year`` (int), ``level`` (``National``, ``Regional``, ``Local
-        authority``), ``region_name``, ``old_la_code``, ``la_name``, ``measure`` (the
-        file's column), ``value`` (float, NaN for a symbol), ``symbol``.
-    """
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    raw.columns = [c.strip() for c in raw.columns]
-    ids = ["time_period", "geographic_level", "region_name", "old_la_code", "la_name"]
-    measures = [
-        c
-        for c in raw.columns
-        if c not in ids
-        and c
-        not in ("time_identifier", "country_code", "country_name", "region_code", "new_la_code")
-    ]
-    long = raw.melt(id_vars=ids, value_vars=measures, var_name="measure", value_name="text")
-    value, symbol = _parse_column(long["text"])
-    return pd.DataFrame(
-        {
-            "year": pd.to_numeric(long["time_period"].str[:4]).astype("int64"),
-            "level": long["geographic_level"],
-            "region_name": long["region_name"],
-            "old_la_code": long["old_la_code"].str.strip(),
-            "la_name": long["la_name"],
-            "measure": long["measure"],
-            "value": value,
-            "symbol": symbol,
-        }
-    )
-
-
-def read_statistical_neighbours(path: str | Path) -> dict[str, list[str]]:
-    """Read DfE's statistical-neighbour model file: LA code -> its 10 neighbours' codes.
-
-    Parameters
-    ----------
-    path : path
-        The wide CSV with ``old_la_code`` and ``SN_1`` .. ``SN_10`` (old 3-digit codes).
-    """
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    raw.columns = [c.strip() for c in raw.columns]
-    cols = [f"SN_{i}" for i in range(1, 11) if f"SN_{i}" in raw.columns]
-    return {
-        row["old_la_code"].strip(): [row[c].strip() for c in cols if row[c].strip()]
-        for _, row in raw.iterrows()
-    }
-
-
-def _embedded() -> pd.DataFrame:
-    rows = [
-        {
-            "year": year,
-            "level": "National",
-            "region_name": "",
-            "old_la_code": "",
-            "la_name": "",
-            "measure": COLUMNS[name],
-            "value": value,
-            "symbol": "",
-        }
-        for year, values in ENGLAND.items()
-        for name, value in zip(COLUMNS, values, strict=True)
-    ]
-    return pd.DataFrame(rows)
+    return month_end.year - (month_end < census_date(month_end.year))
 
 
 @dataclass(frozen=True)
 class Figure:
-    """One published figure: value (None when a symbol stands instead), year, symbol."""
+    """One published figure.
+
+    Attributes
+    ----------
+    value : float or None
+        None when a symbol stands instead.
+    year : int or None
+        Reporting year (census at 30 September).
+    symbol : str
+        DfE symbol, ``""`` for a number.
+    n, of : int or None
+        For a neighbour median: neighbours with a number, and neighbours in all.
+    missing : tuple of str
+        For a neighbour median: names of the neighbours with no published figure.
+    matched : tuple of str
+        How joint returns or former codes were used (e.g. ``"West Northamptonshire:
+        published in the joint return North Northamptonshire / West Northamptonshire
+        (940 / 941)"``).
+    """
 
     value: float | None
     year: int | None
     symbol: str = ""
+    n: int | None = None
+    of: int | None = None
+    missing: tuple[str, ...] = ()
+    matched: tuple[str, ...] = ()
 
     def as_dict(self) -> dict:
-        """Return ``{"value", "year", "symbol"}``."""
-        return {"value": self.value, "year": self.year, "symbol": self.symbol}
+        """Return the figure as a JSON-ready dict."""
+        return {
+            "value": self.value,
+            "year": self.year,
+            "symbol": self.symbol,
+            "n": self.n,
+            "of": self.of,
+            "missing": list(self.missing),
+            "matched": list(self.matched),
+        }
+
+    def coverage(self) -> str:
+        """Say what a neighbour median covers, e.g. ``median of 8 of 10 neighbours; ...``.
+
+        Empty for a figure that is not a median.
+        """
+        if self.of is None:
+            return ""
+        text = f"median of {self.n} of {self.of} neighbours"
+        if self.missing:
+            text += "; no published figure for " + _and(self.missing)
+        return text
+
+
+def _and(names) -> str:
+    names = list(names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+@dataclass(frozen=True)
+class Release:
+    """Which DfE files the benchmarks come from.
+
+    Attributes
+    ----------
+    file, sn_file : str
+        File names of the indicators file and the statistical-neighbour model.
+    shipped : bool
+        True when both are the copies shipped with carelib.
+    first_year, last_year : int
+        Reporting years in the indicators file.
+    sn_model : str
+        The model's name, e.g. ``2025 model``.
+    """
+
+    file: str
+    sn_file: str
+    shipped: bool
+    first_year: int
+    last_year: int
+    sn_model: str
+
+    def text(self) -> str:
+        """One line naming source, release and licence (for pages and charts)."""
+        where = "shipped with carelib" if self.shipped else self.file
+        return (
+            f"DfE, Children's social work workforce, indicators file, reporting years "
+            f"{self.first_year} to {self.last_year} (latest census 30 September "
+            f"{self.last_year}; {where}); DfE statistical neighbour model "
+            f"({self.sn_model}); {LICENCE}"
+        )
+
+
+def _by_code(data: pd.DataFrame) -> pd.DataFrame:
+    """LA rows keyed by each council's own code: joint rows and former codes resolved.
+
+    Adds ``code`` (one council) and ``how`` (``""`` for its own row, else how it was
+    matched). A council's own row wins over a joint row, which wins over a former code.
+    """
+    la = data[data["level"] == "Local authority"]
+    joint = la["old_la_code"].str.contains("/", regex=False)
+    own = la.assign(code=la["old_la_code"], how="", _p=0)[~joint]
+    shared = la[joint].assign(code=la.loc[joint, "old_la_code"].str.split(_CODE_SPLIT))
+    shared = shared.explode("code").assign(_p=1)
+    shared["how"] = (
+        "published in the joint return " + shared["la_name"] + " (" + shared["old_la_code"] + ")"
+    )
+    parts = [own, shared]
+    for new, (old, last) in FORMER_CODES.items():
+        rows = own[(own["code"] == old) & (own["year"] <= last)]
+        parts.append(
+            rows.assign(
+                code=new, how="figure of the former council " + rows["la_name"] + f" ({old})", _p=2
+            )
+        )
+    out = pd.concat(parts, ignore_index=True).sort_values("_p", kind="stable")
+    out = out.drop_duplicates(["code", "year", "measure"]).drop(columns="_p")
+    return out.reset_index(drop=True)
 
 
 @dataclass
@@ -205,17 +235,24 @@ class Benchmarks:
     neighbours : list of str
         Old LA codes of the statistical neighbours.
     source : str
-        Source line for charts and tables.
-    embedded : bool
-        True when only the embedded England series is available.
+        Source line for charts and tables (source, release and licence).
+    names : dict
+        LA code -> name, for naming neighbours with no published figure.
+    release : Release or None
+        Which files the figures come from.
     """
 
     data: pd.DataFrame
     la_code: str = ""
     region_name: str = ""
     neighbours: list[str] = field(default_factory=list)
-    source: str = SOURCE
-    embedded: bool = False
+    source: str = ""
+    names: dict[str, str] = field(default_factory=dict)
+    release: Release | None = None
+
+    def __post_init__(self):
+        self._la = _by_code(self.data)
+        self._tables: dict[tuple[str, str], pd.DataFrame] = {}
 
     @staticmethod
     def measure(indicator: str) -> str:
@@ -233,6 +270,10 @@ class Benchmarks:
             return name
         raise KeyError(f"no published benchmark for {indicator!r} (known: {', '.join(COLUMNS)})")
 
+    def name(self, code: str) -> str:
+        """Return an LA's name (its code when unknown)."""
+        return self.names.get(code, code)
+
     def table(self, indicator: str, which: str = "england") -> pd.DataFrame:
         """Return a comparator's series as a table indexed by year.
 
@@ -241,7 +282,7 @@ class Benchmarks:
         indicator : str
             ``agency_rate``, ``vacancy_rate``, ``turnover_rate`` (or
             ``turnover_rate_12m``), ``average_caseload``, ``absence_rate`` (or
-            ``absence_rate_12m``).
+            ``absence_rate_dfe``).
         which : str
             ``england``, ``region``, ``neighbours`` (median of the statistical
             neighbours) or ``own`` (the council's own published figures).
@@ -250,38 +291,67 @@ class Benchmarks:
         -------
         pandas.DataFrame
             Index ``year``; columns ``value`` (NaN where a symbol is published),
-            ``symbol``; for ``neighbours`` also ``n`` (neighbours with a number that
-            year; the median is over those; symbol ``x`` when none).
+            ``symbol`` and ``matched`` (tuple: joint returns or former codes used); for
+            ``neighbours`` also ``n`` (neighbours with a number that year; the median is
+            over those; symbol ``x`` when none), ``of`` (neighbours in all) and
+            ``missing`` (tuple of the names of neighbours with no number).
         """
         if which not in WHICH:
             raise ValueError(f"which must be one of {', '.join(WHICH)}, not {which!r}")
-        data = self.data[self.data["measure"] == self.measure(indicator)]
+        measure = self.measure(indicator)
+        # Pages ask for the same comparator many times: build each table once.
+        if (measure, which) not in self._tables:
+            self._tables[measure, which] = self._table(measure, which)
+        return self._tables[measure, which].copy()
+
+    def _table(self, measure: str, which: str) -> pd.DataFrame:
+        data = self.data[self.data["measure"] == measure]
+        if which == "neighbours":
+            return self._neighbours(measure)
         if which == "england":
-            rows = data[data["level"] == "National"]
+            rows = data[data["level"] == "National"].assign(how="")
         elif which == "region":
             rows = data[(data["level"] == "Regional") & (data["region_name"] == self.region_name)]
-        elif which == "own":
-            rows = (
-                data[(data["level"] == "Local authority") & (data["old_la_code"] == self.la_code)]
-                if self.la_code
-                else data[:0]
-            )
+            rows = rows.assign(how="")
         else:
-            rows = data[
-                (data["level"] == "Local authority") & data["old_la_code"].isin(self.neighbours)
-            ]
-            years = sorted(rows["year"].unique())
-            grouped = rows.groupby("year")["value"]
-            out = pd.DataFrame({"value": grouped.median(), "n": grouped.count()}).reindex(years)
-            out["n"] = out["n"].fillna(0).astype("int64")
-            out["symbol"] = ["" if n else "x" for n in out["n"]]
-            out.index.name = "year"
-            return out[["value", "symbol", "n"]]
-        out = rows.drop_duplicates("year").set_index("year").sort_index()[["value", "symbol"]]
+            la = self._la
+            rows = la[(la["measure"] == measure) & (la["code"] == self.la_code)]
+            rows = rows if self.la_code else rows[:0]
+        out = rows.drop_duplicates("year").set_index("year").sort_index()
+        out["matched"] = [(h,) if h else () for h in out["how"]]
+        return out[["value", "symbol", "matched"]]
+
+    def _neighbours(self, measure: str) -> pd.DataFrame:
+        la = self._la
+        rows = la[(la["measure"] == measure) & la["code"].isin(self.neighbours)]
+        years = sorted(self.data.loc[self.data["measure"] == measure, "year"].unique())
+        records = []
+        for year in years:
+            got = rows[rows["year"] == year].set_index("code")
+            numbers = got["value"].dropna()
+            present = [c for c in self.neighbours if c in numbers.index]
+            records.append(
+                {
+                    "year": year,
+                    "value": float(numbers.loc[present].median()) if present else math.nan,
+                    "symbol": "" if present else "x",
+                    "n": len(present),
+                    "of": len(self.neighbours),
+                    "missing": tuple(self.name(c) for c in self.neighbours if c not in present),
+                    "matched": tuple(
+                        f"{self.name(c)}: {got.at[c, 'how']}" for c in present if got.at[c, "how"]
+                    ),
+                }
+            )
+        out = pd.DataFrame(
+            records, columns=["year", "value", "symbol", "n", "of", "missing", "matched"]
+        )
+        out = out.set_index("year")
+        out["n"] = out["n"].astype("int64")
         return out
 
     def _series(self, indicator: str, which: str) -> pd.Series:
-        return self.table(indicator, which)["value"].rename(indicator)
+        return self.table(indicator, which)["value"].astype("float64").rename(indicator)
 
     def england(self, indicator: str) -> pd.Series:
         """Return England's published series by year (NaN where a symbol is published)."""
@@ -299,23 +369,52 @@ class Benchmarks:
         """Return the council's own published census figures by year (empty if none)."""
         return self._series(indicator, "own")
 
-    def latest(self, indicator: str, which: str = "england") -> Figure:
-        """Return the latest published figure of a comparator.
+    def at(self, indicator: str, which: str = "england", last_year: int | None = None):
+        """Return the latest published figure at or before ``last_year`` (None if none).
 
         The latest year present is returned even when a symbol stands in place of its
-        number (value None, symbol set). With no data at all: ``Figure(None, None, "x")``.
+        number (value None, symbol set).
         """
         table = self.table(indicator, which)
+        if last_year is not None:
+            table = table[table.index <= last_year]
         if table.empty:
-            return Figure(None, None, "x")
+            return None
         year = int(table.index.max())
         row = table.loc[year]
         value = float(row["value"])
-        return Figure(None if math.isnan(value) else value, year, str(row["symbol"]))
+        extra = {}
+        if which == "neighbours":
+            extra = {"n": int(row["n"]), "of": int(row["of"]), "missing": row["missing"]}
+        return Figure(
+            None if math.isnan(value) else value,
+            year,
+            str(row["symbol"]),
+            matched=tuple(row["matched"]),
+            **extra,
+        )
+
+    def latest(self, indicator: str, which: str = "england") -> Figure:
+        """Return the latest published figure of a comparator.
+
+        With no data at all: ``Figure(None, None, "x")``.
+        """
+        return self.at(indicator, which) or Figure(None, None, "x")
 
     def available(self, which: str) -> bool:
-        """Return True when the comparator has any data (e.g. ``region`` needs the file)."""
-        return not self.table("agency_rate", which).empty
+        """Return True when the comparator has any data (e.g. ``neighbours`` needs codes)."""
+        if which == "neighbours" and not self.neighbours:
+            return False
+        return not self.table("agency_rate", which)["value"].isna().all()
+
+
+def _check_present(path) -> list[str]:
+    return dfe_files.check_csww(path, required=())
+
+
+def _model_name(path) -> str:
+    found = re.search(r"(20\d\d)", Path(str(path)).name)
+    return f"{found.group(1)} model" if found else Path(str(path)).name
 
 
 def load_benchmarks(cfg) -> Benchmarks:
@@ -324,98 +423,81 @@ def load_benchmarks(cfg) -> Benchmarks:
     Parameters
     ----------
     cfg : carelib.config.Config
-        ``benchmarks.csww_indicators`` (empty = embedded England series only),
-        ``benchmarks.statistical_neighbours_file``, ``council.la_code``,
-        ``council.region`` and ``council.statistical_neighbours`` (used when given, else
-        read from the statistical-neighbour file). Paths are resolved from the config
-        file's folder.
+        ``benchmarks.csww_indicators`` and ``benchmarks.statistical_neighbours_file``
+        (empty: the files shipped with carelib), ``council.la_code``, and, to override
+        the model, ``council.region`` and ``council.statistical_neighbours``. Paths are
+        resolved from the config file's folder.
 
     Raises
     ------
     FileNotFoundError
         When a configured file does not exist.
+    carelib.config.ConfigError
+        When a configured file fails the checks of :mod:`carelib.dfe_files`, when
+        ``la_code`` is not in the model and the region or the neighbours are not
+        configured, or a configured region is not a DfE region.
     """
     bench, council = cfg["benchmarks"], cfg["council"]
+    csww = _existing(cfg, "csww_indicators") or default_file(DEFAULT_CSWW)
+    sn_file = _existing(cfg, "statistical_neighbours_file") or default_file(DEFAULT_SN_MODEL)
+    for key, path, check in (
+        ("csww_indicators", bench.get("csww_indicators"), _check_present),
+        ("statistical_neighbours_file", bench.get("statistical_neighbours_file"), None),
+    ):
+        # A configured download is checked as `carelib benchmarks update` checks it
+        # (its values; only the columns it has need be there).
+        problems = (check or dfe_files.check_sn_model)(cfg.resolve(path)) if path else []
+        if problems:
+            raise ConfigError(
+                f"config key benchmarks.{key}: the file cannot be used:\n  " + "\n  ".join(problems)
+            )
+    model = local_authorities(sn_file)
+    data = read_csww(csww)
     la_code = str(council.get("la_code", "")).strip()
+    region = str(council.get("region", "")).strip()
     neighbours = [str(c).strip() for c in council.get("statistical_neighbours") or []]
-    if not neighbours and bench.get("statistical_neighbours_file"):
-        sn_path = _existing(cfg, "statistical_neighbours_file")
-        neighbours = read_statistical_neighbours(sn_path).get(la_code, [])
-    if not bench.get("csww_indicators"):
-        return Benchmarks(
-            _embedded(), la_code, council.get("region", ""), neighbours, SOURCE, embedded=True
+    known = model.get(la_code)
+    if la_code and known is None and not (region and neighbours):
+        raise ConfigError(
+            f"config key council.la_code: {la_code} is not in the DfE statistical-neighbour "
+            f"model ({Path(str(sn_file)).name}): set council.region and "
+            "council.statistical_neighbours, or correct the code"
         )
-    path = _existing(cfg, "csww_indicators")
-    data = read_csww(path)
-    source = (
-        f"DfE, Children's social work workforce, reporting year {data['year'].max()}, "
-        f"Explore Education Statistics ({path.name})"
+    if known is not None:
+        region = region or known.region
+        neighbours = neighbours or list(known.neighbours)
+    published = set(data.loc[data["level"] == "Regional", "region_name"])
+    if region and region not in published:
+        raise ConfigError(
+            f"config key council.region: {region!r} is not a region of the DfE file "
+            f"(known: {', '.join(sorted(published))})"
+        )
+    names = {code: la.name for code, la in model.items()}
+    la_rows = data[data["level"] == "Local authority"].drop_duplicates("old_la_code")
+    for code, name in zip(la_rows["old_la_code"], la_rows["la_name"], strict=True):
+        names.setdefault(code, name)
+    for code in neighbours:
+        # A code the DfE files do not know (a typo, or a council abolished before 2017)
+        # is kept and named as having no published figure, not dropped silently.
+        if code not in names and code not in FORMER_CODES:
+            names[code] = f"unknown code {code}"
+    first, last = int(data["year"].min()), int(data["year"].max())
+    release = Release(
+        file=Path(str(csww)).name,
+        sn_file=Path(str(sn_file)).name,
+        shipped=not bench.get("csww_indicators") and not bench.get("statistical_neighbours_file"),
+        first_year=first,
+        last_year=last,
+        sn_model=_model_name(sn_file),
     )
-    return Benchmarks(data, la_code, council.get("region", ""), neighbours, source)
+    return Benchmarks(data, la_code, region, neighbours, release.text(), names, release)
 
 
-def _existing(cfg, key: str) -> Path:
-    path = cfg.resolve(cfg["benchmarks"][key])
+def _existing(cfg, key: str) -> Path | None:
+    value = cfg["benchmarks"].get(key)
+    if not value:
+        return None
+    path = cfg.resolve(value)
     if not path.is_file():
         raise FileNotFoundError(f"config key benchmarks.{key}: {path} does not exist")
     return path
-
-
-# --- The shipped default data ------------------------------------------------------------
-
-#: Licence of the shipped DfE files (named on every page that uses them).
-LICENCE = "Open Government Licence v3.0"
-DEFAULT_CSWW = "csww_indicators_2017_to_2025.csv"
-DEFAULT_SN_MODEL = "sn_model_2025_wide.csv"
-
-
-def default_file(name: str):
-    """Return the shipped reference file ``name`` (a :mod:`importlib.resources` path).
-
-    Parameters
-    ----------
-    name : str
-        :data:`DEFAULT_CSWW` or :data:`DEFAULT_SN_MODEL`.
-    """
-    from carelib import resources
-
-    return resources.reference_file(name)
-
-
-@dataclass(frozen=True)
-class LocalAuthority:
-    """One LA of the DfE statistical-neighbour model: code, name, region, neighbours."""
-
-    code: str
-    name: str
-    region: str
-    neighbours: tuple[str, ...]
-
-
-def local_authorities(path: str | Path | None = None) -> dict[str, LocalAuthority]:
-    """Return every LA of the statistical-neighbour model by old 3-digit LA code.
-
-    Parameters
-    ----------
-    path : path, optional
-        A DfE statistical-neighbour model CSV; by default the shipped 2025 model.
-    """
-    source = path if path is not None else default_file(DEFAULT_SN_MODEL)
-    with open(source, encoding="utf-8-sig") as handle:
-        raw = pd.read_csv(handle, dtype=str, keep_default_na=False)
-    raw.columns = [c.strip() for c in raw.columns]
-    cols = [f"SN_{i}" for i in range(1, 11) if f"SN_{i}" in raw.columns]
-    return {
-        row["old_la_code"].strip(): LocalAuthority(
-            code=row["old_la_code"].strip(),
-            name=row["la_name"].strip(),
-            region=row["region_name"].strip(),
-            neighbours=tuple(row[c].strip() for c in cols if row[c].strip()),
-        )
-        for _, row in raw.iterrows()
-    }
-
-
-def regions(path: str | Path | None = None) -> list[str]:
-    """Return DfE's region names (as in the statistical-neighbour model), sorted."""
-    return sorted({la.region for la in local_authorities(path).values()})

@@ -99,6 +99,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("plan", help="print the month's improvement-plan summary")
     data_options(p)
     p.add_argument("--json", action="store_true", help="print a JSON object")
+    _benchmarks_parser(sub)
     return parser
 
 
@@ -239,7 +240,11 @@ def _kpi_line(name: str, item: dict) -> str:
     covered, window = item.get("months_covered"), item.get("window_months")
     note = ""
     if window and window > 1:
-        note = f"  ({covered} of {window} months)" if covered != window else f"  ({window} months)"
+        note = (
+            f"  (not available yet: {covered} of {window} months; not rated)"
+            if covered is not None and covered < window
+            else f"  ({window} months)"
+        )
     return f"{item.get('label', name):<52} {shown:>10}   {ratio}{note}"
 
 
@@ -262,12 +267,65 @@ def cmd_plan(args) -> int:
     return EXIT_OK
 
 
+# --- carelib benchmarks: the DfE files behind England/region/neighbour comparisons ------
+
+
+def _benchmarks_parser(sub) -> None:
+    p = sub.add_parser("benchmarks", help="show or update the DfE benchmark files in use")
+    bsub = p.add_subparsers(dest="benchmarks_command", metavar="ACTION")
+    bsub.required = True
+    bsub.add_parser("show", help="print the release, region and neighbours in use")
+    u = bsub.add_parser(
+        "update",
+        help="check a newer DfE download (indicators file or statistical-neighbour model), "
+        "copy it to reference/ beside the configuration file and point the config at it",
+    )
+    u.add_argument(
+        "file", metavar="FILE", help="the DfE workforce indicators or neighbour model CSV"
+    )
+
+
+def cmd_benchmarks(args) -> int:
+    """Show the DfE benchmark release in use, or switch to a newer download."""
+    from carelib import benchmarks, dfe_files
+
+    cfg = _config(args)
+    if args.benchmarks_command == "update":
+        source = Path(args.file)
+        if not source.is_file():
+            raise UsageError(f"{source} does not exist")
+        problems = dfe_files.check(source)
+        if problems:
+            print(f"carelib: {source} cannot be used:", file=sys.stderr)
+            for problem in problems:
+                print(f"  {problem}", file=sys.stderr)
+            return EXIT_INVALID
+        target = dfe_files.install(source, cfg)
+        where = cfg.path or "no configuration file: add it under [benchmarks]"
+        print(f"copied to {target}")
+        key = dfe_files.CONFIG_KEYS[dfe_files.kind_of(target)]
+        print(f'benchmarks.{key} = "{dfe_files.PROJECT_FOLDER}/{target.name}" ({where})')
+        cfg = _config(args)
+    bench = benchmarks.load_benchmarks(cfg)
+    print(bench.source)
+    print(f"la_code {bench.la_code or '(not set)'}; region {bench.region_name or '(not set)'}")
+    names = [bench.name(code) for code in bench.neighbours]
+    print(f"statistical neighbours ({len(names)}): {', '.join(names) or '(none)'}")
+    fig = bench.latest("agency_rate", "neighbours")
+    if fig.of:
+        print(f"agency rate {fig.year}: {fig.coverage()}")
+        for note in fig.matched:
+            print(f"  {note}")
+    return EXIT_OK
+
+
 COMMANDS = {
     "demo-data": cmd_demo_data,
     "validate": cmd_validate,
     "report": cmd_report,
     "kpis": cmd_kpis,
     "plan": cmd_plan,
+    "benchmarks": cmd_benchmarks,
 }
 
 

@@ -61,6 +61,10 @@ def month_body(month: str, headlines: dict, quality: dict) -> h.HTML:
                     title,
                     h.paragraph(headlines.get(summary_key)) if headlines.get(summary_key) else "",
                     h.tiles([_tile(i) for i in items], label=title),
+                    # Where the England, region and neighbour figures on the tiles come from.
+                    h.paragraph(f"Comparisons: {headlines['benchmark_source']}.")
+                    if key == "workforce_tiles" and headlines.get("benchmark_source")
+                    else "",
                 )
             )
     checks = quality.get("checks", 0)

@@ -8,20 +8,23 @@ in :mod:`carelib.html`.
 
 This module imports only pandas, numpy and the light carelib modules so that the command
 line (``carelib plan --json``) starts quickly. Workforce indicators that measures link to
-(``kpi``) are passed in by the caller, computed with ``carelib.workforce.council_kpis``.
+(``kpi``) are passed in by the caller, computed with :func:`kpis_by_month` (or
+``carelib.workforce.council_kpis`` for one month): a partial 12-month figure is never
+judged, whichever of the two supplies it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from carelib import dates
+from carelib.rates import is_complete, partial_text
 
 if TYPE_CHECKING:  # only for annotations: plan must not pull in the loader at import
     from carelib.config import Config
@@ -87,20 +90,72 @@ def _number(value: float, unit: str) -> str:
     return f"£{text}" if unit == "gbp" else text
 
 
-def _kpi_number(kpi_values: Mapping[str, Any] | None, name: Any) -> float | None:
-    """Read one indicator from ``{name: value}`` or ``{name: {"value": ...}}``."""
+def _kpi_record(kpi_values: Mapping[str, Any] | None, name: Any) -> Mapping[str, Any]:
+    """The record of one indicator: ``{"value": ...}`` plus its window when known."""
     if kpi_values is None or _missing(name) or name not in kpi_values:
-        return None
+        return {}
     value = kpi_values[name]
-    if isinstance(value, Mapping):
-        value = value.get("value")
-    if _missing(value):
+    return value if isinstance(value, Mapping) else {"value": value}
+
+
+def _kpi_number(kpi_values: Mapping[str, Any] | None, name: Any) -> float | None:
+    """Read one indicator from ``{name: value}`` or ``{name: {"value": ...}}``.
+
+    A record that covers less than its window (``months_covered < window_months``, e.g.
+    turnover over 2 of 12 months) gives None: a partial figure is never judged.
+    """
+    record = _kpi_record(kpi_values, name)
+    value = record.get("value")
+    if _missing(value) or not is_complete(record):
         return None
     try:
         number = float(value)
     except (TypeError, ValueError):
         return None  # e.g. the DfE symbol "z": not applicable is not a value
     return None if math.isnan(number) else number
+
+
+def kpis_by_month(
+    history: History, fy_start_month: int = 4, wanted: Iterable[str] | None = None
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """The workforce indicators that measures link to, for every month of the history.
+
+    The one way pages, CSVs and the command line get the values of kpi-linked measures:
+    each record keeps ``months_covered``, ``window_months`` and ``complete``, so a
+    partial 12-month figure is shown as "not available yet" and never rated.
+
+    Parameters
+    ----------
+    history : carelib.loading.History
+        The loaded months.
+    fy_start_month : int, default 4
+        First month of the financial year.
+    wanted : iterable of str, optional
+        Indicators to keep (default: those the history's measures link to).
+
+    Returns
+    -------
+    dict
+        ``{month: {indicator: {"value", "symbol", "months_covered", "window_months",
+        "complete"}}}``.
+    """
+    from carelib import workforce
+
+    wanted = set(history.measures["kpi"].dropna() if wanted is None else wanted)
+    if not wanted or not history.months:
+        return {}
+    table = workforce.indicators(history, by_team=False, fy_start_month=fy_start_month)
+    table = table[(table["scope"] == "council") & table["indicator"].isin(wanted)]
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    for rec in table.to_dict("records"):
+        out.setdefault(rec["month"], {})[rec["indicator"]] = {
+            "value": None if _missing(rec["value"]) else float(rec["value"]),
+            "symbol": rec["symbol"],
+            "months_covered": int(rec["months_covered"]),
+            "window_months": int(rec["window_months"]),
+            "complete": bool(rec["complete"]),
+        }
+    return out
 
 
 def _plan_start(history: History, config: Config) -> tuple[dt.date, str]:
@@ -421,7 +476,9 @@ def _judge_rows(
         ref = dates.reference_date(rec["month"])
         has_kpi = not _missing(rec["kpi"])
         own = None if _missing(rec["value"]) else float(rec["value"])
+        kpi_rec = _kpi_record(kpi_by_month.get(rec["month"]), rec["kpi"]) if has_kpi else {}
         kpi_value = _kpi_number(kpi_by_month.get(rec["month"]), rec["kpi"]) if has_kpi else None
+        partial = has_kpi and not is_complete(kpi_rec)
         # A kpi-linked measure takes the council's computed indicator; the file's own
         # value is used only when the indicator is not available (the contract says the
         # value is blank when kpi is given).
@@ -440,6 +497,9 @@ def _judge_rows(
             "behind_trajectory": math.nan,
             "amber_band": math.nan,
             "rag": NO_DATA,
+            "months_covered": kpi_rec.get("months_covered", pd.NA),
+            "window_months": kpi_rec.get("window_months", pd.NA),
+            "complete": (not partial) if has_kpi and kpi_rec else pd.NA,
         }
         if _missing(baseline) or _missing(target) or target_date is None:
             row.update(
@@ -457,7 +517,9 @@ def _judge_rows(
         )
         unit = rec["unit"]
         words = _UNIT_WORDS.get(unit, "")
-        if value is None:
+        if value is None and partial:
+            reason = f"workforce indicator {rec['kpi']} {partial_text(kpi_rec)}"
+        elif value is None:
             reason = (
                 f"workforce indicator {rec['kpi']} not available this month"
                 if has_kpi
@@ -497,9 +559,15 @@ def _judge_rows(
             "distance_to_target",
             "share_of_gap_closed",
             "progress_text",
+            "months_covered",
+            "window_months",
+            "complete",
         ],
     )
     judged["target_met"] = judged["target_met"].astype("boolean")
+    judged["complete"] = judged["complete"].astype("boolean")
+    for col in ("months_covered", "window_months"):
+        judged[col] = judged[col].astype("Int64")
     for col in (
         "value",
         "trajectory",
@@ -572,6 +640,9 @@ MEASURE_COLUMNS = [
     "distance_to_target",
     "share_of_gap_closed",
     "progress_text",
+    "months_covered",
+    "window_months",
+    "complete",
     "previous_value",
     "previous_rag",
     "rag_change",
@@ -870,6 +941,7 @@ class PlanAssessment:
             "measures_total": len(meas),
             "measures_by_rag": {c: count(meas["rag"] == c) for c in MEASURE_RATINGS},
             "measures_target_met": count(meas["target_met"]),
+            "measure_ratings": dict(zip(meas["measure_id"], meas["rag"], strict=True)),
             "recommendations_by_rag": {
                 c: count(self.recommendations["rag"] == c) for c in RAGS_WORST_FIRST
             },

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from carelib import charts, dates, plan
+from carelib import charts, dates, dictionary, plan
 from carelib import html as h
 
 if TYPE_CHECKING:
@@ -192,8 +192,9 @@ class PlanReport:
     measure_history : pandas.DataFrame
         Every measure in every month judged against its trajectory (for the charts).
     kpi_by_month : dict
-        ``{month: {indicator: value}}`` for the workforce indicators that measures link
-        to; values of 12- or 24-month indicators without a full window of data are None.
+        ``{month: {indicator: record}}`` (:func:`carelib.plan.kpis_by_month`) for the
+        workforce indicators that measures link to; a record of a 12- or 24-month
+        indicator without a full window of data is never judged.
     """
 
     def __init__(self, ctx: ReportContext):
@@ -235,33 +236,21 @@ class PlanReport:
 
     def _workforce_indicators(
         self,
-    ) -> tuple[dict[str, dict[str, float | None]], dict[str, tuple[str, int]]]:
+    ) -> tuple[dict[str, dict[str, dict]], dict[str, tuple[str, int]]]:
         """Values of the workforce indicators that measures link to, month by month.
 
         A 12-month indicator (such as turnover) worked out from fewer than 12 months of
         data is not comparable with its target, so it is left out (the measure then has
         no data for that month, or uses the file's own value if there is one).
         """
-        wanted = set(self.ctx.history.measures["kpi"].dropna())
-        if not wanted:
-            return {}, {}
-        from carelib import workforce
-
-        table = workforce.indicators(
-            self.ctx.history,
-            by_team=False,
-            fy_start_month=self.ctx.config["targets"]["financial_year_start_month"],
+        out = plan.kpis_by_month(
+            self.ctx.history, self.ctx.config["targets"]["financial_year_start_month"]
         )
-        table = table[(table["scope"] == "council") & table["indicator"].isin(wanted)]
-        out: dict[str, dict[str, float | None]] = {}
         partial: dict[str, tuple[str, int]] = {}
-        for rec in table.to_dict("records"):
-            complete = rec["months_covered"] >= rec["window_months"]
-            value = rec["value"] if complete and not _missing(rec["value"]) else None
-            out.setdefault(rec["month"], {})[rec["indicator"]] = value
-            if not complete:
-                last = max(partial.get(rec["indicator"], ("", 0))[0], rec["month"])
-                partial[rec["indicator"]] = (last, int(rec["window_months"]))
+        for month, records in sorted(out.items()):
+            for name, rec in records.items():
+                if not rec["complete"]:
+                    partial[name] = (month, rec["window_months"])
         return out, partial
 
     def _action_label(self, action_id: Any, text: Any) -> str:
@@ -436,7 +425,10 @@ class PlanReport:
         # free text may name people, this is the place to drop `update` and `owner`
         # from the published CSVs when self.ctx.publication is True.
         self.ctx.write_csv("actions.csv", a.actions)
-        self.ctx.write_csv("measures.csv", a.measures)
+        self.ctx.write_csv("measures.csv", dictionary.round_measures(a.measures))
+        self.ctx.write_csv(
+            "plan_dictionary.csv", dictionary.plan_dictionary(a.measures.columns, a.actions.columns)
+        )
         self.ctx.headlines(self.headline_items())
 
     # -------------------------------------------------------------------- sections

@@ -20,6 +20,11 @@ import pandas as pd
 #: DfE symbol for "not applicable" (e.g. a rate whose denominator is zero).
 NOT_APPLICABLE = "z"
 
+#: Working days in a year in DfE's sickness absence rate (days lost / (FTE x 253)).
+#: Not stated in a formula by DfE; it reproduces 96% of published rates to 1 dp
+#: (tests/test_rates.py), the rest differing only by rounding of small counts.
+DFE_WORKING_DAYS = 253
+
 
 def _as_float(x):
     """Return ``x`` as float64 (Series) / float ndarray / float, missing -> NaN."""
@@ -248,6 +253,37 @@ def absence_rate(days_lost, available_days):
     return share(days_lost, available_days)
 
 
+def dfe_absence_rate(days_lost, social_worker_fte, working_days: float = DFE_WORKING_DAYS):
+    """Return the sickness absence rate as DfE publishes it, in percent.
+
+    DfE definition: working days lost to sickness by social workers in the 12 months to
+    the reference date, divided by (FTE of social workers at the reference date x the
+    working days of a year, 253), x 100. carelib's monthly-weighted
+    :func:`absence_rate` divides instead by the working days each month's FTE could
+    work; the two differ when FTE changes during the year.
+
+    Parameters
+    ----------
+    days_lost : number or pandas.Series
+        FTE working days lost to sickness in the 12 months.
+    social_worker_fte : number or pandas.Series
+        FTE of social workers in post at the reference date.
+    working_days : float, default 253
+        Working days in a year.
+
+    Returns
+    -------
+    float or pandas.Series
+        Percent; NaN (``z``) when nobody is in post.
+
+    Examples
+    --------
+    >>> round(dfe_absence_rate(253.0, 10.0), 2)
+    10.0
+    """
+    return share(days_lost, _as_float(social_worker_fte) * working_days)
+
+
 def agency_cover_rate(covering_fte, agency_fte):
     """Return the share of agency FTE that covers a vacancy, in percent.
 
@@ -330,3 +366,43 @@ def record(value, numerator=None, denominator=None) -> dict:
         "numerator": clean(numerator),
         "denominator": clean(denominator),
     }
+
+
+def is_complete(record) -> bool:
+    """Return whether a figure covers its whole window (e.g. 12 of 12 months).
+
+    A 12- or 24-month figure built from fewer months of data is *partial*: it is shown
+    as "not available yet: 2 of 12 months", never rated against a target, never counted
+    in "N of M targets met" and never given an SPC verdict.
+
+    Parameters
+    ----------
+    record : mapping
+        A row of :func:`carelib.workforce.indicators` or an item of
+        :func:`carelib.workforce.council_kpis` (anything with ``months_covered`` and
+        ``window_months``; without them it counts as complete).
+
+    Examples
+    --------
+    >>> is_complete({"months_covered": 2, "window_months": 12})
+    False
+    >>> is_complete({"months_covered": 12, "window_months": 12})
+    True
+    """
+    covered, window = record.get("months_covered"), record.get("window_months")
+    if covered is None or window is None:
+        return True
+    try:
+        return int(covered) >= int(window)
+    except (TypeError, ValueError):
+        return True
+
+
+def partial_text(record) -> str:
+    """Return ``"not available yet: 2 of 12 months"`` for a partial figure, else ``""``."""
+    if is_complete(record):
+        return ""
+    return (
+        f"not available yet: {int(record['months_covered'])} of "
+        f"{int(record['window_months'])} months"
+    )

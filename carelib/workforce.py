@@ -43,6 +43,7 @@ import pandas as pd
 
 from carelib import dates, rates, schema
 from carelib.loading import History, MonthData
+from carelib.rates import is_complete, partial_text  # noqa: F401  (part of this API)
 
 NQ = "newly_qualified"
 _NO_TEAM = "not recorded"
@@ -103,6 +104,15 @@ def _rate_specs():
             12,
             "sick_days_12m",
             "available_days_12m",
+            low,
+        ),
+        Indicator(
+            "absence_rate_dfe",
+            "Sickness absence rate, DfE definition (12 months)",
+            "percent",
+            12,
+            "sick_days_12m",
+            "dfe_available_days",
             low,
         ),
         Indicator(
@@ -234,6 +244,7 @@ COLUMNS = [
     "unit",
     "months_covered",
     "window_months",
+    "complete",
     "period_start",
     "period_end",
 ]
@@ -245,6 +256,7 @@ _FORMULAS = {
     "turnover_rate_12m": (rates.turnover_rate, ("leavers_fte_12m", "sw_fte")),
     "average_caseload": (rates.average_caseload, ("cases", "case_holder_fte")),
     "absence_rate_12m": (rates.absence_rate, ("sick_days_12m", "available_days_12m")),
+    "absence_rate_dfe": (rates.share, ("sick_days_12m", "dfe_available_days")),
     "in_post_under_2y": (rates.share, ("under_2y_fte", "sw_fte")),
     "agency_cover_rate": (rates.agency_cover_rate, ("cover_fte", "agency_fte")),
     "nqsw_retained_1y": (rates.share, ("nqsw_retained", "nqsw_cohort")),
@@ -576,6 +588,9 @@ def _finish(table: pd.DataFrame, d: _Data) -> pd.DataFrame:
     table = table.copy()
     table["agency_den"] = table["agency_fte"] + table["sw_fte"]
     table["vacancy_den"] = table["vacancy_fte"] + table["sw_fte"]
+    # DfE's absence rate: days lost in the year over FTE at the reference date times the
+    # working days of a year (rates.DFE_WORKING_DAYS).
+    table["dfe_available_days"] = table["sw_fte"] * rates.DFE_WORKING_DAYS
     mi = table.index.get_level_values("mi").to_numpy("int64")
     covered, _ = _coverage(d, mi, _fy_first(mi, d.fy_start_month))
     # Straight-line projection: average monthly spend of the months of this financial
@@ -662,6 +677,7 @@ def _tidy(tables: list[tuple[str, pd.DataFrame]], d: _Data) -> pd.DataFrame:
     out["month"] = out["mi"].map(labels).astype("str")
     out["period_start"] = out["start_mi"].map(labels).astype("str")
     out["period_end"] = out["month"]
+    out["complete"] = out["months_covered"] >= out["window_months"]
     for col in ("scope", "team", "indicator", "symbol", "unit"):
         out[col] = out[col].astype("str")
     return out[COLUMNS].reset_index(drop=True)
@@ -705,9 +721,9 @@ def indicators(
         - ``unit`` (``percent``, ``cases``, ``count``, ``fte``, ``gbp``);
         - ``months_covered`` (months of history the figure uses), ``window_months``
           (months it should span: 1, 12, 24, or the months of the financial year so
-          far), ``period_start`` and ``period_end`` (first and last month of data
-          used). A 12-month figure over fewer months of data has
-          ``months_covered < window_months``.
+          far), ``complete`` (``months_covered >= window_months``: a figure that is not
+          complete is never rated against a target; see :func:`is_complete`),
+          ``period_start`` and ``period_end`` (first and last month of data used).
 
     Notes
     -----
@@ -753,8 +769,8 @@ def council_kpis(history: History, month: str, fy_start_month: int = 4) -> dict[
     -------
     dict
         ``{indicator: {"label", "value", "symbol", "numerator", "denominator", "unit",
-        "months_covered", "window_months", "period_start", "period_end"}}`` for each of
-        ``schema.KPIS``. ``value`` is None when not applicable (symbol ``z``).
+        "months_covered", "window_months", "complete", "period_start", "period_end"}}``
+        for each of ``schema.KPIS``. ``value`` is None when not applicable (symbol ``z``).
     """
     table = indicators(history, month, by_team=False, fy_start_month=fy_start_month)
     table = table[table["indicator"].isin(KPIS)].set_index("indicator")
@@ -769,6 +785,7 @@ def council_kpis(history: History, month: str, fy_start_month: int = 4) -> dict[
             "unit": row["unit"],
             "months_covered": int(row["months_covered"]),
             "window_months": int(row["window_months"]),
+            "complete": bool(row["complete"]),
             "period_start": row["period_start"],
             "period_end": row["period_end"],
         }

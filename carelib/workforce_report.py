@@ -26,7 +26,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from carelib import benchmarks, charts, dates, spc, spc_section, suppression, workforce
+from carelib import (
+    benchmarks,
+    charts,
+    dates,
+    dictionary,
+    spc,
+    spc_section,
+    suppression,
+    workforce,
+)
 from carelib import html as h
 from carelib.loading import History
 
@@ -119,6 +128,7 @@ _COUNTS = {
 # not by a count of people; starters_12m and the NQSW cohort are windows on start dates
 # (they move from the first month), so they are not runs either. Money and days are not
 # counts of people.
+_TEAM_WITHHELD = ("absence_rate_12m", "absence_rate_dfe")  # team sickness, publication
 _CUMULATIVE = ("starters_fytd", "leavers_hc_12m")
 # Indicator -> the counts it reveals (directly, or with another figure shown beside it:
 # vacancies = funded posts - social-worker FTE). Agency spend reveals the pay of the few
@@ -130,6 +140,7 @@ _DEPENDS = {
     "turnover_rate_12m": ("leavers_hc_12m", "sw_hc"),
     "average_caseload": ("cases",),
     "absence_rate_12m": ("sw_hc",),
+    "absence_rate_dfe": ("sw_hc",),
     "in_post_under_2y": ("under_2y_fte", "sw_hc"),
     "agency_cover_rate": ("cover_fte", "agency_hc"),
     "starters_12m": ("starters_12m",),
@@ -168,6 +179,17 @@ def short_month(month: str) -> str:
 def census_label(year: int | None) -> str:
     """Return a DfE reporting year as readers know it: ``Sept 2025`` (30 September)."""
     return f"Sept {year}" if year else "year not known"
+
+
+def census_words(year: int | None) -> str:
+    """Return a DfE reporting year in full, e.g. ``census 30 September 2025``."""
+    return f"census 30 September {year}" if year else "census year not known"
+
+
+#: A tile whose figure is defined differently from DfE's is compared through the
+#: indicator computed by DfE's definition (the monthly-weighted absence rate is kept for
+#: the monthly trend; DfE's is days lost over FTE at the month end x 253).
+COMPARED_AS = {"absence_rate_12m": "absence_rate_dfe"}
 
 
 def _missing(value) -> bool:
@@ -366,7 +388,7 @@ class WorkforceReport:
         Then every indicator resting on a hidden count is hidden.
         """
         table = table[
-            ~((table["scope"] == "team") & (table["indicator"] == "absence_rate_12m"))
+            ~((table["scope"] == "team") & table["indicator"].isin(_TEAM_WITHHELD))
         ].copy()
         groups = dict(list(table.groupby("month", sort=True)))
         wides = {month: self._count_frame(group) for month, group in groups.items()}
@@ -516,43 +538,62 @@ class WorkforceReport:
         # The latest census at or before this month's end: a report for September 2025
         # compares with the census of 30 September 2025 (the same reference date), and a
         # report rebuilt for an earlier month does not quote later figures.
-        month_end = dates.reference_date(self.month)
-        last_census = month_end.year - (month_end < benchmarks.census_date(month_end.year))
-        table = self.bench.table(indicator, which)
-        table = table[table.index <= last_census]
-        if table.empty:
-            return None
-        year = int(table.index.max())
-        value = float(table.loc[year, "value"])
-        return benchmarks.Figure(
-            None if math.isnan(value) else value, year, str(table.loc[year, "symbol"])
-        )
+        last_census = benchmarks.census_year(dates.reference_date(self.month))
+        return self.bench.at(indicator, which, last_census)
 
     def _comparison(self, indicator: str) -> str | None:
-        unit = workforce.INDICATORS[indicator].unit
-        parts = []
-        for which, name in (
-            ("england", "England"),
-            ("neighbours", "Statistical neighbours"),
-            ("region", "Region"),
-        ):
-            fig = self._benchmark(indicator, which)
-            if fig is not None:
-                parts.append(
-                    f"{name} {format_value(fig.value, unit, fig.symbol)} ({census_label(fig.year)})"
-                )
-        return "; ".join(parts) or None
+        """England, neighbours and region beside the figure, naming census and coverage.
+
+        E.g. ``England 13.0%, census 30 September 2025; statistical neighbours 15.6%
+        (median of 9 of 10 neighbours; no published figure for ...); North West 16.6%``.
+        A figure defined differently from DfE's is compared through :data:`COMPARED_AS`.
+        """
+        compared = COMPARED_AS.get(indicator, indicator)
+        unit = workforce.INDICATORS[compared].unit
+        parts, year = [], None
+        for which in ("england", "neighbours", "region"):
+            fig = self._benchmark(compared, which)
+            if fig is None:
+                continue
+            name = {
+                "england": "England",
+                "neighbours": "statistical neighbours",
+                "region": self.bench.region_name or "region",
+            }[which]
+            text = f"{name} {format_value(fig.value, unit, fig.symbol)}"
+            if fig.year != year:
+                text += f", {census_words(fig.year)}"
+                year = year or fig.year
+            if which == "neighbours" and fig.of is not None and (fig.missing or fig.matched):
+                text += f" ({fig.coverage()})"
+            parts.append(text)
+        if not parts:
+            return None
+        text = "; ".join(parts)
+        if compared != indicator:
+            row = self._row(compared)
+            ours = (
+                workforce.partial_text(row)
+                if row is not None and not workforce.is_complete(row)
+                else self._text(compared)
+            )
+            text = f"By DfE's definition {ours}, beside {text}"
+        return text
 
     def _references(self, indicator: str) -> dict[str, float]:
-        """Reference lines for a trend chart: England and, when known, neighbours."""
+        """Reference lines for a trend chart: England and, when known, neighbours.
+
+        None for a figure defined differently from DfE's (:data:`COMPARED_AS`): its
+        chart would set unlike definitions side by side.
+        """
         unit = workforce.INDICATORS[indicator].unit
         out = {}
         for which, name in (("england", "England"), ("neighbours", "Neighbours")):
             fig = self._benchmark(indicator, which)
             if fig is not None and fig.value is not None:
-                out[f"{name} {format_value(fig.value, unit)}\n({census_label(fig.year)})"] = (
-                    fig.value
-                )
+                extra = f"{fig.n} of {fig.of}, " if fig.of and fig.n != fig.of else ""
+                label = f"{name} {format_value(fig.value, unit)}\n({extra}{census_label(fig.year)})"
+                out[label] = fig.value
         return out
 
     def _england_words(self, indicator: str) -> str:
@@ -561,8 +602,8 @@ class WorkforceReport:
             return ""
         unit = workforce.INDICATORS[indicator].unit
         return (
-            f"England's latest figure is {format_value(fig.value, unit, fig.symbol)} "
-            f"(30 September {fig.year})"
+            f"England's figure is {format_value(fig.value, unit, fig.symbol)} "
+            f"({census_words(fig.year)})"
         )
 
     # ------------------------------------------------------------------ targets, change
@@ -572,11 +613,26 @@ class WorkforceReport:
             return None
         return float(self.targets[indicator])
 
+    def _partial(self, indicator: str, team: str = "") -> str:
+        """``not available yet: 2 of 12 months`` for a figure short of its window, else ``""``."""
+        row = self._row(indicator, team)
+        if row is None or workforce.INDICATORS[indicator].window in (1, "fy"):
+            return ""
+        return workforce.partial_text(row)
+
+    def _shown(self, indicator: str) -> str:
+        """The figure as a sentence shows it: its text, or that it is not available yet."""
+        return self._partial(indicator) or self._text(indicator)
+
     def _target_status(self, indicator: str) -> str | None:
-        """``met`` / ``not_met`` judged on the figure as shown (one decimal place)."""
+        """``met`` / ``not_met`` judged on the figure as shown (one decimal place).
+
+        None when there is no target or no figure, and when the figure covers fewer
+        months than its window (a partial 12-month figure is never rated).
+        """
         target = self._target(indicator)
         value = self._value(indicator)
-        if target is None or _missing(value):
+        if target is None or _missing(value) or self._partial(indicator):
             return None
         shown = round(value, 1)
         polarity = workforce.INDICATORS[indicator].polarity
@@ -677,9 +733,25 @@ class WorkforceReport:
             covered = 0 if row is None else int(row["months_covered"])
             if row is not None and covered < int(row["window_months"]):
                 note += f" (only {covered} of 24 months of data)"
+        value = self._text(indicator)
+        partial = self._partial(indicator)
+        if partial:
+            row_ = self._row(indicator)
+            value = "Not available yet"
+            note = (
+                f"Only {int(row_['months_covered'])} of {int(row_['window_months'])} months "
+                f"of data ({short_month(row_['period_start'])} to "
+                f"{short_month(row_['period_end'])})"
+                + (": not rated against the target" if self._target(indicator) else "")
+            )
+        elif indicator in COMPARED_AS:
+            note = (
+                "Monthly-weighted: days lost over the working days each month's FTE could "
+                "work (for the monthly trend)"
+            )
         return {
             "label": TILE_LABELS[indicator],
-            "value": self._text(indicator),
+            "value": value,
             "change": self._change_words(indicator),
             "target": self._target_text(indicator),
             "status": self._target_status(indicator),
@@ -705,11 +777,24 @@ class WorkforceReport:
         judged = [s for s in statuses if s]
         met = sum(s == "met" for s in judged)
         tail = f"; {met} of {len(judged)} workforce targets were met" if judged else ""
+        words = {"turnover_rate_12m": "turnover", "absence_rate_12m": "sickness absence"}
+        partial = [words.get(i, i) for i in TARGETED if self._partial(i)]
+        if partial:
+            names = " and ".join(partial)
+            tail += (
+                f" ({names} not rated: fewer than 12 months of data)"
+                if judged
+                else f"; {names} not rated yet: fewer than 12 months of data"
+            )
+        turnover = self._text("turnover_rate_12m")
+        if self._partial("turnover_rate_12m"):
+            turnover = f"({self._partial('turnover_rate_12m')})"
+        caseload = self._text("average_caseload")
         return (
             f"In {month} the agency rate was {agency}, the vacancy rate "
             f"{self._text('vacancy_rate')}, turnover over 12 months "
-            f"{self._text('turnover_rate_12m')} and the average caseload "
-            f"{self._text('average_caseload')} cases per case-holding FTE{tail}."
+            f"{turnover} and the average caseload "
+            f"{caseload} cases per case-holding FTE{tail}."
         )
 
     def publish_outputs(self) -> None:
@@ -718,15 +803,22 @@ class WorkforceReport:
         The CSV is the table behind the page: the council's figures for every trend
         month and each team's figures for the reporting month, in the tidy layout of
         :func:`carelib.workforce.indicators` plus a ``label`` column (suppressed and
-        withheld as on the page in publication mode).
+        withheld as on the page in publication mode), rounded as on the page, and its
+        data dictionary ``workforce_dictionary.csv``.
         """
         out = self.table.copy()
         out.insert(
             4, "label", out["indicator"].map({k: v.label for k, v in workforce.INDICATORS.items()})
         )
-        self.ctx.write_csv("workforce_indicators.csv", out)
+        # Rounded as on the page, with a data dictionary beside it (carelib.dictionary).
+        self.ctx.write_csv("workforce_indicators.csv", dictionary.round_indicators(out))
+        self.ctx.write_csv("workforce_dictionary.csv", dictionary.workforce_dictionary(out.columns))
         self.ctx.headlines(
-            {"workforce_tiles": self.tile_items(), "workforce_summary": self.summary_sentence()}
+            {
+                "workforce_tiles": self.tile_items(),
+                "workforce_summary": self.summary_sentence(),
+                "benchmark_source": self.bench.source,
+            }
         )
 
     def headline_tiles(self) -> h.HTML:
@@ -870,9 +962,11 @@ class WorkforceReport:
         text += " " + self._spc_latest("agency_rate")
         paras.append(("Agency reliance", text))
 
+        partial = self._partial("turnover_rate_12m")
         text = (
             f"Turnover over the 12 months to {dates.month_label(self.month)} "
-            f"{self._movement('turnover_rate_12m')}"
+            + (f"is {partial} of data, so it is not rated" if partial else "")
+            + ("" if partial else self._movement("turnover_rate_12m"))
         )
         row = self._row("turnover_rate_12m")
         if row is not None and not _missing(row["numerator"]):
@@ -881,9 +975,6 @@ class WorkforceReport:
         text += f", {against}." if against else "."
         if self._england_words("turnover_rate_12m"):
             text += f" {self._england_words('turnover_rate_12m')}."
-        note = self._window_note("turnover_rate_12m")
-        if note and note.startswith("Covers"):
-            text += f" {note}."
         text += " " + self._spc_latest("turnover_rate_12m")
         paras.append(("Turnover", text))
 
@@ -910,9 +1001,19 @@ class WorkforceReport:
 
         paras.append(("Recruitment", self._recruitment_sentence()))
 
-        text = f"Sickness absence over 12 months {self._movement('absence_rate_12m')}"
-        against = self._against_target("absence_rate_12m")
-        text += f", {against}." if against else "."
+        partial = self._partial("absence_rate_12m")
+        if partial:
+            text = f"Sickness absence over 12 months is {partial} of data, so it is not rated."
+        else:
+            text = (
+                f"Sickness absence over 12 months (monthly-weighted) "
+                f"{self._movement('absence_rate_12m')}"
+            )
+            against = self._against_target("absence_rate_12m")
+            text += f", {against}." if against else "."
+            compared = self._comparison("absence_rate_12m")
+            if compared:
+                text += f" {compared[0].upper()}{compared[1:]}."
         paras.append(("Sickness absence", text))
         return h.join(h.tag("p", h.tag("strong", f"{topic}. "), body) for topic, body in paras)
 
@@ -1408,10 +1509,18 @@ class WorkforceReport:
 
     def absence(self) -> h.HTML:
         """Sickness absence over 12 months; team figures only outside publication mode."""
+        compared = self._comparison("absence_rate_12m")
         parts = [
+            h.paragraph(
+                "The chart shows the monthly-weighted rate: days lost over the working days "
+                "each month's FTE could work, which follows staffing month by month. DfE "
+                "publishes days lost over (FTE at 30 September x 253 working days)"
+                + (f": {compared[0].lower()}{compared[1:]}." if compared else ".")
+            ),
             self._trend_figure(
-                "absence_rate_12m", "Sickness absence rate of social workers over 12 months"
-            )
+                "absence_rate_12m",
+                "Sickness absence rate of social workers over 12 months (monthly-weighted)",
+            ),
         ]
         if self.publication:
             parts.append(
@@ -1714,6 +1823,60 @@ class WorkforceReport:
         )
         return h.join(parts)
 
+    def benchmark_table(self) -> h.HTML:
+        """The council's figures by DfE's definitions beside England, region and neighbours.
+
+        Each comparator names its census; the neighbour median says how many of the
+        neighbours it covers, names any with no published figure, and says where a
+        joint return or a former council's figure stands in.
+        """
+        rows: list[dict] = []
+        notes: dict[str, list[str]] = {}
+        for indicator in (
+            "agency_rate",
+            "vacancy_rate",
+            "turnover_rate_12m",
+            "average_caseload",
+            "absence_rate_dfe",
+        ):
+            ind = workforce.INDICATORS[indicator]
+            row = {
+                "Indicator": ind.label,
+                self.council: self._partial(indicator) or self._text(indicator),
+            }
+            for which, name in (
+                ("england", "England"),
+                ("region", self.bench.region_name or "Region"),
+                ("neighbours", "Statistical neighbours (median)"),
+            ):
+                fig = self._benchmark(indicator, which)
+                shown = "x" if fig is None else format_value(fig.value, ind.unit, fig.symbol)
+                row[name] = shown if fig is None else f"{shown} ({census_label(fig.year)})"
+                if which == "neighbours" and fig is not None and fig.of is not None:
+                    row["Neighbours covered"] = f"{fig.n} of {fig.of}"
+                    for note in ([fig.coverage()] if fig.missing else []) + list(fig.matched):
+                        notes.setdefault(note, []).append(ind.label.split(" (")[0])
+            rows.append(row)
+        frame = _text_frame(rows, list(rows[0]))
+        parts = [
+            h.table(
+                frame,
+                f"{self.council} at {dates.month_label(self.month)} beside the latest "
+                "published DfE figures",
+            )
+        ]
+        if notes:
+            every = len(rows)
+            parts.append(
+                h.bullets(
+                    [
+                        f"{'Every indicator' if len(names) == every else ', '.join(names)}: {note}."
+                        for note, names in notes.items()
+                    ]
+                )
+            )
+        return h.join(parts)
+
     def definitions(self) -> h.HTML:
         """How each figure is calculated, the symbols, and where the comparisons come from."""
         hires_target = int(self.targets.get("qsw_hires_this_year", 25))
@@ -1747,9 +1910,17 @@ class WorkforceReport:
             ),
             (
                 "Sickness absence rate (12 months)",
-                "Working days lost to sickness by social "
-                "workers over 12 months as a share of the working days available (FTE times "
-                "working days: weekdays less England and Wales bank holidays).",
+                "Monthly-weighted: working days lost to sickness by social "
+                "workers over 12 months as a share of the working days available (each "
+                "month's FTE times its working days: weekdays less England and Wales bank "
+                "holidays). Used for the monthly trend and the target.",
+            ),
+            (
+                "Sickness absence rate, DfE definition",
+                "Working days lost to sickness by social workers over 12 months divided by "
+                "(social-worker FTE at the month end times 253 working days), as DfE "
+                "publishes it. This is the figure set beside England, the region and the "
+                "statistical neighbours.",
             ),
             (
                 "In post under 2 years",
@@ -1804,16 +1975,13 @@ class WorkforceReport:
             ),
             h.heading("Comparisons and targets", 3),
             h.paragraph(
-                f"England figures: {self.bench.source}. They are the census at 30 September "
-                "of each year; each month is compared with the latest census at or before its "
-                "month end (a September report with that September's census, once published)."
-                + (
-                    ""
-                    if not self.bench.embedded
-                    else " Statistical neighbour and regional figures appear when the DfE "
-                    "indicators file is set in the configuration (benchmarks.csww_indicators)."
-                )
+                f"England, regional and statistical-neighbour figures: {self.bench.source}. "
+                "They are the census at 30 September of each year; each month is compared "
+                "with the latest census at or before its month end (a September report "
+                "with that September's census). A council figure set beside them is worked "
+                "out by DfE's definition."
             ),
+            self.benchmark_table(),
             h.paragraph(
                 "Targets come from the council's configuration file (targets section); "
                 "a target is met when the figure as shown, to one decimal place, "

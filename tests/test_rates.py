@@ -78,3 +78,54 @@ def test_symbol_and_record():
         "denominator": 0.0,
     }
     assert rates.record(25.0, 1, 4)["value"] == 25.0
+
+
+def test_dfe_absence_rate_by_hand():
+    # 10 days lost over 4 FTE at 30 September: 10 / (4 x 253) = 0.988...%
+    assert rates.dfe_absence_rate(10.0, 4.0) == pytest.approx(10 / 1012 * 100)
+    assert rates.DFE_WORKING_DAYS == 253
+    assert math.isnan(rates.dfe_absence_rate(3.0, 0.0))
+    assert rates.dfe_absence_rate(10.0, 4.0, working_days=250) == pytest.approx(1.0)
+
+
+def test_is_complete_and_partial_text():
+    assert not rates.is_complete({"months_covered": 2, "window_months": 12})
+    assert rates.is_complete({"months_covered": 12, "window_months": 12})
+    assert rates.is_complete({"value": 3.0})  # no window: a plain value counts as complete
+    assert rates.partial_text({"months_covered": 2, "window_months": 12}) == (
+        "not available yet: 2 of 12 months"
+    )
+    assert rates.partial_text({"months_covered": 12, "window_months": 12}) == ""
+
+
+def _published(column):
+    import csv
+
+    from carelib import dfe_files
+
+    with open(dfe_files.default_file(dfe_files.DEFAULT_CSWW), encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f))
+    return [
+        (float(r["working_days_lost_fte"]), float(r["inpost_fte"]), float(r[column]))
+        for r in rows
+        if all(
+            r[c].replace(".", "", 1).isdigit()
+            for c in ("working_days_lost_fte", "inpost_fte", column)
+        )
+        and float(r["inpost_fte"]) > 0
+    ]
+
+
+def test_dfe_absence_definition_reproduces_the_shipped_file():
+    # DfE's published absence rate is days lost / (FTE at 30 September x 253): checked on
+    # every row of the shipped indicators file (inputs published to 1 dp, so allow the
+    # rounding of small counts).
+    rows = _published("absence_rate_fte")
+    assert len(rows) > 1300
+    close = [abs(rates.dfe_absence_rate(d, f) - r) <= 0.051 for d, f, r in rows]
+    assert sum(close) / len(rows) > 0.95
+    within = [abs(rates.dfe_absence_rate(d, f) - r) <= 0.3 for d, f, r in rows]
+    assert sum(within) / len(rows) > 0.99
+    # 260 days (weekdays alone) does not: the divisor is 253.
+    close_260 = [abs(rates.dfe_absence_rate(d, f, 260) - r) <= 0.051 for d, f, r in rows]
+    assert sum(close_260) / len(rows) < 0.5

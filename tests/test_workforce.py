@@ -259,6 +259,29 @@ def test_absence_rate_12m(table):
     check(table, "absence_rate_12m", 4.5 / 181.7 * 100, 4.5, 181.7, month="2025-07")
 
 
+def test_absence_rate_dfe_definition(table):
+    # DfE: days lost in the year / (FTE at the reference date x 253). Same 15 days over
+    # 8.3 FTE at 30 September x 253 = 2099.9 days, against the monthly-weighted 510.3.
+    check(table, "absence_rate_dfe", 15 / (8.3 * 253) * 100, 15.0, 8.3 * 253)  # 0.7143...
+    # Alpha: 4 days over 2.5 FTE x 253 (monthly-weighted: 4 / 119.5)
+    check(table, "absence_rate_dfe", 4 / (2.5 * 253) * 100, 4.0, 632.5, team="Alpha")
+    check_z(table, "absence_rate_dfe", "Delta")
+    # The two definitions differ whenever FTE changed during the year.
+    assert row(table, "absence_rate_dfe")["value"] != pytest.approx(
+        row(table, "absence_rate_12m")["value"]
+    )
+    # Over 3 months the figure is partial: not complete, so never rated.
+    r = row(table, "absence_rate_dfe")
+    assert (r["months_covered"], r["window_months"], r["complete"]) == (3, 12, False)
+    assert workforce.partial_text(r) == "not available yet: 3 of 12 months"
+
+
+def test_complete_flag(table):
+    assert (table["complete"] == (table["months_covered"] >= table["window_months"])).all()
+    assert row(table, "agency_rate")["complete"]
+    assert not row(table, "turnover_rate_12m")["complete"]
+
+
 def test_in_post_under_2y(table):
     # Started after 30 Sep 2023: A2 .5, A3 1.0, B2 .8, G2 1.0 = 3.3 of 8.3. B4 started on
     # 30 Sep 2023, exactly two years before: not "less than 2 years".
@@ -361,6 +384,7 @@ def test_council_kpis(history):
     )
     assert agency["unit"] == "percent" and agency["months_covered"] == 1
     assert kpis["turnover_rate_12m"]["months_covered"] == 3
+    assert kpis["turnover_rate_12m"]["complete"] is False and agency["complete"] is True
     assert kpis["starters_12m"]["denominator"] is None
     import json
 

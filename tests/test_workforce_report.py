@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from carelib import benchmarks, notebook, privacy, spc, suppression, workforce
+from carelib import benchmarks, dictionary, notebook, privacy, spc, suppression, workforce
 from carelib.html import HTML
 from carelib.workforce_report import HEADLINE, REASON_LABELS, WorkforceReport, format_value
 
@@ -148,8 +148,17 @@ def test_tiles_say_change_target_status_and_england(page):
     assert tiles["Agency rate"]["status"] == expected
     england = benchmarks.load_benchmarks(ctx.config).latest("agency_rate")
     assert tiles["Agency rate"]["comparison"].startswith(
-        f"England {england.value:.1f}% (Sept {england.year})"
+        f"England {england.value:.1f}%, census 30 September {england.year}"
     )
+    # Shipped benchmarks: neighbours and region appear with no file configured, and the
+    # median says how many neighbours it covers.
+    median = benchmarks.load_benchmarks(ctx.config).latest("agency_rate", "neighbours")
+    assert (
+        f"statistical neighbours {median.value:.1f}% ({median.coverage()})"
+        in (tiles["Agency rate"]["comparison"])
+    )
+    absence = tiles["Sickness absence rate (12 months)"]["comparison"]
+    assert absence.startswith(f"By DfE's definition {report._text('absence_rate_dfe')}, beside")
     assert tiles["Turnover rate (12 months)"]["note"] == "12 months to September 2025"
     assert tiles["Starters (12 months)"]["status"] is None
 
@@ -186,7 +195,8 @@ def test_narrative_numbers_come_from_the_figures(page):
     allowed |= {f"{v:.1f}%" for v in ctx.config["targets"].values()}
     bench = benchmarks.load_benchmarks(ctx.config)
     for name in benchmarks.COLUMNS:
-        allowed |= {f"{v:.1f}%" for v in bench.england(name).dropna()}
+        for series in (bench.england(name), bench.region(name), bench.neighbours_median(name)):
+            allowed |= {f"{v:.1f}%" for v in series.dropna()}
     for name in ("agency_rate", "vacancy_rate", "turnover_rate_12m", "average_caseload"):
         chart = report._spc(name)
         allowed |= {f"{v:.1f}%" for v in chart[["mean", "upper", "lower"]].iloc[0]}
@@ -228,7 +238,8 @@ def test_csv_is_the_indicator_table(page):
     assert sorted(saved.loc[saved["scope"] == "council", "month"].unique()) == ctx.history.months
     assert set(saved.loc[saved["scope"] == "team", "month"]) == {MONTH}
     now = saved[saved["month"] == MONTH].reset_index(drop=True)
-    expected = workforce.indicators(ctx.history, MONTH, by_team=True)
+    # Published rounded as on the page (carelib.dictionary.round_indicators).
+    expected = dictionary.round_indicators(workforce.indicators(ctx.history, MONTH, by_team=True))
     assert len(now) == len(expected)
     merged = now.merge(expected, on=["scope", "team", "indicator"], suffixes=("", "_x"))
     assert len(merged) == len(expected)
@@ -236,7 +247,7 @@ def test_csv_is_the_indicator_table(page):
     assert (merged["symbol"].fillna("") == merged["symbol_x"]).all()
     council = saved[(saved["scope"] == "council") & (saved["indicator"] == "agency_rate")]
     kpis = workforce.council_kpis(ctx.history, MONTH)
-    assert council["value"].iloc[-1] == pytest.approx(kpis["agency_rate"]["value"])
+    assert council["value"].iloc[-1] == round(kpis["agency_rate"]["value"], 1)
 
 
 def test_no_worker_id_or_row_level_field_in_any_output(page, tmp_path):
@@ -332,7 +343,7 @@ def test_publication_mode_leaves_out_team_sickness(published, page):
     assert named == []
     saved = pd.read_csv(ctx.output_dir / "workforce_indicators.csv", keep_default_na=False)
     team_rows = saved[saved["scope"] == "team"]
-    assert not (team_rows["indicator"] == "absence_rate_12m").any()
+    assert not team_rows["indicator"].isin(["absence_rate_12m", "absence_rate_dfe"]).any()
     hidden = saved[saved["symbol"] == "c"]
     assert len(hidden) and (hidden[["value", "numerator", "denominator"]] == "").all().all()
     # Outside publication mode the team table is there, marked for internal use.
@@ -359,11 +370,18 @@ def test_a_short_history_renders_and_says_so(demo_data, tmp_path, month):
     assert all("<h2" not in m for m in out.values())
     tiles = {t["label"]: t for t in ctx.emitted["workforce_tiles"]}
     covered = len(ctx.history.months)
-    assert tiles["Turnover rate (12 months)"]["note"].startswith(
-        f"Covers only {covered} of 12 months"
-    )
+    turnover = tiles["Turnover rate (12 months)"]
+    assert turnover["note"].startswith(f"Only {covered} of 12 months of data")
+    assert turnover["value"] == "Not available yet" and turnover["status"] is None
     if month == "2023-10":
         assert tiles["Agency rate"]["change"] is None
+    # Compared with the latest census at or before the month end, named on the tile.
+    census = {"2023-10": 2023, "2024-03": 2023}[month]
+    england = benchmarks.load_benchmarks(ctx.config).england("agency_rate")[census]
+    assert (
+        f"England {england:.1f}%, census 30 September {census}"
+        in (tiles["Agency rate"]["comparison"])
+    )
     assert "fewer than 12 months" in text_of(out["turnover"])
 
 
@@ -382,7 +400,7 @@ def test_statistical_neighbours_appear_when_the_dfe_file_is_configured(demo_data
     ctx, report, out = build(demo_data, tmp_path / "out", config=config)
     agency = next(t for t in ctx.emitted["workforce_tiles"] if t["label"] == "Agency rate")
     median = report.bench.latest("agency_rate", "neighbours")
-    assert f"Statistical neighbours {median.value:.1f}%" in agency["comparison"]
+    assert f"statistical neighbours {median.value:.1f}%" in agency["comparison"]
     assert "csww_indicators_2017_to_2025.csv" in out["agency"]
 
 
