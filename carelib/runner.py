@@ -538,10 +538,8 @@ def _keep_failed(opts: RunOptions, month: str, executed: Path) -> Path:
 def _data_period(data_dir: Path, month: str) -> str:
     months = [m for m in loading.available_months(data_dir) if m <= month]
     first = months[0] if months else month
-    return (
-        f"{dates.month_start(first):%-d %B %Y} to {dates.reference_date(month):%-d %B %Y} "
-        f"(month end {dates.reference_date(month):%-d %B %Y})"
-    )
+    end = dates.long_date(dates.reference_date(month))
+    return f"{dates.long_date(dates.month_start(first))} to {end} (month end {end})"
 
 
 # --- The archive ------------------------------------------------------------------------
