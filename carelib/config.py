@@ -15,12 +15,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from carelib.errors import ConfigError
+
+__all__ = ["SCHEMA", "Config", "ConfigError", "check_month", "check_publication", "load"]
+
 DEFAULT_FILE = "carelib.toml"
-
-
-class ConfigError(ValueError):
-    """The configuration file is missing, unreadable or invalid."""
-
 
 #: The message when a folder has no ``carelib.toml`` (``carelib init`` makes one).
 NO_CONFIG_HINT = "run `carelib init DIR` to create a project folder with one"
@@ -73,6 +72,7 @@ SCHEMA: dict[str, dict[str, tuple[str, Any]]] = {
     "run": {
         "kernel_name": (_STR, "python3"),
         "jobs": (_INT, 1),
+        "log_file": (_STR, ""),
     },
 }
 
@@ -145,6 +145,12 @@ class Config:
     def reports_dir(self) -> Path:
         """The reports folder."""
         return self.resolve(self["paths"]["reports"])
+
+    @property
+    def log_file(self) -> Path | None:
+        """The run log (``run.log_file``), or None when not set."""
+        value = self["run"]["log_file"].strip()
+        return self.resolve(value) if value else None
 
     def as_dict(self) -> dict[str, dict[str, Any]]:
         """Return plain values (dates as ISO text), e.g. for notebook parameters or JSON."""
