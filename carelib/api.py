@@ -480,7 +480,8 @@ def validate_month(
     data : path, optional
         The data folder (default: ``paths.data`` of the config).
     config : path or Config, optional
-        The configuration; by default ``./carelib.toml``, which must exist.
+        The configuration; by default ``./carelib.toml``, which must exist unless
+        ``data`` is given (checking data needs no council settings).
     raise_on_error : bool
         Raise :class:`DataInvalid` when the data has errors (else just return the report).
 
@@ -498,7 +499,7 @@ def validate_month(
     """
     from carelib import contracts
 
-    cfg = load_config(config)
+    cfg = load_config(config, required=data is None)
     data_dir = Path(data) if data else cfg.data_dir
     if month == "all":
         raise UsageError("validate one month at a time: YYYY-MM, latest or previous")

@@ -218,7 +218,8 @@ def cmd_validate(args) -> int:
     """Validate a month's data and print what failed."""
     from carelib import api
 
-    report = api.validate_month(args.month, args.data, _config(args), raise_on_error=False)
+    cfg = _config(args, required=not args.data)  # checking data needs no council settings
+    report = api.validate_month(args.month, args.data, cfg, raise_on_error=False)
     if args.json:
         print(json.dumps(report.to_json(), indent=2, default=str))
     else:

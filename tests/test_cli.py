@@ -95,12 +95,14 @@ def test_what_would_fail_in_a_notebook_is_refused_before_any_kernel(
     assert not (project.parent / "reports").exists()
 
 
-def test_no_config_in_the_folder_exits_2_suggesting_init(capsys, tmp_path, monkeypatch):
+def test_no_config_in_the_folder_exits_2_suggesting_init(capsys, tmp_path, monkeypatch, month_dir):
     monkeypatch.chdir(tmp_path)
-    for command in (["report"], ["validate"], ["kpis"]):
+    for command in (["report"], ["validate"], ["kpis"], ["report", "--data", month_dir]):
         result = run_here(capsys, *command)
         assert result.returncode == 2
         assert "no carelib.toml" in result.stderr and "carelib init DIR" in result.stderr
+    # Checking a data folder needs no council settings.
+    assert run_here(capsys, "validate", "--data", month_dir).returncode == 0
 
 
 def test_jobs_beyond_the_machine_exit_2(capsys, project, notebooks):
