@@ -37,6 +37,8 @@ _FIELDS = "carelib"
 
 logger = logging.getLogger(LOGGER)
 logger.setLevel(logging.INFO)
+# A library's logger: never fall back to printing on stderr when nothing is configured.
+logger.addHandler(logging.NullHandler())
 
 
 class JsonLineFormatter(logging.Formatter):
