@@ -223,3 +223,18 @@ def test_library_use_leaves_the_callers_stderr_alone(project, notebooks, tmp_pat
     lines = [line for line in text.splitlines() if line.startswith("caller-line-")]
     assert len(lines) == int(count) > 20  # every line the caller wrote during the build
     assert KERNEL_CHATTER not in text  # the kernels' own output went to carelib's file
+
+
+def test_the_config_names_the_run_log_relative_to_itself(tmp_path, month_dir, monkeypatch):
+    project = write_project(tmp_path / "project", month_dir)
+    text = project.read_text(encoding="utf-8").replace(
+        'log_file = ""', 'log_file = "logs/run.jsonl"'
+    )
+    project.write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)  # elsewhere: the path is the config file's, not the cwd's
+    with pytest.raises(carelib.MonthNotAvailable):
+        carelib.build_reports(month="2025-10", config=project)
+    started, finished = runlog.read(project.parent / "logs" / "run.jsonl")
+    assert (started["event"], started["month"]) == ("run_started", "2025-10")
+    assert finished["event"] == "run_finished" and finished["exit_code"] == 4
+    assert "2025-10" in finished["reason"] and "not there yet" in finished["reason"]
