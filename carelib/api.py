@@ -17,6 +17,7 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
@@ -308,14 +309,13 @@ def build_reports(
     """
     started = time.perf_counter()
     result = BuildResult()
-    with runlog.to_file(log_file) as explicit_log:
+    with contextlib.ExitStack() as logs:  # the run log stays open until the very end
+        log = logs.enter_context(runlog.to_file(log_file))
         try:
             cfg = load_config(config)
-            with runlog.to_file(None if explicit_log else cfg.log_file) as cfg_log:
-                log = explicit_log or cfg_log
-                _build(
-                    cfg, month, data, out, publication, force, jobs, notebooks, log, quiet, result
-                )
+            if log is None:
+                log = logs.enter_context(runlog.to_file(cfg.log_file))
+            _build(cfg, month, data, out, publication, force, jobs, notebooks, log, quiet, result)
         except BaseException as exc:
             error = _as_carelib_error(exc, result)
             result.exit_code = error.exit_code if error else EXIT_INTERRUPTED
@@ -325,9 +325,7 @@ def build_reports(
                 {"traceback": traceback.format_exc()} if isinstance(error, UnexpectedError) else {}
             )
             _finished(result, **fields)
-            if error is None:
-                raise
-            if error is exc:
+            if error is None or error is exc:
                 raise
             raise error from exc
     result.seconds = time.perf_counter() - started
