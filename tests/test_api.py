@@ -33,8 +33,8 @@ display(HTML(f"<p>{{title}} for {{month}}: built from {{data_dir}}.</p>"))
 """
 
 
-def write_stand_in_notebooks(folder: Path) -> Path:
-    """Write the two stand-in report notebooks into ``folder``; return it."""
+def write_stand_in_notebooks(folder: Path, extra: str = "") -> Path:
+    """Write the two stand-in report notebooks into ``folder`` (``extra``: more code)."""
     import nbformat
     from nbformat.v4 import new_code_cell, new_notebook
 
@@ -45,7 +45,8 @@ def write_stand_in_notebooks(folder: Path) -> Path:
             'output_dir = ""\npublication = False\n'
         )
         params.metadata["tags"] = ["parameters"]
-        nb = new_notebook(cells=[params, new_code_cell(f"title = {title!r}\n" + STAND_IN)])
+        code = f"title = {title!r}\n" + extra + STAND_IN
+        nb = new_notebook(cells=[params, new_code_cell(code)])
         nb.metadata["kernelspec"] = {
             "name": "python3",
             "display_name": "Python 3",

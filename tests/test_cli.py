@@ -161,21 +161,25 @@ def test_an_unexpected_error_is_exit_70_with_the_traceback_in_the_log(project, t
 
 
 def test_ctrl_c_is_exit_130_and_publishes_nothing(project, tmp_path):
-    """Interrupted while the real notebooks run: 130, nothing published, logged."""
+    """Interrupted while the notebooks run: 130, nothing published, logged.
+
+    The stand-in notebooks sleep, and the interrupt comes once the month is validated
+    (great_expectations imported), so it always lands while the kernels are running.
+    """
+    slow = write_stand_in_notebooks(tmp_path / "slow", extra="import time\ntime.sleep(8)\n")
     log = tmp_path / "run.jsonl"
     proc = subprocess.Popen(
         [sys.executable, "-m", "carelib", "report", "--config", str(project)]
-        + ["--log-file", str(log)],
+        + ["--log-file", str(log), "--notebooks", str(slow)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and "run_started" not in (
+    while time.monotonic() < deadline and "month_validated" not in (
         log.read_text() if log.exists() else ""
     ):
-        time.sleep(0.1)
-    time.sleep(2)  # kernels are starting or running
+        time.sleep(0.05)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=120)
     events = log.read_text()
