@@ -8,6 +8,7 @@ tests/test_report_e2e.py.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -239,3 +240,18 @@ def test_the_config_names_the_run_log_relative_to_itself(tmp_path, month_dir, mo
     assert (started["event"], started["month"]) == ("run_started", "2025-10")
     assert finished["event"] == "run_finished" and finished["exit_code"] == 4
     assert "2025-10" in finished["reason"] and "not there yet" in finished["reason"]
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs 2 cores for jobs=2")
+def test_worker_processes_write_to_the_same_run_log(project, notebooks, tmp_path):
+    log = tmp_path / "run.jsonl"
+    result = carelib.build_reports(
+        month="all", config=project, notebooks=notebooks, jobs=2, log_file=log
+    )
+    assert result.published == ["2025-08", MONTH] and result.exit_code == 0
+    events = runlog.read(log)
+    parent = events[0]["pid"]
+    built = {(e["month"], e["page"]) for e in events if e["event"] == "page_built"}
+    assert len(built) == 4  # two pages of each month, from the workers
+    assert {e["pid"] for e in events if e["event"] == "page_built"} - {parent}
+    assert [e["month"] for e in events if e["event"] == "month_published"] == ["2025-08", MONTH]
