@@ -1,11 +1,24 @@
-"""The ``carelib`` command: demo-data, validate, report, kpis and plan.
+"""The ``carelib`` command: init, demo-data, validate, report, kpis, plan and benchmarks.
+
+A thin layer over :mod:`carelib.api`: the command turns its options into an API call,
+prints the outcome, and exits with the outcome's code (see :mod:`carelib.errors`).
 
 Start-up stays light: only argparse and carelib's small modules are imported before a
 command runs; pandas, great_expectations, papermill and nbconvert are imported by the
 commands that need them.
 
-Exit codes: 0 done, 1 data invalid, 2 usage or config error (or another run holds the
-reports folder), 3 a notebook failed or personal data was found in the output.
+Global options (``--config``, ``--data``, ``--out``, ``--quiet``, ``--log-file``) may
+be given before or after the command: ``carelib --config C report`` and ``carelib
+report --config C`` are the same.
+
+Adding a command: write ``_x_arguments(parser)`` and ``cmd_x(args) -> int`` and add
+``"x": Command(help, _x_arguments, cmd_x)`` to :data:`COMMANDS`. A command with
+commands of its own (``carelib benchmarks update``) adds a subparser in its arguments
+function and dispatches on it.
+
+Exit codes: 0 done, 1 data invalid, 2 usage, config or lock, 3 a notebook failed or an
+identifier reached the output, 4 the month's data is not there yet, 5 the reports folder
+cannot be written, 70 an unexpected error (a bug), 130 interrupted.
 """
 
 from __future__ import annotations
@@ -14,15 +27,91 @@ import argparse
 import json
 import os
 import sys
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-from carelib import __version__
+from carelib import __version__, runlog
+from carelib.errors import (
+    EXIT_INTERRUPTED,
+    EXIT_INVALID,
+    EXIT_NOTEBOOK,
+    EXIT_OK,
+    EXIT_UNEXPECTED,
+    EXIT_USAGE,
+    CarelibError,
+    UsageError,
+)
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_NOTEBOOK = 0, 1, 2, 3
+__all__ = ["COMMANDS", "EXIT_INVALID", "EXIT_NOTEBOOK", "EXIT_OK", "EXIT_USAGE", "main"]
+
+EPILOG = (
+    "Global options (--config, --data, --out, --quiet, --log-file) go before or after "
+    "the command. Exit codes: 0 done, 1 data invalid, 2 usage, config or lock, "
+    "3 a notebook failed or an identifier reached the output, 4 the month's data is not "
+    "there yet, 5 the reports folder cannot be written, 70 unexpected error, 130 "
+    "interrupted. CARELIB_TODAY=YYYY-MM-DD overrides today's date (for --month previous)."
+)
 
 
-class UsageError(Exception):
-    """Bad arguments or configuration (exit code 2)."""
+@dataclass(frozen=True)
+class Command:
+    """A subcommand: its one-line help, its options, and what it runs."""
+
+    help: str
+    arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int]
+
+
+def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    """Add the options every command takes.
+
+    On the subcommands their default is ``SUPPRESS``, so a value given before the
+    command is not overwritten by the subcommand's default.
+    """
+
+    def default(value):
+        return argparse.SUPPRESS if suppress else value
+
+    parser.add_argument(
+        "--config",
+        metavar="PATH",
+        default=default(None),
+        help="configuration file (default: ./carelib.toml)",
+    )
+    parser.add_argument(
+        "--data", metavar="DIR", default=default(None), help="data folder (default: paths.data)"
+    )
+    parser.add_argument(
+        "--out",
+        metavar="DIR",
+        default=default(None),
+        help="output folder: the reports folder (default: paths.reports); for demo-data, "
+        "where the data is written",
+    )
+    parser.add_argument(
+        "--quiet",
+        action="store_true",
+        default=default(False),
+        help="print only the result (no progress lines)",
+    )
+    parser.add_argument(
+        "--log-file",
+        metavar="PATH",
+        default=default(None),
+        help="append one JSON line per run event to PATH (default: run.log_file)",
+    )
+
+
+def _month_option(p, all_months: bool = False) -> None:
+    choices = "YYYY-MM, latest (newest folder), previous (last calendar month)"
+    p.add_argument(
+        "--month",
+        default="latest",
+        metavar="MONTH",
+        help=f"reporting month: {choices}{' or all' if all_months else ''} (default: latest)",
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -30,31 +119,24 @@ def _parser() -> argparse.ArgumentParser:
         prog="carelib",
         description="Monthly workforce-stability and Ofsted improvement-plan reports for "
         "children's social care.",
-        epilog="Exit codes: 0 done, 1 data invalid, 2 usage or config error, "
-        "3 a notebook failed or personal data reached the output.",
+        epilog=EPILOG,
     )
     parser.add_argument("--version", action="version", version=f"carelib {__version__}")
-    parser.add_argument(
-        "--config", metavar="PATH", help="configuration file (default: ./carelib.toml)"
-    )
+    _global_options(parser, suppress=False)
+    common = argparse.ArgumentParser(add_help=False)
+    _global_options(common, suppress=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
+    for name, command in COMMANDS.items():
+        p = sub.add_parser(name, help=command.help, parents=[common], epilog=EPILOG)
+        command.arguments(p)
+    return parser
 
-    def data_options(p, month_default="latest", all_months=False):
-        p.add_argument("--data", metavar="DIR", help="data folder (default: paths.data)")
-        choices = "YYYY-MM, latest, previous" + (" or all" if all_months else "")
-        p.add_argument(
-            "--month",
-            default=month_default,
-            metavar="MONTH",
-            help=f"reporting month: {choices} (default: {month_default})",
-        )
 
-    _init_parser(sub)
-    p = sub.add_parser("demo-data", help="write the synthetic demo data (24 months)")
-    p.add_argument(
-        "--out", default=None, metavar="DIR", help="where to write it (default: paths.data)"
-    )
+# --- The commands ---------------------------------------------------------------------
+
+
+def _demo_data_arguments(p) -> None:
     p.add_argument("--seed", type=int, default=2025, help="random seed (default: 2025)")
     p.add_argument(
         "--force",
@@ -62,19 +144,21 @@ def _parser() -> argparse.ArgumentParser:
         help="overwrite demo files that already exist with different content",
     )
 
-    p = sub.add_parser("validate", help="check a month's data against the data contracts")
-    data_options(p)
+
+def _validate_arguments(p) -> None:
+    _month_option(p)
     p.add_argument("--json", action="store_true", help="print the result as JSON")
 
-    p = sub.add_parser("report", help="validate and build the month's HTML reports")
-    data_options(p, all_months=True)
-    p.add_argument("--out", metavar="DIR", help="reports folder (default: paths.reports)")
+
+def _report_arguments(p) -> None:
+    _month_option(p, all_months=True)
     p.add_argument(
         "--jobs",
         type=int,
         default=None,
         metavar="N",
-        help="months built in parallel with --month all (default: run.jobs)",
+        help="months built in parallel with --month all (default: run.jobs; at most the "
+        "machine's cores)",
     )
     p.add_argument(
         "--force", action="store_true", help="rebuild months even when their inputs are unchanged"
@@ -90,54 +174,38 @@ def _parser() -> argparse.ArgumentParser:
         help="folder of report notebooks (default: the notebooks/ shipped with "
         "carelib); a council's customised copies can live elsewhere",
     )
-    p.add_argument("--quiet", action="store_true", help="print only the result")
 
-    p = sub.add_parser("kpis", help="print the month's council-level workforce indicators")
-    data_options(p)
+
+def _json_arguments(p) -> None:
+    _month_option(p)
     p.add_argument("--json", action="store_true", help="print a JSON object")
 
-    p = sub.add_parser("plan", help="print the month's improvement-plan summary")
-    data_options(p)
-    p.add_argument("--json", action="store_true", help="print a JSON object")
-    _benchmarks_parser(sub)
-    return parser
 
+def _config(args, required: bool = True):
+    from carelib import api
 
-def _config(args):
-    from carelib import config
-
-    return config.load(args.config)
+    return api.load_config(args.config, required=required)
 
 
 def _data_dir(args, cfg) -> Path:
-    return Path(args.data) if getattr(args, "data", None) else cfg.data_dir
+    return Path(args.data) if args.data else cfg.data_dir
 
 
-def _months(args, cfg, data_dir: Path) -> list[str]:
-    from carelib import dates, loading
-    from carelib.notebook import resolve_month
+def _month(args, data_dir: Path) -> str:
+    from carelib import api
 
-    if not data_dir.is_dir():
-        raise UsageError(f"data folder {data_dir} does not exist")
     if args.month == "all":
-        months = loading.available_months(data_dir)
-        if not months:
-            raise UsageError(f"no month folders (YYYY-MM) in {data_dir}")
-        return months
-    if args.month not in ("latest", "previous") and not dates.is_month(args.month):
-        raise UsageError(f"--month {args.month!r}: write YYYY-MM, latest, previous or all")
-    try:
-        return [resolve_month(args.month, data_dir)]
-    except FileNotFoundError as exc:
-        raise UsageError(str(exc)) from None
+        raise UsageError("--month all is for `carelib report`: give one month here")
+    (month,) = api.resolve_months(args.month, data_dir)
+    return month
 
 
 def cmd_demo_data(args) -> int:
-    """Write the demo data."""
+    """Write the demo data (into --out, else --data, else paths.data)."""
     from carelib import demo
 
-    cfg = _config(args)
-    out = Path(args.out) if args.out else cfg.data_dir
+    cfg = _config(args, required=False)
+    out = Path(args.out or args.data) if (args.out or args.data) else cfg.data_dir
     try:
         written = demo.write_demo_data(out, seed=args.seed, overwrite=args.force)
     except (FileExistsError, NotADirectoryError, ValueError) as exc:
@@ -148,12 +216,10 @@ def cmd_demo_data(args) -> int:
 
 def cmd_validate(args) -> int:
     """Validate a month's data and print what failed."""
-    from carelib import contracts
+    from carelib import api
 
-    cfg = _config(args)
-    data_dir = _data_dir(args, cfg)
-    (month,) = _months(args, cfg, data_dir)
-    report = contracts.validate_month(data_dir, month)
+    cfg = _config(args, required=not args.data)  # checking data needs no council settings
+    report = api.validate_month(args.month, args.data, cfg, raise_on_error=False)
     if args.json:
         print(json.dumps(report.to_json(), indent=2, default=str))
     else:
@@ -161,43 +227,45 @@ def cmd_validate(args) -> int:
     return EXIT_INVALID if report.has_errors else EXIT_OK
 
 
+def _print_outcome(result, single_path: bool = True) -> None:
+    """Print each month's outcome, then the path to open (the last line)."""
+    for month in result.months:
+        if month in result.published:
+            print(f"{month}: published")
+        elif month in result.skipped:
+            print(f"{month}: skipped, unchanged since it was published (--force rebuilds it)")
+        elif month in result.failed:
+            print(f"{month}: failed, nothing published for it")
+    done = result.published + result.skipped
+    if len(result.months) == 1 and done and single_path:
+        print(result.pages[done[0]][0])
+    elif done:
+        print(result.reports_dir / "index.html")
+
+
 def cmd_report(args) -> int:
     """Validate and build the reports for one or more months."""
-    from carelib import runner
-    from carelib.publish import LockHeld
+    from carelib import api
 
-    cfg = _config(args)
-    data_dir = _data_dir(args, cfg)
-    reports_dir = Path(args.out) if args.out else cfg.reports_dir
-    months = _months(args, cfg, data_dir)
-    jobs = args.jobs if args.jobs is not None else cfg["run"]["jobs"]
-    if jobs < 1:
-        raise UsageError("--jobs must be 1 or more")
-    opts = runner.RunOptions(
-        config=cfg,
-        data_dir=data_dir,
-        reports_dir=reports_dir,
-        notebooks_dir=Path(args.notebooks) if args.notebooks else runner.default_notebooks_dir(cfg),
-        publication=args.publication or cfg["publication"]["enabled"],
-        force=args.force,
-        kernel_name=cfg["run"]["kernel_name"],
-        jobs=jobs,
-        quiet=args.quiet,
-    )
     try:
-        results = runner.run(months, opts)
-    except LockHeld as exc:
-        print(f"carelib: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except runner.RunFailure as exc:
-        print(f"carelib: {exc}", file=sys.stderr)
-        return exc.exit_code
-    for result in results:
-        if len(results) == 1 or result is results[-1]:
-            print(result.path / "index.html")
-    if len(results) > 1:
-        print(reports_dir / "index.html")
-    return EXIT_OK
+        result = api.build_reports(
+            month=args.month,
+            data=args.data,
+            out=args.out,
+            config=args.config,
+            publication=args.publication,
+            force=args.force,
+            jobs=args.jobs,
+            notebooks=args.notebooks,
+            log_file=args.log_file,
+            quiet=args.quiet,
+        )
+    except CarelibError as exc:
+        if exc.result is not None and (exc.result.published or exc.result.skipped):
+            _print_outcome(exc.result)
+        raise
+    _print_outcome(result)
+    return result.exit_code
 
 
 def cmd_kpis(args) -> int:
@@ -206,7 +274,7 @@ def cmd_kpis(args) -> int:
 
     cfg = _config(args)
     data_dir = _data_dir(args, cfg)
-    (month,) = _months(args, cfg, data_dir)
+    month = _month(args, data_dir)
     history = loading.load_history(data_dir, month, n_months=25)
     kpis = workforce.council_kpis(
         history, month, fy_start_month=cfg["targets"]["financial_year_start_month"]
@@ -240,11 +308,7 @@ def _kpi_line(name: str, item: dict) -> str:
     covered, window = item.get("months_covered"), item.get("window_months")
     note = ""
     if window and window > 1:
-        note = (
-            f"  (not available yet: {covered} of {window} months; not rated)"
-            if covered is not None and covered < window
-            else f"  ({window} months)"
-        )
+        note = f"  ({covered} of {window} months)" if covered != window else f"  ({window} months)"
     return f"{item.get('label', name):<52} {shown:>10}   {ratio}{note}"
 
 
@@ -254,7 +318,7 @@ def cmd_plan(args) -> int:
 
     cfg = _config(args)
     data_dir = _data_dir(args, cfg)
-    (month,) = _months(args, cfg, data_dir)
+    month = _month(args, data_dir)
     history = loading.load_history(data_dir, month)
     fy_start = cfg["targets"]["financial_year_start_month"]
     kpis = workforce.council_kpis(history, month, fy_start_month=fy_start)
@@ -270,8 +334,7 @@ def cmd_plan(args) -> int:
 # --- carelib benchmarks: the DfE files behind England/region/neighbour comparisons ------
 
 
-def _benchmarks_parser(sub) -> None:
-    p = sub.add_parser("benchmarks", help="show or update the DfE benchmark files in use")
+def _benchmarks_arguments(p) -> None:
     bsub = p.add_subparsers(dest="benchmarks_command", metavar="ACTION")
     bsub.required = True
     bsub.add_parser("show", help="print the release, region and neighbours in use")
@@ -319,26 +382,14 @@ def cmd_benchmarks(args) -> int:
     return EXIT_OK
 
 
-COMMANDS = {
-    "demo-data": cmd_demo_data,
-    "validate": cmd_validate,
-    "report": cmd_report,
-    "kpis": cmd_kpis,
-    "plan": cmd_plan,
-    "benchmarks": cmd_benchmarks,
-}
-
-
 # --- carelib init: a council project folder (the logic is in carelib/project.py) -------
 
 
-def _init_parser(sub) -> None:
-    p = sub.add_parser(
-        "init",
-        help="make a council project folder: carelib.toml, data/ and reports/",
-        description="Make a council project folder: a filled-in carelib.toml (region and "
+def _init_arguments(p) -> None:
+    p.description = (
+        "Make a council project folder: a filled-in carelib.toml (region and "
         "statistical neighbours looked up from the DfE LA code), data/ and reports/. "
-        "Without --la-code the project is for the fictional demo council.",
+        "Without --la-code the project is for the fictional demo council."
     )
     p.add_argument("folder", metavar="DIR", help="the project folder (made if missing)")
     p.add_argument("--la-code", metavar="N", help='DfE "old" 3-digit LA code, e.g. 340')
@@ -367,27 +418,80 @@ def cmd_init(args) -> int:
     return EXIT_OK
 
 
-COMMANDS["init"] = cmd_init
+#: The subcommands, in the order ``carelib --help`` lists them.
+COMMANDS: dict[str, Command] = {
+    "demo-data": Command(
+        "write the synthetic demo data (24 months)", _demo_data_arguments, cmd_demo_data
+    ),
+    "validate": Command(
+        "check a month's data against the data contracts", _validate_arguments, cmd_validate
+    ),
+    "report": Command("validate and build the month's HTML reports", _report_arguments, cmd_report),
+    "kpis": Command(
+        "print the month's council-level workforce indicators", _json_arguments, cmd_kpis
+    ),
+    "plan": Command("print the month's improvement-plan summary", _json_arguments, cmd_plan),
+    "benchmarks": Command(
+        "show or update the DfE benchmark files in use", _benchmarks_arguments, cmd_benchmarks
+    ),
+    "init": Command(
+        "make a council project folder: carelib.toml, data/ and reports/",
+        _init_arguments,
+        cmd_init,
+    ),
+}
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; return the exit code."""
+    """Run the command line; return the exit code.
+
+    Every outcome is an exit code, never a traceback: a :class:`CarelibError` prints its
+    message and exits with its code; anything else is a bug, exit 70, with the
+    traceback printed (and written to the run log when there is one); Ctrl-C is 130.
+    """
     parser = _parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
         return int(exc.code or 0)
-    from carelib.config import ConfigError
     from carelib.contracts import ContractError
 
     try:
-        return COMMANDS[args.command](args)
-    except (UsageError, ConfigError, ContractError) as exc:
+        with runlog.to_file(args.log_file):
+            return _run(args, ContractError)
+    except OSError as exc:  # the log file itself cannot be opened
+        print(f"carelib: --log-file {args.log_file}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _run(args, contract_error) -> int:
+    try:
+        return COMMANDS[args.command].run(args)
+    except CarelibError as exc:
+        print(f"carelib: {exc}", file=sys.stderr)
+        if exc.exit_code == EXIT_UNEXPECTED:
+            print("".join(traceback.format_exception(exc.__cause__ or exc)), file=sys.stderr)
+        return exc.exit_code
+    except contract_error as exc:
         print(f"carelib: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:  # the output was piped into `head` or similar
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - so the final flush is silent
+        return EXIT_OK
     except KeyboardInterrupt:
         print("carelib: interrupted; nothing half-built was published", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # a bug: say so, never "data invalid"
+        text = traceback.format_exc()
+        print(
+            f"carelib: unexpected error (a bug in carelib, please report it): "
+            f"{type(exc).__name__}: {exc}\n{text}",
+            file=sys.stderr,
+        )
+        runlog.event(
+            "run_finished", command=args.command, exit_code=EXIT_UNEXPECTED, traceback=text
+        )
+        return EXIT_UNEXPECTED
 
 
 def script() -> None:

@@ -7,16 +7,22 @@ bad date is a :class:`ConfigError` naming the key, so a typo never passes silent
 from __future__ import annotations
 
 import datetime as dt
+import math
+import os
 import tomllib
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
+from carelib.errors import ConfigError
+
+__all__ = ["SCHEMA", "Config", "ConfigError", "check_month", "check_publication", "load"]
+
 DEFAULT_FILE = "carelib.toml"
 
-
-class ConfigError(ValueError):
-    """The configuration file is missing, unreadable or invalid."""
+#: The message when a folder has no ``carelib.toml`` (``carelib init`` makes one).
+NO_CONFIG_HINT = "run `carelib init DIR` to create a project folder with one"
 
 
 _STR, _INT, _FLOAT, _BOOL = "text", "whole number", "number", "true/false"
@@ -73,6 +79,7 @@ SCHEMA: dict[str, dict[str, tuple[str, Any]]] = {
     "run": {
         "kernel_name": (_STR, "python3"),
         "jobs": (_INT, 1),
+        "log_file": (_STR, ""),
     },
 }
 
@@ -87,6 +94,8 @@ def _check(key: str, kind: str, value: Any) -> Any:
     if kind == _INT and isinstance(value, int) and not isinstance(value, bool):
         return value
     if kind == _FLOAT and isinstance(value, int | float) and not isinstance(value, bool):
+        if not math.isfinite(value):
+            raise ConfigError(f"config key {key}: {value!r} is not a finite number")
         return float(value)
     if kind == _STRLIST and isinstance(value, list):
         if all(isinstance(v, str | int) and not isinstance(v, bool) for v in value):
@@ -144,6 +153,12 @@ class Config:
         """The reports folder."""
         return self.resolve(self["paths"]["reports"])
 
+    @property
+    def log_file(self) -> Path | None:
+        """The run log (``run.log_file``), or None when not set."""
+        value = self["run"]["log_file"].strip()
+        return self.resolve(value) if value else None
+
     def as_dict(self) -> dict[str, dict[str, Any]]:
         """Return plain values (dates as ISO text), e.g. for notebook parameters or JSON."""
         return {
@@ -152,13 +167,123 @@ class Config:
         }
 
 
+#: Numeric keys and their allowed range (inclusive): (low, high, what the range means).
+RANGES: dict[str, tuple[float, float, str]] = {
+    "targets.agency_rate": (0, 100, "a percent, 0 to 100"),
+    "targets.vacancy_rate": (0, 100, "a percent, 0 to 100"),
+    "targets.turnover_rate_12m": (0, 100, "a percent, 0 to 100"),
+    "targets.absence_rate_12m": (0, 100, "a percent, 0 to 100"),
+    "targets.average_caseload": (0.1, 100, "cases per case-holding FTE, 0.1 to 100"),
+    "targets.qsw_hires_this_year": (0, 10_000, "0 to 10,000"),
+    "targets.financial_year_start_month": (1, 12, "a month, 1 to 12"),
+    "rag.due_soon_days": (0, 366, "0 to 366 days"),
+    "rag.amber_gap_share": (0, 1, "a share between 0 and 1"),
+    "rag.stale_update_months": (1, 24, "1 to 24 months"),
+    "publication.threshold": (1, 100, "1 to 100 (counts from 1 to this are suppressed)"),
+}
+
+
+@cache
+def dfe_codes() -> frozenset[str]:
+    """Return every old 3-digit LA code in the DfE files shipped with carelib.
+
+    The statistical-neighbour model (:func:`carelib.benchmarks.local_authorities`) and
+    the workforce indicators file (column ``old_la_code``).
+    """
+    import csv
+
+    from carelib import benchmarks
+
+    codes = set(benchmarks.local_authorities())
+    with benchmarks.default_file(benchmarks.DEFAULT_CSWW).open(encoding="utf-8-sig") as f:
+        codes |= {row["old_la_code"].strip() for row in csv.DictReader(f)}
+    codes.discard("")
+    return frozenset(codes)
+
+
+@cache
+def dfe_regions() -> tuple[str, ...]:
+    """Return DfE's region names (:func:`carelib.benchmarks.regions`)."""
+    from carelib import benchmarks
+
+    return tuple(benchmarks.regions())
+
+
+def _ranges(values: dict[str, dict[str, Any]]) -> list[str]:
+    problems = []
+    for name, (low, high, meaning) in RANGES.items():
+        section, key = name.split(".")
+        value = values[section][key]
+        if not low <= value <= high:
+            problems.append(f"config key {name}: {value!r} is out of range ({meaning})")
+    jobs, cores = values["run"]["jobs"], os.cpu_count() or 1
+    if not 1 <= jobs <= cores:
+        problems.append(
+            f"config key run.jobs: {jobs} is out of range (1 to {cores}, the cores this "
+            "machine has)"
+        )
+    for name in ("run.kernel_name", "paths.data", "paths.reports"):
+        section, key = name.split(".")
+        if not values[section][key].strip():
+            problems.append(f"config key {name} must not be blank")
+    publication = values["publication"]
+    if publication["enabled"] and not publication["marking"].strip():
+        problems.append(
+            "config key publication.marking must not be blank in publication mode "
+            "(publication.enabled = true): pages that leave the service carry a marking"
+        )
+    return problems
+
+
+def _council(council: dict[str, Any]) -> list[str]:
+    """Check the LA code, region and statistical neighbours against DfE's files."""
+    problems = []
+    code = council["la_code"] = council["la_code"].strip()
+    region = council["region"] = council["region"].strip()
+    neighbours = council["statistical_neighbours"]
+    codes, regions = dfe_codes(), dfe_regions()
+    if region and region not in regions:
+        problems.append(
+            f"config key council.region: {region!r} is not one of DfE's regions "
+            f"({', '.join(regions)})"
+        )
+    if code and code not in codes and not (region and neighbours):
+        problems.append(
+            f"config key council.la_code: {code!r} is not an LA code in the DfE files "
+            "(old 3-digit codes such as 301); for a council not in them, set "
+            "council.region and council.statistical_neighbours explicitly"
+        )
+    seen: set[str] = set()
+    for i, given in enumerate(neighbours, 1):
+        neighbour = given.strip()
+        where = f"config key council.statistical_neighbours (entry {i}"
+        if not neighbour:
+            problems.append(f"{where}): a blank code")
+        elif neighbour in seen:
+            problems.append(f"{where}): {neighbour!r} is listed twice")
+        elif neighbour not in codes:
+            problems.append(f"{where}): {neighbour!r} is not an LA code in the DfE files")
+        elif code and neighbour == code:
+            problems.append(f"{where}): {neighbour!r} is the council's own la_code")
+        seen.add(neighbour)
+    council["statistical_neighbours"] = [n.strip() for n in neighbours]
+    return problems
+
+
 def validate(raw: dict[str, Any], path: Path | None = None) -> Config:
     """Check a parsed TOML mapping and fill in defaults.
+
+    Besides each key's type this checks that numbers are finite and in range (see
+    :data:`RANGES`), ``run.jobs`` is within the machine's cores, publication mode has a
+    marking, and the LA code, region and statistical neighbours are DfE's (an LA code
+    not in the DfE files, such as the demo council's 999, needs ``council.region`` and
+    ``council.statistical_neighbours`` set explicitly).
 
     Raises
     ------
     ConfigError
-        Naming the key for an unknown section or key, a wrong type or a bad date.
+        Naming the key for an unknown section or key, a wrong type or a bad date; or
+        listing every out-of-range or inconsistent value, one line per key.
     """
     values: dict[str, dict[str, Any]] = {}
     for section in raw:
@@ -188,39 +313,100 @@ def validate(raw: dict[str, Any], path: Path | None = None) -> Config:
             f"config key inspection.judgement: {judgement!r} is not one of "
             f"{', '.join(j for j in JUDGEMENTS if j)}"
         )
-    if not 1 <= values["targets"]["financial_year_start_month"] <= 12:
-        raise ConfigError("config key targets.financial_year_start_month must be 1 to 12")
-    if values["publication"]["threshold"] < 0:
-        raise ConfigError("config key publication.threshold must be 0 or more")
-    if values["run"]["jobs"] < 1:
-        raise ConfigError("config key run.jobs must be 1 or more")
-    if not 0 <= values["rag"]["amber_gap_share"] <= 1:
-        raise ConfigError("config key rag.amber_gap_share must be between 0 and 1")
+    problems = _ranges(values) + _council(values["council"])
+    if problems:
+        where = f"{path}: " if path else ""
+        raise ConfigError(where + ("\n  " if len(problems) > 1 else "") + "\n  ".join(problems))
     return Config(values=values, path=path)
 
 
-def load(path: str | Path | None = None) -> Config:
+def check_month(cfg: Config, month: str) -> None:
+    """Check the settings that depend on the reporting month.
+
+    Raises
+    ------
+    ConfigError
+        When ``inspection.plan_start`` is after the end of ``month``.
+    """
+    from carelib import dates
+
+    start = cfg["inspection"]["plan_start"]
+    if start and start > dates.reference_date(month):
+        raise ConfigError(
+            f"config key inspection.plan_start: {start} is after the reporting month "
+            f"{month} (the plan cannot be reported before it starts)"
+        )
+
+
+def check_publication(cfg: Config) -> None:
+    """Check the settings publication mode needs (``--publication`` on the command line).
+
+    Raises
+    ------
+    ConfigError
+        When ``publication.marking`` is blank.
+    """
+    if not cfg["publication"]["marking"].strip():
+        raise ConfigError(
+            "config key publication.marking must not be blank in publication mode: pages "
+            "that leave the service carry a protective marking"
+        )
+
+
+def read_text(path: Path) -> str:
+    """Read a config file as UTF-8, with or without the byte-order mark Notepad writes.
+
+    Raises
+    ------
+    ConfigError
+        When the file is not UTF-8 (for example saved as "ANSI", Windows-1252).
+    """
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ConfigError(
+            f"config file {path} is not UTF-8 text (byte 0x{data[exc.start]:02x} on line "
+            f"{line}; saved as Windows-1252 or 'ANSI'?): open it in Notepad and use "
+            "File > Save As with Encoding: UTF-8"
+        ) from None
+
+
+def load(path: str | Path | None = None, *, required: bool = False) -> Config:
     """Load and validate a config file.
 
     Parameters
     ----------
     path : path, optional
         The file to read; defaults to ``carelib.toml`` in the current folder. When the
-        default file does not exist, defaults are used.
+        default file does not exist, defaults are used (unless ``required``).
+    required : bool
+        Raise when the default file does not exist (commands that report on a
+        council's data need its settings).
 
     Raises
     ------
     ConfigError
-        When an explicitly named file is missing, or the file is invalid.
+        When an explicitly named (or required) file is missing, or the file is invalid.
     """
     explicit = path is not None
     path = Path(path or DEFAULT_FILE)
     if not path.is_file():
+        if path.is_dir():
+            raise ConfigError(f"config file {path} is a folder, not a file")
         if explicit:
             raise ConfigError(f"config file {path} does not exist")
+        if required:
+            raise ConfigError(
+                f"no {DEFAULT_FILE} in this folder ({Path.cwd()}): {NO_CONFIG_HINT}, or "
+                "name one with --config"
+            )
         return validate({}, None)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(read_text(path))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config file {path} is not valid TOML: {exc}") from exc
+    except OSError as exc:
+        raise ConfigError(f"config file {path} cannot be read: {exc}") from exc
     return validate(raw, path.resolve())

@@ -4,12 +4,21 @@ A reporting month is written ``YYYY-MM``; its reference date is its last calenda
 (the DfE census uses 30 September). Working days are weekdays less England and Wales
 bank holidays, which are computed here (fixed rules, Easter, substitute days and the
 one-off holidays since 2012) so that no table needs maintaining.
+
+Every date shown on a page is formatted here (:func:`long_date`, :func:`long_datetime`,
+:func:`month_label`) with directives every platform's ``strftime`` knows: glibc's
+no-padding flag (a dash) and Windows' hash flag are never used (``tests/test_dates.py``
+checks the package, templates and notebooks for them).
+
+"Today" is :func:`today`: the environment variable ``CARELIB_TODAY`` (``YYYY-MM-DD``)
+overrides the clock, so a scheduled run can be rehearsed for any date.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+import os
 import re
 from functools import cache
 
@@ -87,6 +96,56 @@ def month_range(first: str, last: str) -> list[str]:
 def month_label(month: str) -> str:
     """Return a month as readers write it, e.g. ``September 2025``."""
     return reference_date(month).strftime("%B %Y")
+
+
+def long_date(day: dt.date) -> str:
+    """Return a date as GOV.UK style writes it, e.g. ``1 December 2026`` (no leading zero).
+
+    Examples
+    --------
+    >>> long_date(dt.date(2026, 12, 1))
+    '1 December 2026'
+    """
+    return f"{day.day} {day:%B %Y}"
+
+
+def long_datetime(moment: dt.datetime) -> str:
+    """Return a date and time for a page, e.g. ``1 December 2026 at 07:05``."""
+    return f"{long_date(moment)} at {moment:%H:%M}"
+
+
+#: The environment variable that overrides today's date (``YYYY-MM-DD``).
+TODAY_VARIABLE = "CARELIB_TODAY"
+
+
+def today() -> dt.date:
+    """Return today's date, or the date in ``CARELIB_TODAY`` when it is set.
+
+    Raises
+    ------
+    ValueError
+        When ``CARELIB_TODAY`` is set but is not a date written ``YYYY-MM-DD``.
+    """
+    text = os.environ.get(TODAY_VARIABLE, "").strip()
+    if not text:
+        return dt.date.today()
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(
+            f"{TODAY_VARIABLE}={text!r} is not a date written YYYY-MM-DD (for example 2025-10-05)"
+        ) from None
+
+
+def previous_month(day: dt.date | None = None) -> str:
+    """Return the calendar month before ``day`` (default :func:`today`), ``YYYY-MM``.
+
+    This is what a scheduler means by "last month": run on 5 October 2025 it is
+    ``2025-09``, whatever folders exist.
+    """
+    return add_months(month_of(day or today()), -1)
 
 
 def easter_sunday(year: int) -> dt.date:

@@ -105,16 +105,17 @@ def safe_for_spreadsheets(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def resolve_month(month: str, data_dir: Path) -> str:
-    """Turn ``latest`` / ``previous`` / ``YYYY-MM`` into a month that has data."""
+    """Turn ``latest`` / ``previous`` / ``YYYY-MM`` into a month that has data.
+
+    ``previous`` is the calendar month before today (``CARELIB_TODAY`` overrides today).
+    """
     available = loading.available_months(data_dir)
     if month in ("latest", "previous"):
         if not available:
             raise FileNotFoundError(f"no month folders (YYYY-MM) in {data_dir}")
         if month == "latest":
             return available[-1]
-        if len(available) < 2:
-            raise FileNotFoundError(f"only one month of data in {data_dir}: no previous month")
-        return available[-2]
+        month = dates.previous_month()  # the calendar month before today, as in the CLI
     month = dates.parse_month(month)
     if month not in available:
         raise FileNotFoundError(f"no data folder for {month} in {data_dir}")

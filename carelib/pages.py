@@ -133,7 +133,7 @@ def marking_print_style(marking: str) -> str:
 def render(body: str, info: PageInfo) -> str:
     """Wrap a page body in the shared layout and return the whole HTML document."""
     body = add_heading_ids(str(body))
-    generated = (info.generated_at or dt.datetime.now()).strftime("%d %B %Y at %H:%M")
+    generated = dates.long_datetime(info.generated_at or dt.datetime.now())
     month_text = dates.month_label(info.month) if info.month else None
     full_title = " – ".join(p for p in (info.title, month_text, info.council) if p)
     marking = h.tag("p", info.marking, class_="marking") if info.marking else h.HTML("")

@@ -21,7 +21,17 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from carelib import __version__, dates, loading, overview, pages, privacy, publish, resources
+from carelib import (
+    __version__,
+    dates,
+    loading,
+    overview,
+    pages,
+    privacy,
+    publish,
+    resources,
+    runlog,
+)
 from carelib.config import Config
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_NOTEBOOK = 0, 1, 2, 3
@@ -64,6 +74,8 @@ class RunOptions:
     #: choose (None): side by side, except in ``jobs > 1`` worker processes when there
     #: are fewer cores than kernels.
     notebooks_in_parallel: bool | None = None
+    #: Append the run's events to this file as JSON lines (see :mod:`carelib.runlog`).
+    log_file: Path | None = None
 
 
 @dataclass
@@ -223,11 +235,16 @@ def check_parameters(notebook: Path, parameters: dict) -> None:
         )
 
 
-def execute(notebook: Path, out: Path, parameters: dict, opts: RunOptions):
-    """Execute one notebook top to bottom in a fresh kernel; return the executed notebook."""
+def execute(notebook: Path, out: Path, parameters: dict, opts: RunOptions, kernel_manager=None):
+    """Execute one notebook top to bottom in a fresh kernel; return the executed notebook.
+
+    ``kernel_manager`` is the jupyter_client kernel manager class to start it with (see
+    :func:`_kernel_stderr`); by default nbclient's own.
+    """
     import papermill
 
     check_parameters(notebook, parameters)
+    extra = {"kernel_manager_class": kernel_manager} if kernel_manager else {}
     return papermill.execute_notebook(
         str(notebook),
         str(out),
@@ -243,6 +260,7 @@ def execute(notebook: Path, out: Path, parameters: dict, opts: RunOptions):
         # Every output has arrived when the last cell replies: stop the kernel at once
         # rather than wait half a second or more for a graceful shutdown.
         shutdown_kernel="immediate",
+        **extra,
     )
 
 
@@ -414,10 +432,13 @@ def build_month(month: str, opts: RunOptions, validator=None) -> MonthResult:
         t0 = time.perf_counter()
         in_parallel = opts.notebooks_in_parallel
         workers = len(notebooks) if in_parallel or in_parallel is None else 1
-        with _kernel_stderr() as kernel_log, ThreadPoolExecutor(max_workers=workers) as pool:
+        with (
+            _kernel_stderr() as (kernel_log, manager),
+            ThreadPoolExecutor(max_workers=workers) as pool,
+        ):
             futures = {
                 pool.submit(
-                    _timed_execute, nb_path, executed_dir / nb_path.name, parameters, opts
+                    _timed_execute, nb_path, executed_dir / nb_path.name, parameters, opts, manager
                 ): nb_path
                 for nb_path in notebooks
             }
@@ -431,6 +452,14 @@ def build_month(month: str, opts: RunOptions, validator=None) -> MonthResult:
             month_data = loading.load_month(opts.data_dir, month)
             report = validator.validate(month_data, contracts.load_previous(opts.data_dir, month))
             durations["validate"] = round(time.perf_counter() - t, 3)
+            runlog.event(
+                "month_validated",
+                month=month,
+                checks=len(report.checks),
+                errors=len(report.errors),
+                warnings=len(report.warnings),
+                seconds=durations["validate"],
+            )
             if not report.has_errors:
                 exporter()
             # Export each notebook as soon as it has run, while the other may still run.
@@ -449,6 +478,12 @@ def build_month(month: str, opts: RunOptions, validator=None) -> MonthResult:
                 t = time.perf_counter()
                 exported[nb_path] = _export_page(nb_path, outcomes[nb_path][0], stage, page_info)
                 export_seconds += time.perf_counter() - t
+                runlog.event(
+                    "page_built",
+                    month=month,
+                    page=NOTEBOOKS[nb_path.name][0],
+                    seconds=round(outcomes[nb_path][1] + time.perf_counter() - t, 3),
+                )
             sys.stderr.flush()
             kernel_chatter = kernel_log.read_text(encoding="utf-8", errors="replace")
         durations["notebooks_wall"] = round(time.perf_counter() - t0, 3)
@@ -534,8 +569,15 @@ def build_month(month: str, opts: RunOptions, validator=None) -> MonthResult:
             counts["warnings"],
             seconds=time.perf_counter() - started,
         )
-    except BaseException:
+    except BaseException as exc:
         publish.discard(stage)
+        runlog.event(
+            "month_failed",
+            month=month,
+            exit_code=getattr(exc, "exit_code", None),
+            reason=str(exc).split("\n", 1)[0] or type(exc).__name__,
+            seconds=round(time.perf_counter() - started, 3),
+        )
         raise
 
 
@@ -557,28 +599,39 @@ def _export_page(nb_path: Path, nb, stage: Path, page_info: dict) -> dict:
 def _kernel_stderr():
     """Send the kernels' own console chatter to a file instead of the analyst's terminal.
 
-    Kernels inherit this process's stderr; their start-up and shutdown warnings are not
-    for the reader. The file is shown only when a notebook fails.
+    Kernels would inherit this process's stdout and stderr; their start-up and shutdown
+    warnings are not for the reader. Each kernel is started with its output streams
+    pointed at a temporary file instead (through jupyter_client's own ``launch_kernel``
+    arguments), so this process's file descriptors are never touched: a program calling
+    carelib keeps its own stderr. The file is shown only when a notebook fails.
+
+    Yields
+    ------
+    (Path, type)
+        The file, and the kernel manager class to start the kernels with.
     """
+    from jupyter_client.manager import AsyncKernelManager
+
     handle = tempfile.NamedTemporaryFile(prefix="carelib-kernel-", suffix=".log", delete=False)
     path = Path(handle.name)
-    sys.stderr.flush()
-    saved = os.dup(2)
-    os.dup2(handle.fileno(), 2)
+
+    class QuietKernelManager(AsyncKernelManager):
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            kw.setdefault("stdout", handle)
+            kw.setdefault("stderr", handle)
+            return await super()._async_launch_kernel(kernel_cmd, **kw)
+
     try:
-        yield path
+        yield path, QuietKernelManager
     finally:
-        sys.stderr.flush()
-        os.dup2(saved, 2)
-        os.close(saved)
         handle.close()
         with contextlib.suppress(OSError):
             path.unlink()
 
 
-def _timed_execute(nb_path: Path, out: Path, parameters: dict, opts: RunOptions):
+def _timed_execute(nb_path: Path, out: Path, parameters: dict, opts: RunOptions, manager=None):
     t = time.perf_counter()
-    nb = execute(nb_path, out, parameters, opts)
+    nb = execute(nb_path, out, parameters, opts, manager)
     return nb, round(time.perf_counter() - t, 3)
 
 
@@ -602,10 +655,8 @@ def _keep_failed(opts: RunOptions, month: str, executed: Path) -> Path:
 def _data_period(data_dir: Path, month: str) -> str:
     months = [m for m in loading.available_months(data_dir) if m <= month]
     first = months[0] if months else month
-    return (
-        f"{dates.month_start(first):%-d %B %Y} to {dates.reference_date(month):%-d %B %Y} "
-        f"(month end {dates.reference_date(month):%-d %B %Y})"
-    )
+    end = dates.long_date(dates.reference_date(month))
+    return f"{dates.long_date(dates.month_start(first))} to {end} (month end {end})"
 
 
 # --- The archive ------------------------------------------------------------------------
@@ -644,8 +695,13 @@ def write_archive(opts: RunOptions) -> Path:
 # --- Whole runs -------------------------------------------------------------------------
 
 
-def run(months: list[str], opts: RunOptions) -> list[MonthResult]:
+def run(
+    months: list[str], opts: RunOptions, results: list[MonthResult] | None = None
+) -> list[MonthResult]:
     """Build ``months`` (oldest first) under the reports lock; stop at the first failure.
+
+    ``results``, when given, receives each month's result as it ends, so a caller still
+    has the months done before a failure.
 
     With ``opts.jobs > 1`` months are built by that many worker processes, each
     publishing its months atomically; the first failure is raised after the others end.
@@ -669,7 +725,7 @@ def run(months: list[str], opts: RunOptions) -> list[MonthResult]:
         publish.check_output_dir(opts.reports_dir, opts.data_dir)
     except publish.UnsafeOutput as exc:
         raise RunFailure(str(exc), EXIT_USAGE) from None
-    results: list[MonthResult] = []
+    results = [] if results is None else results
     try:
         publish.prepare(opts.reports_dir)
         with publish.locked(opts.reports_dir):
@@ -714,6 +770,8 @@ def _run_serial(months: list[str], opts: RunOptions, results: list[MonthResult])
 def _build_in_worker(month: str, opts: RunOptions) -> MonthResult:
     """Build one month in a worker process (progress is the parent's to print)."""
     opts.quiet = True
+    if opts.log_file is not None:
+        runlog.attach(opts.log_file)
     if opts.notebooks_in_parallel is None:
         # Side by side only if every kernel of every job can have a core: past that they
         # just compete (on 2 cores, 2 jobs took the same time either way; one after the

@@ -185,15 +185,15 @@ def test_small_published_file_symbols_stay_symbols(tmp_path):
         "low,19.1\n"
         "2025,Reporting year,Local authority,E92000001,England,E1,North West,876,E06,Halton,"
         "u,c\n"
-        "2025,Reporting year,Local authority,E92000001,England,E1,North West,100,E07,A,10,"
+        "2025,Reporting year,Local authority,E92000001,England,E1,North West,340,E07,A,10,"
         "14\n"
-        "2025,Reporting year,Local authority,E92000001,England,E1,North West,101,E08,B,20,"
+        "2025,Reporting year,Local authority,E92000001,England,E1,North West,341,E08,B,20,"
         "x\n"
-        "2025,Reporting year,Local authority,E92000001,England,E1,North West,102,E09,C,z,"
+        "2025,Reporting year,Local authority,E92000001,England,E1,North West,342,E09,C,z,"
         "18\n"
     )
     (tmp_path / "csww.csv").write_text(text, encoding="utf-8")
-    cfg = make_config(tmp_path, csww_indicators="csww.csv", neighbours=["100", "101", "102"])
+    cfg = make_config(tmp_path, csww_indicators="csww.csv", neighbours=["340", "341", "342"])
     bench = benchmarks.load_benchmarks(cfg)
     assert not bench.release.shipped and "csww.csv" in bench.source
     own = bench.table("agency_rate", "own")

@@ -1,8 +1,10 @@
 import datetime as dt
+import re
 
 import pytest
 
 from carelib import dates
+from tests.conftest import ROOT
 
 
 def test_reference_dates_and_month_arithmetic():
@@ -50,3 +52,61 @@ def test_add_working_days():
     assert dates.add_working_days(dt.date(2023, 12, 22), 3) == dt.date(2023, 12, 29)
     assert dates.add_working_days(dt.date(2023, 9, 16), 1) == dt.date(2023, 9, 18)  # Saturday
     assert dates.add_working_days(dt.date(2023, 9, 15), 1) == dt.date(2023, 9, 18)  # Friday
+
+
+# --- Dates on pages, today, and portability ----------------------------------------------
+
+#: strftime flags that only one platform's C library knows: glibc's ``%-d`` (no padding),
+#: ``%_d``, ``%^B``, and Windows' ``%#d``. Windows raises "Invalid format string".
+PLATFORM_SPECIFIC = re.compile(r"%[-#_^][aAbBcdHIjmMpSUwWxXyYeGuVz]")
+PACKAGE = ROOT / "carelib"
+SCANNED = (".py", ".j2", ".html", ".ipynb", ".css", ".tpl", ".json")
+
+
+def platform_specific_directives(text: str) -> list[str]:
+    return PLATFORM_SPECIFIC.findall(text)
+
+
+def test_long_dates_have_no_leading_zero():
+    assert dates.long_date(dt.date(2026, 12, 1)) == "1 December 2026"
+    assert dates.long_date(dt.date(2025, 9, 30)) == "30 September 2025"
+    assert dates.long_datetime(dt.datetime(2026, 1, 5, 7, 3)) == "5 January 2026 at 07:03"
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ('f"{day:%-d %B %Y}"', ["%-d"]),
+        ('day.strftime("%#d/%#m/%Y")', ["%#d", "%#m"]),
+        ('"%_H:%M %^B"', ["%_H", "%^B"]),
+        ('"%d %B %Y" and "%-10s" % name and "%s"', []),
+    ],
+)
+def test_the_directive_check_finds_what_it_should(text, found):
+    assert platform_specific_directives(text) == found
+
+
+def test_no_platform_specific_strftime_directive_anywhere():
+    """Windows' strftime raises on ``%-d``; the package, templates and notebooks use none."""
+    files = [p for p in PACKAGE.rglob("*") if p.suffix in SCANNED and p.is_file()]
+    files += sorted((ROOT / "notebooks").glob("*.ipynb"))
+    assert any(p.suffix == ".j2" for p in files) and any(p.suffix == ".ipynb" for p in files)
+    hits = {
+        str(p.relative_to(ROOT)): found
+        for p in files
+        if (found := platform_specific_directives(p.read_text(encoding="utf-8")))
+    }
+    assert hits == {}
+
+
+def test_today_is_overridden_by_carelib_today(monkeypatch):
+    monkeypatch.delenv("CARELIB_TODAY", raising=False)
+    assert dates.today() == dt.date.today()
+    monkeypatch.setenv("CARELIB_TODAY", "2025-10-05")
+    assert dates.today() == dt.date(2025, 10, 5)
+    assert dates.previous_month() == "2025-09"
+    assert dates.previous_month(dt.date(2026, 1, 1)) == "2025-12"
+    for bad in ("2025-13-01", "05/10/2025", "2025-10", "yesterday"):
+        monkeypatch.setenv("CARELIB_TODAY", bad)
+        with pytest.raises(ValueError, match="CARELIB_TODAY"):
+            dates.today()
