@@ -317,6 +317,9 @@ def validate(raw: dict[str, Any], path: Path | None = None) -> Config:
     if problems:
         where = f"{path}: " if path else ""
         raise ConfigError(where + ("\n  " if len(problems) > 1 else "") + "\n  ".join(problems))
+    from carelib import spc  # the [spc] months are read (and refused) by the SPC module
+
+    spc.settings(values["spc"])
     return Config(values=values, path=path)
 
 

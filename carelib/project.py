@@ -33,7 +33,7 @@ DEMO = {
     "name": "Northmoor Borough Council",
     "la_code": "999",
     "region": "North West",
-    "neighbours": ["876", "340", "941", "875", "888", "357", "359", "344", "873", "812"],
+    "neighbours": ["876", "340", "941", "896", "888", "357", "359", "344", "873", "812"],
     "inspection": {
         "publication_date": "2023-08-25",
         "judgement": "requires_improvement",

@@ -117,7 +117,7 @@ def test_config_overrides_the_model(tmp_path):
 def test_unknown_la_code_needs_region_and_neighbours(tmp_path):
     path = tmp_path / "carelib.toml"
     path.write_text('[council]\nla_code = "999"\n', encoding="utf-8")
-    with pytest.raises(config.ConfigError, match="council.la_code: 999 is not in the DfE"):
+    with pytest.raises(config.ConfigError, match="council.la_code: '999' is not an LA code"):
         benchmarks.load_benchmarks(config.load(path))
     # The demo council (fictional 999) sets both, and works.
     demo = benchmarks.load_benchmarks(config.load(ROOT / "carelib.toml"))
@@ -439,7 +439,8 @@ def test_pages_that_use_benchmarks_name_source_release_and_licence(demo_reports)
         assert "reporting years 2017 to 2025" in text, page
         assert "census 30 September 2025" in text, page
     text = html.unescape((month / "workforce.html").read_text(encoding="utf-8"))
-    assert "median of 9 of 10 neighbours; no published figure for unknown code 875" in text
+    # The demo's ten neighbours are all published (941 through the joint return).
+    assert "median of 10 of 10 neighbours" in text
     assert "published in the joint return North Northamptonshire / West Northamptonshire" in text
     assert "By DfE's definition" in text
     book = pd.read_csv(month / "workforce_dictionary.csv")
