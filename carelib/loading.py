@@ -11,6 +11,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +24,26 @@ from carelib import dates, schema
 TRUE_WORDS = {"true", "yes", "y", "1", "t"}
 FALSE_WORDS = {"false", "no", "n", "0", "f"}
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
+
+#: A number as carelib reads it: digits, an optional point and fraction, an optional
+#: exponent. Nothing else (no ``inf``, ``nan``, ``1_000``, ``0x10``).
+_PLAIN_NUMBER = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
+#: Thousands separators, accepted in money columns only: ``1,234`` or ``12,345.50``.
+_THOUSANDS = re.compile(r"^[+-]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?$")
+_NOT_FINITE = re.compile(r"^[+-]?(?:inf|infinity|nan|n/a)$", re.IGNORECASE)
+#: A folder name that is meant as a month but is not written ``YYYY-MM``.
+_MONTH_LIKE = re.compile(
+    r"^(?:(?:19|20)\d{2}\D{0,3}\d{1,2}\b.*|\d{1,2}\D{1,3}(?:19|20)\d{2}|\d{6})$"
+)
+
+
+class DataError(ValueError):
+    """The data folder or a month in it cannot be used at all (exit code 1).
+
+    Raised for a folder that looks like a month but is not written ``YYYY-MM``, a symbolic
+    link that points outside the data folder or nowhere, and by :func:`load_history` for
+    any file, row or value it cannot read: nothing is ever dropped silently.
+    """
 
 
 @dataclass
@@ -133,19 +155,20 @@ def _empty_raw(dataset: str) -> pd.DataFrame:
 def read_raw(path: Path) -> pd.DataFrame:
     """Read a ``.csv`` or ``.xlsx`` file with every cell as text.
 
+    The frame's index is the source row number minus 2 (header = row 1), whatever blank
+    rows the file holds.
+
     Raises
     ------
     ValueError
-        With a plain-English reason when the file cannot be read as a table.
+        With a plain-English reason when the file cannot be read as a table: not a
+        workbook or a text CSV, empty, a malformed CSV, the same column twice (names
+        compared ignoring case and spaces), semicolons instead of commas, or formulas
+        in a workbook that hold no saved value.
     """
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
-        try:
-            frame = pd.read_excel(path, sheet_name=0, dtype=str, engine="openpyxl")
-        except Exception as exc:  # openpyxl raises many types for a broken workbook
-            raise ValueError(f"cannot be opened as an Excel workbook ({exc})") from exc
-        frame = frame.fillna("")
-        frame = frame[(frame.astype(str).apply(lambda c: c.str.strip()) != "").any(axis=1)]
+        frame = _read_xlsx(path)
     else:
         data = path.read_bytes()
         if not data.strip():
@@ -158,7 +181,129 @@ def read_raw(path: Path) -> pd.DataFrame:
             text = data.decode("cp1252", errors="replace")
         frame = _parse_csv(text)
     frame.columns = [str(c).strip().lstrip("\ufeff") for c in frame.columns]
+    _check_header(list(frame.columns))
     return frame
+
+
+def _column_key(name: str) -> str:
+    return "".join(str(name).split()).lower()
+
+
+def _check_header(header: list[str]) -> None:
+    """Refuse a header naming one column twice, ignoring case and spaces."""
+    groups: dict[str, list[str]] = {}
+    for name in header:
+        if name:
+            groups.setdefault(_column_key(name), []).append(name)
+    twice = [names for names in groups.values() if len(names) > 1]
+    if twice:
+        shown = "; ".join(" and ".join(repr(n) for n in names) for names in twice)
+        raise ValueError(
+            f"has the same column more than once in its header ({shown}; names are "
+            "compared ignoring case and spaces): keep one"
+        )
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _read_xlsx(path: Path) -> pd.DataFrame:
+    """Read the first sheet of a workbook as text, refusing formulas with no saved value.
+
+    A formula cell holds the value Excel last computed; a workbook written by a tool that
+    does not compute formulas holds none, and reading it would turn every such cell
+    blank. Data on a later sheet while the first is empty is refused with the sheet's name.
+    """
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    except Exception as exc:  # openpyxl raises many types for a broken workbook
+        raise ValueError(f"cannot be opened as an Excel workbook ({exc})") from exc
+    try:
+        sheets = book.worksheets
+        rows = [list(r) for r in sheets[0].iter_rows(values_only=True)] if sheets else []
+        if not any(_cell_text(v).strip() for r in rows for v in r):
+            others = [
+                ws.title
+                for ws in sheets[1:]
+                if any(_cell_text(v).strip() for r in ws.iter_rows(values_only=True) for v in r)
+            ]
+            if others:
+                raise ValueError(
+                    f"has an empty first sheet ({sheets[0].title!r}) and data on the sheet "
+                    f"{others[0]!r}: carelib reads the first sheet only, so move the data "
+                    "there (or delete the empty sheet)"
+                )
+            raise ValueError("the file is empty (not even a header row)")
+        wanted = {_column_key(c.name) for c in schema.DATASETS.get(path.stem, ())}
+        if wanted and not _has_columns(rows[:10], wanted):
+            for ws in sheets[1:]:
+                if _has_columns(list(ws.iter_rows(values_only=True, max_row=10)), wanted):
+                    raise ValueError(
+                        f"has no {path.stem} column names on its first sheet "
+                        f"({sheets[0].title!r}) but has them on the sheet {ws.title!r}: "
+                        "carelib reads the first sheet only, so move that sheet first"
+                    )
+    finally:
+        book.close()
+    formulas = [
+        (r, c)
+        for r, row in enumerate(rows)
+        for c, v in enumerate(row)
+        if isinstance(v, str) and v.startswith("=")
+    ]
+    if formulas:
+        values = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        try:
+            saved = [list(r) for r in values.worksheets[0].iter_rows(values_only=True)]
+        finally:
+            values.close()
+        empty = [(r, c) for r, c in formulas if saved[r][c] is None]
+        if empty:
+            cells = ", ".join(
+                f"{openpyxl.utils.get_column_letter(c + 1)}{r + 1}" for r, c in empty[:5]
+            )
+            more = f" and {len(empty) - 5} more" if len(empty) > 5 else ""
+            raise ValueError(
+                f"has {len(empty)} formula cell(s) with no saved value (cells {cells}{more}): "
+                "the workbook was saved by a tool that does not calculate formulas. Open it "
+                "in Excel and save it again, or export the values"
+            )
+        for r, c in formulas:
+            rows[r][c] = saved[r][c]
+    header = [_cell_text(v).strip() for v in rows[0]]
+    while header and not header[-1]:
+        header.pop()
+    width = len(header)
+    records, index = [], []
+    for number, row in enumerate(rows[1:], start=2):
+        cells = [_cell_text(v) for v in row]
+        if not any(c.strip() for c in cells):
+            continue
+        if any(c.strip() for c in cells[width:]):
+            raise ValueError(
+                f"has a value beyond the last named column in row {number} "
+                f"(the header names {width} columns)"
+            )
+        records.append((cells + [""] * width)[:width])
+        index.append(number - 2)
+    return pd.DataFrame(records, columns=header, index=pd.Index(index, dtype="int64"), dtype="str")
+
+
+def _has_columns(rows: list, wanted: set[str]) -> bool:
+    return any(len(wanted & {_column_key(_cell_text(v)) for v in row}) >= 2 for row in rows)
 
 
 def _parse_csv(text: str) -> pd.DataFrame:
@@ -174,9 +319,11 @@ def _parse_csv(text: str) -> pd.DataFrame:
         raise ValueError("the file is empty (not even a header row)") from None
     except csv.Error as exc:
         raise ValueError(f"is not a well-formed CSV: {exc}") from None
-    duplicated = sorted({h for h in header if header.count(h) > 1 and h})
-    if duplicated:
-        raise ValueError(f"has the column(s) {', '.join(duplicated)} more than once in its header")
+    if len(header) == 1 and header[0].count(";") >= 1:
+        raise ValueError(
+            "is separated by semicolons (;), not commas: found one column named "
+            f"{header[0][:60]!r}. Save it as 'CSV (Comma delimited)', or as .xlsx"
+        )
     width = len(header)
     records, index, too_long = [], [], []
     try:
@@ -198,6 +345,28 @@ def _parse_csv(text: str) -> pd.DataFrame:
     return pd.DataFrame(records, columns=header, index=pd.Index(index, dtype="int64"), dtype="str")
 
 
+def header_problem(dataset: str, raw: pd.DataFrame) -> str | None:
+    """Return why the first row is not the header when the real one is further down.
+
+    A title or a blank line above the column names (as a report export often has) makes
+    the column names look like data: carelib expects them in row 1.
+    """
+    wanted = {_column_key(c) for c in schema.column_names(dataset)}
+    if len(wanted & {_column_key(c) for c in raw.columns}) >= 2:
+        return None
+    for i, (idx, row) in enumerate(raw.head(10).iterrows()):
+        found = wanted & {_column_key(v) for v in row}
+        if len(found) >= 2:
+            return (
+                f"has its column names in row {Table.source_row(idx)}, not row 1 (found "
+                f"{', '.join(repr(c) for c in list(raw.columns)[:3] if c) or 'blank cells'} "
+                "above them): delete the title rows so the column names are in row 1"
+            )
+        if i >= 9:
+            break
+    return None
+
+
 def _parse_dates(text: pd.Series) -> pd.Series:
     out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     todo = text != ""
@@ -211,9 +380,26 @@ def _parse_dates(text: pd.Series) -> pd.Series:
     return out
 
 
-def _parse_numbers(text: pd.Series) -> pd.Series:
-    cleaned = text.str.replace(",", "", regex=False).str.replace("£", "", regex=False)
-    return pd.to_numeric(cleaned.str.strip(), errors="coerce").astype("float64")
+def _parse_numbers(text: pd.Series, money: bool = False) -> tuple[pd.Series, dict[str, pd.Series]]:
+    """Read numbers strictly; return the values and the masks of each kind of bad cell.
+
+    Only plain numbers are read (``20.5``, ``-3``, ``1e3``; a leading ``£``). A comma is
+    never taken as a decimal point: ``20,5`` is refused, not read as 205. In money
+    columns (``money=True``) commas as thousands separators are accepted in their
+    strict form only (``1,234`` or ``12,345.50``). ``inf``, ``nan`` and Excel's error
+    values (``#DIV/0!``) are refused.
+    """
+    cleaned = text.str.strip().str.replace("£", "", regex=False).str.strip()
+    if money:
+        thousands = cleaned.str.match(_THOUSANDS)
+        cleaned = cleaned.where(~thousands, cleaned.str.replace(",", "", regex=False))
+    filled = cleaned != ""
+    plain = cleaned.str.match(_PLAIN_NUMBER)
+    comma = filled & ~plain & cleaned.str.contains(",", regex=False)
+    odd = cleaned.str.match(_NOT_FINITE) | cleaned.str.startswith("#")
+    not_finite = filled & ~plain & ~comma & odd
+    value = pd.to_numeric(cleaned.where(plain, None), errors="coerce").astype("float64")
+    return value, {"comma_decimal": comma, "finite": not_finite}
 
 
 def _parse_booleans(text: pd.Series) -> pd.Series:
@@ -222,6 +408,17 @@ def _parse_booleans(text: pd.Series) -> pd.Series:
     out[low.isin(TRUE_WORDS)] = True
     out[low.isin(FALSE_WORDS)] = False
     return out
+
+
+#: What each kind of unreadable number is told (follows "a value that").
+NUMBER_PROBLEMS = {
+    "comma_decimal": (
+        "has a comma in a number: comma used as decimal point? Write 20.5, not 20,5 "
+        "(thousands separators are accepted in the _gbp money columns only)"
+    ),
+    "finite": "is not a finite number (inf, nan or a spreadsheet error such as #DIV/0!)",
+    "scientific": "is in scientific notation (such as 1e3): write the whole number in full",
+}
 
 
 def type_columns(dataset: str, raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
@@ -248,8 +445,17 @@ def type_columns(dataset: str, raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Pr
             value = _parse_dates(text)
             what = "a date (YYYY-MM-DD or DD/MM/YYYY)"
         elif col.kind in ("number", "integer"):
-            value = _parse_numbers(text)
+            value, bad_kinds = _parse_numbers(text, money=col.name.endswith("_gbp"))
             what = "a number"
+            if col.kind == "integer":
+                bad_kinds["scientific"] = value.notna() & text.str.contains("[eE]", regex=True)
+                value = value.mask(bad_kinds["scientific"])
+            for rule, mask in bad_kinds.items():
+                if mask.any():
+                    problems.append(
+                        _problem(dataset, col.name, text, mask, NUMBER_PROBLEMS[rule], rule)
+                    )
+                    blank = blank | mask  # reported once, by its own rule
             if col.kind == "integer":
                 fractional = value.notna() & (value != np.floor(value.fillna(0)))
                 if fractional.any():
@@ -311,8 +517,21 @@ def load_table(folder: Path, dataset: str) -> Table:
         )
         raw = _empty_raw(dataset)
         return Table(dataset, None, raw, type_columns(dataset, raw)[0], [problem])
+    if path.suffix == ".csv" and (Path(folder) / f"{dataset}.xlsx").is_file():
+        problem = Problem(
+            dataset,
+            None,
+            f"both {dataset}.csv and {dataset}.xlsx are in {folder}: carelib does not know "
+            "which one is this month's extract, so remove the other one",
+            rule="one_file",
+        )
+        raw = _empty_raw(dataset)
+        return Table(dataset, path, raw, type_columns(dataset, raw)[0], [problem])
     try:
         raw = read_raw(path)
+        why = header_problem(dataset, raw)
+        if why:
+            raise ValueError(why)
     except ValueError as exc:
         raw = _empty_raw(dataset)
         problem = Problem(
@@ -347,12 +566,81 @@ def load_month(data_dir: Path | str, month: str) -> MonthData:
     return MonthData(month=month, folder=folder, tables=tables)
 
 
-def available_months(data_dir: Path | str) -> list[str]:
-    """Return the months that have a folder in ``data_dir``, oldest first."""
+def folder_problems(data_dir: Path | str) -> list[str]:
+    """Return what is wrong with the layout of the data folder (empty when nothing is).
+
+    - a folder whose name looks like a month but is not written ``YYYY-MM``
+      (``2025-9``, ``2025_09``, ``2025-13``, ``202509``): never skipped silently;
+    - a symbolic link (a month folder, or a file in one) that points outside the data
+      folder, or to nothing at all: carelib reads only files inside the data folder.
+    """
     root = Path(data_dir)
     if not root.is_dir():
         return []
+    real_root = root.resolve()
+    found: list[str] = []
+    entries = sorted(root.iterdir())
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        found += _link_problems(entry, real_root, root)
+        if entry.is_dir() and not dates.is_month(entry.name) and _MONTH_LIKE.match(entry.name):
+            found.append(
+                f"the folder {entry} looks like a month but is not written YYYY-MM "
+                f"(for example 2025-09): rename it, or move it out of {root}"
+            )
+    for entry in entries:
+        if entry.is_dir() and dates.is_month(entry.name) and not entry.is_symlink():
+            for item in sorted(entry.iterdir()):
+                found += _link_problems(item, real_root, root)
+    return found
+
+
+def _link_problems(path: Path, real_root: Path, root: Path) -> list[str]:
+    if not path.is_symlink():
+        return []
+    where = f"{path.parent.name}/{path.name}" if path.parent != root else path.name
+    target = os.readlink(path)
+    if not path.exists():
+        return [
+            f"{where} in {root} is a symbolic link to {target}, which does not exist: "
+            "replace the link with the file itself"
+        ]
+    if not path.resolve().is_relative_to(real_root):
+        return [
+            f"{where} in {root} is a symbolic link to {path.resolve()}, outside the data "
+            "folder: carelib reads only files inside the data folder (copy the file in)"
+        ]
+    return []
+
+
+def available_months(data_dir: Path | str) -> list[str]:
+    """Return the months that have a folder in ``data_dir``, oldest first.
+
+    Raises
+    ------
+    DataError
+        When :func:`folder_problems` finds anything: a month-like folder not written
+        ``YYYY-MM`` or a symbolic link out of the data folder (never a silent fallback
+        to an older month as "latest").
+    """
+    root = Path(data_dir)
+    if not root.is_dir():
+        return []
+    problems = folder_problems(root)
+    if problems:
+        raise DataError("the data folder cannot be used:\n  " + "\n  ".join(problems))
     return sorted(p.name for p in root.iterdir() if p.is_dir() and dates.is_month(p.name))
+
+
+def missing_months(data_dir: Path | str, upto: str | None = None) -> list[str]:
+    """Return the months with no folder between the first month of data and ``upto``."""
+    months = available_months(data_dir)
+    if upto is not None:
+        months = [m for m in months if m <= upto]
+    if len(months) < 2:
+        return []
+    return sorted(set(dates.month_range(months[0], months[-1])) - set(months))
 
 
 @dataclass
@@ -390,9 +678,11 @@ def load_history(data_dir: Path | str, upto: str, n_months: int | None = None) -
     """Load every available month up to and including ``upto`` (optionally the last n).
 
     The raw text of each dataset is stacked across months and typed once, which is many
-    times faster than typing month by month. Reading problems are not collected here:
-    history is for reports, which run only on validated data (use :func:`load_month` to
-    check a month).
+    times faster than typing month by month. History is for reports, which run only on
+    validated data (every month is validated before a report is made, and a missing file
+    is an error there; here an absent file reads as no rows). Should a file that is there
+    still not read (unreadable, a required column missing, a cell that cannot be
+    typed), this raises rather than drop it, so no figure is computed from part of it.
 
     Parameters
     ----------
@@ -402,24 +692,55 @@ def load_history(data_dir: Path | str, upto: str, n_months: int | None = None) -
         The latest month to include, ``YYYY-MM``.
     n_months : int, optional
         Keep only the last ``n_months`` months.
+
+    Raises
+    ------
+    DataError
+        Naming the month, file, column and rows of everything that could not be read.
     """
     wanted = [m for m in available_months(data_dir) if m <= dates.parse_month(upto)]
     if n_months is not None:
         wanted = wanted[-n_months:]
-    frames = {}
+    frames, failures = {}, []
     for name in schema.DATASETS:
-        parts = []
+        parts, months, rows, files = [], [], [], []
         for month in wanted:
-            path = find_file(Path(data_dir) / month, name)
+            folder = Path(data_dir) / month
+            path = find_file(folder, name)
+            if path is None:
+                continue  # an absent file is empty here; validation refuses it first
+            if path.suffix == ".csv" and (folder / f"{name}.xlsx").is_file():
+                failures.append(f"{month}: both {name}.csv and {name}.xlsx (remove one)")
+                continue
             try:
-                raw = read_raw(path) if path is not None else None
-            except ValueError:
-                raw = None
-            if raw is not None and len(raw):
-                parts.append(raw.assign(month=month))
+                raw = read_raw(path)
+            except ValueError as exc:
+                failures.append(f"{month}: {path.name} {exc}")
+                continue
+            missing = [c.name for c in schema.columns(name) if c.required]
+            missing = [c for c in missing if c not in raw.columns]
+            if missing:
+                failures.append(f"{month}: {path.name} has no {', '.join(missing)} column")
+                continue
+            parts.append(raw)
+            months += [month] * len(raw)
+            rows += [Table.source_row(i) for i in raw.index]
+            files += [path.name] * len(raw)
         raw = pd.concat(parts, ignore_index=True).fillna("") if parts else _empty_raw(name)
-        month_col = raw.pop("month") if "month" in raw.columns else pd.Series([], dtype="str")
-        typed, _ = type_columns(name, raw)
-        typed["month"] = month_col.astype("str").to_numpy()
+        typed, problems = type_columns(name, raw)
+        for p in problems:
+            where = sorted({(months[r - 2], files[r - 2]) for r in p.rows})
+            for month, file in where:
+                listed = [rows[r - 2] for r in p.rows if months[r - 2] == month]
+                failures.append(
+                    f"{month}: {file}: column {p.column}: a value that {p.message} "
+                    f"(rows {', '.join(str(r) for r in listed)})"
+                )
+        typed["month"] = pd.Series(months, index=typed.index, dtype="str")
         frames[name] = typed
+    if failures:
+        raise DataError(
+            "some of the data cannot be read, so no figure was computed from it:\n  "
+            + "\n  ".join(failures)
+        )
     return History(months=wanted, **frames)
