@@ -146,12 +146,13 @@ def cmd_demo_data(args) -> int:
 
 def cmd_validate(args) -> int:
     """Validate a month's data and print what failed."""
-    from carelib import contracts
+    from carelib import history_validation
 
     cfg = _config(args)
     data_dir = _data_dir(args, cfg)
     (month,) = _months(args, cfg, data_dir)
-    report = contracts.validate_month(data_dir, month)
+    cache = history_validation.cache_dir(cfg.reports_dir, data_dir)
+    report = history_validation.validate_upto(data_dir, month, cache_dir=cache, config=cfg)
     if args.json:
         print(json.dumps(report.to_json(), indent=2, default=str))
     else:
@@ -279,12 +280,16 @@ def main(argv: list[str] | None = None) -> int:
         return int(exc.code or 0)
     from carelib.config import ConfigError
     from carelib.contracts import ContractError
+    from carelib.loading import DataError
 
     try:
         return COMMANDS[args.command](args)
     except (UsageError, ConfigError, ContractError) as exc:
         print(f"carelib: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except DataError as exc:  # the data folder or a month in it cannot be used at all
+        print(f"carelib: {exc}\nNothing was published.", file=sys.stderr)
+        return EXIT_INVALID
     except KeyboardInterrupt:
         print("carelib: interrupted; nothing half-built was published", file=sys.stderr)
         return 130

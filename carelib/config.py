@@ -67,6 +67,10 @@ SCHEMA: dict[str, dict[str, tuple[str, Any]]] = {
         "kernel_name": (_STR, "python3"),
         "jobs": (_INT, 1),
     },
+    "validation": {
+        # A leaver in post again, or leaving twice, is a rehire (see docs/DATA_SPEC.md).
+        "allow_rehires": (_BOOL, False),
+    },
 }
 
 JUDGEMENTS = ("", "outstanding", "good", "requires_improvement", "inadequate")

@@ -314,7 +314,7 @@ def build_month(month: str, opts: RunOptions, validator=None) -> MonthResult:
         data was found in the output). Nothing is published and previously published
         reports are untouched.
     """
-    from carelib import contracts, validation
+    from carelib import history_validation, validation
 
     started = time.perf_counter()
     digest, checksums = fingerprint(opts, month)  # once per month: it reads every input
@@ -366,8 +366,13 @@ def build_month(month: str, opts: RunOptions, validator=None) -> MonthResult:
                 validator = shared_validator()
                 durations["validator_setup"] = round(time.perf_counter() - t, 3)
             t = time.perf_counter()
-            month_data = loading.load_month(opts.data_dir, month)
-            report = validator.validate(month_data, contracts.load_previous(opts.data_dir, month))
+            report = history_validation.validate_upto(  # this month and every earlier one
+                opts.data_dir,
+                month,
+                validator=validator,
+                cache_dir=history_validation.cache_dir(opts.reports_dir, opts.data_dir),
+                config=opts.config,
+            )
             durations["validate"] = round(time.perf_counter() - t, 3)
             if not report.has_errors:
                 exporter()
@@ -538,9 +543,11 @@ def _keep_failed(opts: RunOptions, month: str, executed: Path) -> Path:
 def _data_period(data_dir: Path, month: str) -> str:
     months = [m for m in loading.available_months(data_dir) if m <= month]
     first = months[0] if months else month
+    gaps = loading.missing_months(data_dir, month)
     return (
         f"{dates.month_start(first):%-d %B %Y} to {dates.reference_date(month):%-d %B %Y} "
         f"(month end {dates.reference_date(month):%-d %B %Y})"
+        + "".join(f"; no data for {dates.month_label(m)}" for m in gaps)
     )
 
 
