@@ -38,6 +38,7 @@ _OVERRIDE = "if this is a rehire, set allow_rehires = true under [validation] in
 
 
 def _check(rule: str, month: str, table: Table, description: str, problem: str) -> Check:
+    # Labelled with its month (``leavers.csv (2025-06)``); see history_validation.
     return Check(
         rule=rule,
         dataset="leavers",
@@ -79,6 +80,7 @@ def run(
     failed: list[Check] = []
     seen_in_post: set[str] = set()
     earlier_leaves: dict[str, pd.Timestamp] = {}
+    left_in: dict[str, str] = {}
     for i, month in enumerate(months):
         table = leavers[month]
         usable = _unusable(table, ["worker_id", "start_date", "leave_date"], _file(table, month))
@@ -133,10 +135,16 @@ def run(
                 f"a worker who is also a leaver in an earlier month ({_OVERRIDE}, and give "
                 "the new start_date)",
             )
-            failed.append(_result(check, table, twice, ["worker_id"]))
+            check = _result(check, table, twice, ["worker_id"])
+            check.values = [
+                f"{v} (also left in {left_in.get(v.strip(), 'an earlier month')})"
+                for v in check.values
+            ]
+            failed.append(check)
             for wid, left in zip(ids, leaves, strict=True):
                 if pd.notna(wid):
                     earlier_leaves[str(wid)] = left
+                    left_in[str(wid)] = month
         if wf_ok:
             seen_in_post.update(_ids(wf).dropna().astype(str))
     out = [c for c in failed if c.status != PASSED]

@@ -198,8 +198,12 @@ def validate_upto(
             leavers[m] = loading.load_table(folder, "leavers")
         found = continuity.run(workforce, leavers, allow_rehires=allow_rehires)
         for check in found:
-            mon = check.file.rsplit("(", 1)[-1].rstrip(")") if "(" in check.file else month
-            check.month = mon if dates.is_month(mon) else None
+            label = f" ({month})"
+            if check.file.endswith(label):  # the reporting month's own file: no label
+                check.file = check.file[: -len(label)]
+            elif "(" in check.file:
+                earlier = check.file.rsplit("(", 1)[-1].rstrip(")")
+                check.month = earlier if dates.is_month(earlier) else None
         report.checks += found
         if not any(c.blocks for c in found):
             cache.put(f"continuity-{month}", key, {"checks": len(found)})

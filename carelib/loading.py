@@ -179,7 +179,7 @@ def read_raw(path: Path) -> pd.DataFrame:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             text = data.decode("cp1252", errors="replace")
-        frame = _parse_csv(text)
+        frame = _parse_csv(text, _wanted(path))
     frame.columns = [str(c).strip().lstrip("\ufeff") for c in frame.columns]
     _check_header(list(frame.columns))
     return frame
@@ -247,7 +247,7 @@ def _read_xlsx(path: Path) -> pd.DataFrame:
                     "there (or delete the empty sheet)"
                 )
             raise ValueError("the file is empty (not even a header row)")
-        wanted = {_column_key(c.name) for c in schema.DATASETS.get(path.stem, ())}
+        wanted = _wanted(path)
         if wanted and not _has_columns(rows[:10], wanted):
             for ws in sheets[1:]:
                 if _has_columns(list(ws.iter_rows(values_only=True, max_row=10)), wanted):
@@ -286,6 +286,10 @@ def _read_xlsx(path: Path) -> pd.DataFrame:
     header = [_cell_text(v).strip() for v in rows[0]]
     while header and not header[-1]:
         header.pop()
+    if wanted and len(wanted & {_column_key(h) for h in header}) < 2:
+        for number, row in enumerate(rows[1:10], start=2):
+            if _has_columns([row], wanted):
+                raise ValueError(_title_rows(header, number))
     width = len(header)
     records, index = [], []
     for number, row in enumerate(rows[1:], start=2):
@@ -306,7 +310,20 @@ def _has_columns(rows: list, wanted: set[str]) -> bool:
     return any(len(wanted & {_column_key(_cell_text(v)) for v in row}) >= 2 for row in rows)
 
 
-def _parse_csv(text: str) -> pd.DataFrame:
+def _wanted(path: Path) -> set[str]:
+    """The folded column names of the dataset a file is named after (empty if none)."""
+    return {_column_key(c.name) for c in schema.DATASETS.get(Path(path).stem, ())}
+
+
+def _title_rows(header: list[str], number: int) -> str:
+    shown = ", ".join(repr(c) for c in header[:3] if c) or "blank cells"
+    return (
+        f"has its column names in row {number}, not row 1 (found {shown} above them): "
+        "delete the title rows so the column names are in row 1"
+    )
+
+
+def _parse_csv(text: str, wanted: set[str] = frozenset()) -> pd.DataFrame:
     """Parse CSV text keeping each row's line number (blank lines are skipped).
 
     The frame's index is the source line number minus 2, so ``index + 2`` is the row
@@ -337,6 +354,14 @@ def _parse_csv(text: str) -> pd.DataFrame:
     except csv.Error as exc:
         raise ValueError(f"is not a well-formed CSV (row {reader.line_num}): {exc}") from None
     if too_long:
+        if wanted and not len(wanted & {_column_key(h) for h in header}) >= 2:
+            # A title row above the header: the real header is a longer row below it.
+            again = csv.reader(io.StringIO(text, newline=""))
+            for fields in again:
+                if again.line_num > 10:
+                    break
+                if _has_columns([fields], wanted):
+                    raise ValueError(_title_rows(header, again.line_num))
         rows = ", ".join(str(r) for r in too_long[:5])
         raise ValueError(
             f"is not a well-formed CSV: row(s) {rows} have more values than the header "
@@ -357,11 +382,7 @@ def header_problem(dataset: str, raw: pd.DataFrame) -> str | None:
     for i, (idx, row) in enumerate(raw.head(10).iterrows()):
         found = wanted & {_column_key(v) for v in row}
         if len(found) >= 2:
-            return (
-                f"has its column names in row {Table.source_row(idx)}, not row 1 (found "
-                f"{', '.join(repr(c) for c in list(raw.columns)[:3] if c) or 'blank cells'} "
-                "above them): delete the title rows so the column names are in row 1"
-            )
+            return _title_rows(list(raw.columns), Table.source_row(idx))
         if i >= 9:
             break
     return None
