@@ -137,7 +137,7 @@ class Check:
         """Return the failure in one plain-English line, naming file, column and rows.
 
         For example ``workforce.csv: column fte: 2 rows have a value outside
-        0 < fte <= 1 (rows 5, 9): 0, 1.4``.
+        0.01 <= fte <= 1 (rows 5, 9): 0, 1.4``.
         """
         where = self.file_label + (f": column {self.column}" if self.column else "")
         if self.status == NOT_CHECKED:
