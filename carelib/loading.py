@@ -360,7 +360,8 @@ def folder_problems(data_dir: Path | str) -> list[str]:
     - a folder whose name looks like a month but is not written ``YYYY-MM``
       (``2025-9``, ``2025_09``, ``2025-13``, ``202509``): never skipped silently;
     - a symbolic link (a month folder, or a file in one) that points outside the data
-      folder, or to nothing at all: carelib reads only files inside the data folder.
+      folder, or to nothing at all (anywhere two levels down): carelib reads only files
+      inside the data folder.
     """
     root = Path(data_dir)
     if not root.is_dir():
@@ -378,8 +379,12 @@ def folder_problems(data_dir: Path | str) -> list[str]:
                 f"(for example 2025-09): rename it, or move it out of {root}"
             )
     for entry in entries:
-        if entry.is_dir() and dates.is_month(entry.name) and not entry.is_symlink():
-            for item in sorted(entry.iterdir()):
+        if entry.name.startswith(".") or not entry.is_dir() or entry.is_symlink():
+            continue
+        for item in sorted(entry.iterdir()):
+            if dates.is_month(entry.name):
+                found += _link_problems(item, real_root, root)
+            elif item.is_symlink() and not item.exists():  # would break any listing of files
                 found += _link_problems(item, real_root, root)
     return found
 

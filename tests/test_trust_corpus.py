@@ -481,6 +481,14 @@ def dangling_symlink(d):
 
 
 @case
+def dangling_symlink_in_another_folder(d):
+    # Not a month, but every listing of the data folder's files would trip over it.
+    (d / "archive").mkdir()
+    (d / "archive" / "workforce_2024.csv").symlink_to(d / "gone.csv")
+    return Expect("archive", "archive/workforce_2024.csv", None, (), "does not exist")
+
+
+@case
 def month_folder_linked_from_elsewhere(d):
     outside = d.parent / "elsewhere"
     shutil.move(d / "2025-07", outside)
@@ -627,6 +635,30 @@ def test_missing_month_is_a_warning_naming_it(history_dir, tmp_path, capsys):
     code, text = run_validate(write_config(tmp_path, history_dir), capsys)
     assert code == 0, text
     assert "WARNING no data for June 2025 (2025-06)" in text
+
+
+def test_missing_month_is_named_on_the_pages(history_dir):
+    from carelib import history_validation, overview, pages, runner, validation
+
+    shutil.rmtree(history_dir / "2025-06")
+    report = history_validation.validate_upto(history_dir, MONTH)
+    assert not report.has_errors and report.missing_months == ["2025-06"]
+    quality = str(validation.quality_page(report))
+    assert "Months checked" in quality and "No data for June 2025" in quality
+    # Every page's header (the overview included) carries the data period, gap named.
+    period = runner._data_period(history_dir, MONTH)
+    assert period.endswith("; no data for June 2025")
+    info = pages.PageInfo(
+        council="Example",
+        title="Monthly report",
+        filename="index.html",
+        month=MONTH,
+        data_period=period,
+    )
+    page = pages.render(
+        overview.month_body(MONTH, {}, {"checks": 1, "errors": 0, "warnings": 0}), info
+    )
+    assert "no data for June 2025" in page
 
 
 def test_rehire_is_allowed_with_the_override(history_dir, tmp_path, capsys):
