@@ -11,8 +11,8 @@ command line, ``carelib validate --month 2025-09``, in this process. Each case a
 - that the data folder is byte-identical before and after the run.
 
 A few cases go through ``carelib report`` (real kernels) and must publish nothing. The
-mutations use only pandas and openpyxl, so ``CASES`` can be replayed against older code
-(see ``tools``-style baselines in the closing note of issue 10).
+mutations use only pandas and openpyxl, so ``tools/trust_corpus_baseline.py`` can replay
+``CASES`` against an older carelib to count the cases it let through.
 """
 
 from __future__ import annotations
