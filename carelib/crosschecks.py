@@ -179,9 +179,7 @@ def unknown_teams(month: MonthData, dataset: str) -> Check:
     check = _result(check, table, col.notna() & ~col.astype(str).isin(funded), ["team"])
     near = {team_key(t): t for t in sorted(funded)}
     check.values = [
-        f"{v} (did you mean {near[team_key(v)]!r} in establishment.csv?)"
-        if team_key(v) in near
-        else v
+        f"{v} (did you mean {near[team_key(v)]!r}?)" if team_key(v) in near else v
         for v in check.values
     ]
     return check

@@ -309,8 +309,8 @@ def load_table(folder: Path, dataset: str) -> Table:
         problem = Problem(
             dataset,
             None,
-            f"both {dataset}.csv and {dataset}.xlsx are in {folder}: carelib does not know "
-            "which one is this month's extract, so remove the other one",
+            f"is there twice, as both {dataset}.csv and {dataset}.xlsx in {folder}: carelib "
+            "does not know which one is this month's extract, so remove the other one",
             rule="one_file",
         )
         raw = _empty_raw(dataset)

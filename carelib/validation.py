@@ -164,7 +164,7 @@ class Check:
         return out
 
 
-def _value_text(value: str, width: int = 60) -> str:
+def _value_text(value: str, width: int = 80) -> str:
     """Show a value on one line, shortened: free text can be long and hold line breaks."""
     text = " ".join(str(value).split())
     if not text:

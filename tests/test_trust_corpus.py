@@ -342,7 +342,7 @@ def xlsx_duplicate_column_by_case_and_space(d):
 @case
 def both_csv_and_xlsx(d):
     read(d, "establishment").to_excel(path_of(d, "establishment", ext="xlsx"), index=False)
-    return Expect(MONTH, "establishment.csv", None, (), "both establishment.csv and")
+    return Expect(MONTH, "establishment.csv", None, (), "twice, as both establishment.csv and")
 
 
 @case
