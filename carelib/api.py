@@ -431,6 +431,9 @@ def _as_carelib_error(exc: BaseException, result: BuildResult) -> CarelibError |
         error = errors.BY_EXIT_CODE.get(exc.exit_code, UnexpectedError)(str(exc))
     elif isinstance(exc, getattr(sys.modules.get("carelib.contracts"), "ContractError", ())):
         error = UsageError(str(exc))
+    elif isinstance(exc, getattr(sys.modules.get("carelib.loading"), "DataError", ())):
+        # a month folder or file cannot be used at all
+        error = DataInvalid(f"{exc}\nNothing was published.")
     elif isinstance(exc, publish.LockHeld):
         error = ReportsLocked(str(exc))
     elif isinstance(exc, OSError) and _under(exc, result.reports_dir):
@@ -495,15 +498,20 @@ def validate_month(
     UsageError, ConfigError, MonthNotAvailable
         As for :func:`build_reports`.
     """
-    from carelib import contracts
+    from carelib import contracts, history_validation
+    from carelib.loading import DataError
 
     cfg = load_config(config, required=data is None)
     data_dir = Path(data) if data else cfg.data_dir
     if month == "all":
         raise UsageError("validate one month at a time: YYYY-MM, latest or previous")
-    (resolved,) = resolve_months(month, data_dir)
     try:
-        report = contracts.validate_month(data_dir, resolved)
+        (resolved,) = resolve_months(month, data_dir)
+        cache = history_validation.cache_dir(cfg.reports_dir, data_dir)
+        # The month and every earlier one: a figure may read any of them.
+        report = history_validation.validate_upto(data_dir, resolved, cache_dir=cache, config=cfg)
+    except DataError as exc:
+        raise DataInvalid(f"{exc}\nNothing was published.") from exc
     except contracts.ContractError as exc:
         raise ConfigError(str(exc)) from exc
     if report.has_errors and raise_on_error:

@@ -465,6 +465,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args, contract_error) -> int:
+    from carelib.loading import DataError
+
     try:
         return COMMANDS[args.command].run(args)
     except CarelibError as exc:
@@ -478,6 +480,9 @@ def _run(args, contract_error) -> int:
     except BrokenPipeError:  # the output was piped into `head` or similar
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - so the final flush is silent
         return EXIT_OK
+    except DataError as exc:  # the data folder or a month in it cannot be used at all
+        print(f"carelib: {exc}\nNothing was published.", file=sys.stderr)
+        return EXIT_INVALID
     except KeyboardInterrupt:
         print("carelib: interrupted; nothing half-built was published", file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -81,6 +81,10 @@ SCHEMA: dict[str, dict[str, tuple[str, Any]]] = {
         "jobs": (_INT, 1),
         "log_file": (_STR, ""),
     },
+    "validation": {
+        # A leaver in post again, or leaving twice, is a rehire (see docs/DATA_SPEC.md).
+        "allow_rehires": (_BOOL, False),
+    },
 }
 
 JUDGEMENTS = ("", "outstanding", "good", "requires_improvement", "inadequate")

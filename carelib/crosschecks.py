@@ -10,10 +10,14 @@ rule                                           severity  meaning
                                                          this month's actions.csv
 ``leavers.worker_id.not_in_workforce``         error     a leaver is not also in post at
                                                          month end
-``establishment.team.known``                   error     every funded team appears in
-                                                         workforce.csv
-``agency_spend.team.known``                    error     every team with agency spend appears
-                                                         in workforce.csv
+``workforce.team.in_establishment``            error     every worker's team is in
+                                                         establishment.csv (near-duplicates
+                                                         named)
+``leavers.team.in_establishment``              error     likewise for every leaver's team
+``agency_spend.team.in_establishment``         error     likewise for every team with spend
+``establishment.team.distinct``                error     no two funded teams differ only by
+                                                         case, spacing or a plural
+``workforce.sickness_days.within_fte``         error     sickness_days <= fte x working days
 ``actions.recommendation.consistent``          error     one recommendation_id, one
                                                          recommendation text
 ``workforce.worker_id.accounted_for``          warning   last month's workers are in post or
@@ -29,6 +33,8 @@ not add an error of its own (the missing file or column already is one).
 """
 
 from __future__ import annotations
+
+import re
 
 import pandas as pd
 
@@ -130,28 +136,111 @@ def leavers_in_post(month: MonthData) -> Check:
     return _result(check, leavers, ids.notna() & ids.astype(str).isin(in_post), ["worker_id"])
 
 
+def team_key(name: str) -> str:
+    """Return a team name folded for spotting near-duplicates.
+
+    Case, spacing, punctuation and a plural ``s`` are ignored, so ``Disabled Childrens``,
+    ``disabled  children`` and ``Disabled Children's`` all fold to ``disabled children``.
+    """
+    words = re.sub(r"[^\w\s]", "", str(name).lower()).split()
+    return " ".join(w[:-1] if len(w) > 3 and w.endswith("s") else w for w in words)
+
+
 def unknown_teams(month: MonthData, dataset: str) -> Check:
-    """Every team in ``dataset`` (establishment or agency_spend) is in workforce.csv (error)."""
-    table, workforce = month.tables[dataset], month.tables["workforce"]
-    what = {"establishment": "funded posts", "agency_spend": "agency spend"}[dataset]
+    """Every team in ``dataset`` is a team in this month's establishment.csv (error).
+
+    A team that differs from a funded one only by case, spacing or a plural is named
+    with the funded spelling, so the typo is easy to fix. (A funded team with nobody in
+    post is valid: it is a vacancy.)
+    """
+    table, establishment = month.tables[dataset], month.tables["establishment"]
+    what = {
+        "workforce": "every worker's team",
+        "leavers": "every leaver's team",
+        "agency_spend": "every team with agency spend",
+    }[dataset]
     check = Check(
-        rule=f"{dataset}.team.known",
+        rule=f"{dataset}.team.in_establishment",
         dataset=dataset,
         column="team",
         severity="error",
         source="crosscheck",
         file=_file(table),
-        description=f"every team with {what} is a team in workforce.csv",
-        problem="a team that is not in workforce.csv",
+        description=f"{what} is a team in establishment.csv",
+        problem="a team that is not in this month's establishment.csv",
     )
     why = _unusable(table, ["team"], _file(table)) or _unusable(
-        workforce, ["team"], _file(workforce)
+        establishment, ["team"], _file(establishment)
     )
     if why:
         return _not_checked(check, why)
-    teams = _ids(workforce.data, "team")
+    funded = _ids(establishment.data, "team")
     col = table.data["team"]
-    return _result(check, table, col.notna() & ~col.astype(str).isin(teams), ["team"])
+    check = _result(check, table, col.notna() & ~col.astype(str).isin(funded), ["team"])
+    near = {team_key(t): t for t in sorted(funded)}
+    check.values = [
+        f"{v} (did you mean {near[team_key(v)]!r}?)" if team_key(v) in near else v
+        for v in check.values
+    ]
+    return check
+
+
+def near_duplicate_teams(month: MonthData) -> Check:
+    """No two funded teams differ only by case, spacing or a plural (error)."""
+    table = month.tables["establishment"]
+    check = Check(
+        rule="establishment.team.distinct",
+        dataset="establishment",
+        column="team",
+        severity="error",
+        source="crosscheck",
+        file=_file(table),
+        description=(
+            "no two teams differ only by case, spacing or a plural "
+            "(such as Disabled Childrens and Disabled Children)"
+        ),
+        problem="a team name that differs from another row's only by case, spacing or a plural",
+    )
+    why = _unusable(table, ["team"], _file(table))
+    if why:
+        return _not_checked(check, why)
+    teams = table.data["team"]
+    keys = teams.dropna().astype(str).map(team_key)
+    clash = keys[keys.duplicated(keep=False)]
+    # Rows with the same exact name are the uniqueness rule's to report.
+    mask = pd.Series(False, index=teams.index)
+    for _, group in clash.groupby(clash):
+        if teams[group.index].nunique() > 1:
+            mask[group.index] = True
+    return _result(check, table, mask, ["team"])
+
+
+def sickness_within_fte(month: MonthData) -> Check:
+    """No worker lost more days to sickness than their FTE times the working days (error).
+
+    sickness_days are FTE working days, so a 0.5 FTE worker in a month of 22 working days
+    can lose at most 11. (The contract's own rule caps every worker at the working days.)
+    """
+    table = month.tables["workforce"]
+    working = dates.month_working_days(month.month)
+    check = Check(
+        rule="workforce.sickness_days.within_fte",
+        dataset="workforce",
+        column="sickness_days",
+        severity="error",
+        source="crosscheck",
+        file=_file(table),
+        description=(
+            f"sickness_days is at most the worker's fte times the month's {working} working days"
+        ),
+        problem=f"more sickness_days than fte x {working} working days",
+    )
+    why = _unusable(table, ["sickness_days", "fte"], _file(table))
+    if why:
+        return _not_checked(check, why)
+    data = table.data
+    mask = data["sickness_days"] > data["fte"] * working + 1e-9
+    return _result(check, table, mask.fillna(False), ["sickness_days", "fte"])
 
 
 def recommendation_text(month: MonthData) -> Check:
@@ -299,8 +388,11 @@ def run(month: MonthData, previous: MonthData | None = None) -> list[Check]:
     return [
         orphan_measures(month),
         leavers_in_post(month),
-        unknown_teams(month, "establishment"),
+        unknown_teams(month, "workforce"),
+        unknown_teams(month, "leavers"),
         unknown_teams(month, "agency_spend"),
+        near_duplicate_teams(month),
+        sickness_within_fte(month),
         recommendation_text(month),
         vanished_workers(month, previous, previous_month),
         dropped_actions(month, previous, previous_month),

@@ -1,16 +1,20 @@
 """Load a month's data files into typed DataFrames, without ever writing to them.
 
 Each dataset may be ``.csv`` (UTF-8, UTF-8 with BOM or Windows-1252) or ``.xlsx`` (first
-sheet). Dates may be ISO or UK day-first; booleans may be any spelling in DATA_SPEC.
-Loading never raises on bad content: every problem is recorded against the dataset,
-column and source row number (header = row 1) so validation can report them all.
+sheet), read as text by :mod:`carelib.files`. Dates may be ISO or UK day-first; booleans
+may be any spelling in DATA_SPEC; numbers are read strictly (no decimal commas, no
+``inf``). Loading a month never raises on bad content: every problem is recorded
+against the dataset, column and source row number (header = row 1) so validation can
+report them all. :func:`load_history`, for reports, raises instead (nothing is ever
+dropped silently), and :func:`available_months` refuses a data folder whose layout is
+wrong (:func:`folder_problems`).
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
+import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,10 +22,31 @@ import numpy as np
 import pandas as pd
 
 from carelib import dates, schema
+from carelib.files import header_problem, read_raw
 
 TRUE_WORDS = {"true", "yes", "y", "1", "t"}
 FALSE_WORDS = {"false", "no", "n", "0", "f"}
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
+
+#: A number as carelib reads it: digits, an optional point and fraction, an optional
+#: exponent. Nothing else (no ``inf``, ``nan``, ``1_000``, ``0x10``).
+_PLAIN_NUMBER = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
+#: Thousands separators, accepted in money columns only: ``1,234`` or ``12,345.50``.
+_THOUSANDS = re.compile(r"^[+-]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?$")
+_NOT_FINITE = re.compile(r"^[+-]?(?:inf|infinity|nan|n/a)$", re.IGNORECASE)
+#: A folder name that is meant as a month but is not written ``YYYY-MM``.
+_MONTH_LIKE = re.compile(
+    r"^(?:(?:19|20)\d{2}\D{0,3}\d{1,2}\b.*|\d{1,2}\D{1,3}(?:19|20)\d{2}|\d{6})$"
+)
+
+
+class DataError(ValueError):
+    """The data folder or a month in it cannot be used at all (exit code 1).
+
+    Raised for a folder that looks like a month but is not written ``YYYY-MM``, a symbolic
+    link that points outside the data folder or nowhere, and by :func:`load_history` for
+    any file, row or value it cannot read: nothing is ever dropped silently.
+    """
 
 
 @dataclass
@@ -130,74 +155,6 @@ def _empty_raw(dataset: str) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series([], dtype="str") for c in schema.column_names(dataset)})
 
 
-def read_raw(path: Path) -> pd.DataFrame:
-    """Read a ``.csv`` or ``.xlsx`` file with every cell as text.
-
-    Raises
-    ------
-    ValueError
-        With a plain-English reason when the file cannot be read as a table.
-    """
-    path = Path(path)
-    if path.suffix.lower() == ".xlsx":
-        try:
-            frame = pd.read_excel(path, sheet_name=0, dtype=str, engine="openpyxl")
-        except Exception as exc:  # openpyxl raises many types for a broken workbook
-            raise ValueError(f"cannot be opened as an Excel workbook ({exc})") from exc
-        frame = frame.fillna("")
-        frame = frame[(frame.astype(str).apply(lambda c: c.str.strip()) != "").any(axis=1)]
-    else:
-        data = path.read_bytes()
-        if not data.strip():
-            raise ValueError("the file is empty (not even a header row)")
-        if b"\x00" in data[:4096]:
-            raise ValueError("the file is not a text CSV (it contains binary data)")
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = data.decode("cp1252", errors="replace")
-        frame = _parse_csv(text)
-    frame.columns = [str(c).strip().lstrip("\ufeff") for c in frame.columns]
-    return frame
-
-
-def _parse_csv(text: str) -> pd.DataFrame:
-    """Parse CSV text keeping each row's line number (blank lines are skipped).
-
-    The frame's index is the source line number minus 2, so ``index + 2`` is the row
-    number an analyst sees in Excel whatever blank lines the file holds.
-    """
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = [h.strip() for h in next(reader)]
-    except StopIteration:
-        raise ValueError("the file is empty (not even a header row)") from None
-    except csv.Error as exc:
-        raise ValueError(f"is not a well-formed CSV: {exc}") from None
-    duplicated = sorted({h for h in header if header.count(h) > 1 and h})
-    if duplicated:
-        raise ValueError(f"has the column(s) {', '.join(duplicated)} more than once in its header")
-    width = len(header)
-    records, index, too_long = [], [], []
-    try:
-        for fields in reader:
-            if not any(f.strip() for f in fields):
-                continue
-            if len(fields) > width and any(f.strip() for f in fields[width:]):
-                too_long.append(reader.line_num)
-            records.append((fields + [""] * width)[:width])
-            index.append(reader.line_num - 2)
-    except csv.Error as exc:
-        raise ValueError(f"is not a well-formed CSV (row {reader.line_num}): {exc}") from None
-    if too_long:
-        rows = ", ".join(str(r) for r in too_long[:5])
-        raise ValueError(
-            f"is not a well-formed CSV: row(s) {rows} have more values than the header "
-            f"has columns ({width})"
-        )
-    return pd.DataFrame(records, columns=header, index=pd.Index(index, dtype="int64"), dtype="str")
-
-
 def _parse_dates(text: pd.Series) -> pd.Series:
     out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     todo = text != ""
@@ -211,9 +168,26 @@ def _parse_dates(text: pd.Series) -> pd.Series:
     return out
 
 
-def _parse_numbers(text: pd.Series) -> pd.Series:
-    cleaned = text.str.replace(",", "", regex=False).str.replace("£", "", regex=False)
-    return pd.to_numeric(cleaned.str.strip(), errors="coerce").astype("float64")
+def _parse_numbers(text: pd.Series, money: bool = False) -> tuple[pd.Series, dict[str, pd.Series]]:
+    """Read numbers strictly; return the values and the masks of each kind of bad cell.
+
+    Only plain numbers are read (``20.5``, ``-3``, ``1e3``; a leading ``£``). A comma is
+    never taken as a decimal point: ``20,5`` is refused, not read as 205. In money
+    columns (``money=True``) commas as thousands separators are accepted in their
+    strict form only (``1,234`` or ``12,345.50``). ``inf``, ``nan`` and Excel's error
+    values (``#DIV/0!``) are refused.
+    """
+    cleaned = text.str.strip().str.replace("£", "", regex=False).str.strip()
+    if money:
+        thousands = cleaned.str.match(_THOUSANDS)
+        cleaned = cleaned.where(~thousands, cleaned.str.replace(",", "", regex=False))
+    filled = cleaned != ""
+    plain = cleaned.str.match(_PLAIN_NUMBER)
+    comma = filled & ~plain & cleaned.str.contains(",", regex=False)
+    odd = cleaned.str.match(_NOT_FINITE) | cleaned.str.startswith("#")
+    not_finite = filled & ~plain & ~comma & odd
+    value = pd.to_numeric(cleaned.where(plain, None), errors="coerce").astype("float64")
+    return value, {"comma_decimal": comma, "finite": not_finite}
 
 
 def _parse_booleans(text: pd.Series) -> pd.Series:
@@ -222,6 +196,17 @@ def _parse_booleans(text: pd.Series) -> pd.Series:
     out[low.isin(TRUE_WORDS)] = True
     out[low.isin(FALSE_WORDS)] = False
     return out
+
+
+#: What each kind of unreadable number is told (follows "a value that").
+NUMBER_PROBLEMS = {
+    "comma_decimal": (
+        "has a comma in a number: comma used as decimal point? Write 20.5, not 20,5 "
+        "(thousands separators are accepted in the _gbp money columns only)"
+    ),
+    "finite": "is not a finite number (inf, nan or a spreadsheet error such as #DIV/0!)",
+    "scientific": "is in scientific notation (such as 1e3): write the whole number in full",
+}
 
 
 def type_columns(dataset: str, raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
@@ -248,8 +233,17 @@ def type_columns(dataset: str, raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Pr
             value = _parse_dates(text)
             what = "a date (YYYY-MM-DD or DD/MM/YYYY)"
         elif col.kind in ("number", "integer"):
-            value = _parse_numbers(text)
+            value, bad_kinds = _parse_numbers(text, money=col.name.endswith("_gbp"))
             what = "a number"
+            if col.kind == "integer":
+                bad_kinds["scientific"] = value.notna() & text.str.contains("[eE]", regex=True)
+                value = value.mask(bad_kinds["scientific"])
+            for rule, mask in bad_kinds.items():
+                if mask.any():
+                    problems.append(
+                        _problem(dataset, col.name, text, mask, NUMBER_PROBLEMS[rule], rule)
+                    )
+                    blank = blank | mask  # reported once, by its own rule
             if col.kind == "integer":
                 fractional = value.notna() & (value != np.floor(value.fillna(0)))
                 if fractional.any():
@@ -311,8 +305,21 @@ def load_table(folder: Path, dataset: str) -> Table:
         )
         raw = _empty_raw(dataset)
         return Table(dataset, None, raw, type_columns(dataset, raw)[0], [problem])
+    if path.suffix == ".csv" and (Path(folder) / f"{dataset}.xlsx").is_file():
+        problem = Problem(
+            dataset,
+            None,
+            f"is there twice, as both {dataset}.csv and {dataset}.xlsx in {folder}: carelib "
+            "does not know which one is this month's extract, so remove the other one",
+            rule="one_file",
+        )
+        raw = _empty_raw(dataset)
+        return Table(dataset, path, raw, type_columns(dataset, raw)[0], [problem])
     try:
         raw = read_raw(path)
+        why = header_problem(dataset, raw)
+        if why:
+            raise ValueError(why)
     except ValueError as exc:
         raw = _empty_raw(dataset)
         problem = Problem(
@@ -347,12 +354,86 @@ def load_month(data_dir: Path | str, month: str) -> MonthData:
     return MonthData(month=month, folder=folder, tables=tables)
 
 
-def available_months(data_dir: Path | str) -> list[str]:
-    """Return the months that have a folder in ``data_dir``, oldest first."""
+def folder_problems(data_dir: Path | str) -> list[str]:
+    """Return what is wrong with the layout of the data folder (empty when nothing is).
+
+    - a folder whose name looks like a month but is not written ``YYYY-MM``
+      (``2025-9``, ``2025_09``, ``2025-13``, ``202509``): never skipped silently;
+    - a symbolic link (a month folder, or a file in one) that points outside the data
+      folder, or to nothing at all (anywhere two levels down): carelib reads only files
+      inside the data folder.
+    """
     root = Path(data_dir)
     if not root.is_dir():
         return []
+    real_root = root.resolve()
+    found: list[str] = []
+    entries = sorted(root.iterdir())
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        found += _link_problems(entry, real_root, root)
+        if entry.is_dir() and not dates.is_month(entry.name) and _MONTH_LIKE.match(entry.name):
+            found.append(
+                f"the folder {entry} looks like a month but is not written YYYY-MM "
+                f"(for example 2025-09): rename it, or move it out of {root}"
+            )
+    for entry in entries:
+        if entry.name.startswith(".") or not entry.is_dir() or entry.is_symlink():
+            continue
+        for item in sorted(entry.iterdir()):
+            if dates.is_month(entry.name):
+                found += _link_problems(item, real_root, root)
+            elif item.is_symlink() and not item.exists():  # would break any listing of files
+                found += _link_problems(item, real_root, root)
+    return found
+
+
+def _link_problems(path: Path, real_root: Path, root: Path) -> list[str]:
+    if not path.is_symlink():
+        return []
+    where = f"{path.parent.name}/{path.name}" if path.parent != root else path.name
+    target = os.readlink(path)
+    if not path.exists():
+        return [
+            f"{where} in {root} is a symbolic link to {target}, which does not exist: "
+            "replace the link with the file itself"
+        ]
+    if not path.resolve().is_relative_to(real_root):
+        return [
+            f"{where} in {root} is a symbolic link to {path.resolve()}, outside the data "
+            "folder: carelib reads only files inside the data folder (copy the file in)"
+        ]
+    return []
+
+
+def available_months(data_dir: Path | str) -> list[str]:
+    """Return the months that have a folder in ``data_dir``, oldest first.
+
+    Raises
+    ------
+    DataError
+        When :func:`folder_problems` finds anything: a month-like folder not written
+        ``YYYY-MM`` or a symbolic link out of the data folder (never a silent fallback
+        to an older month as "latest").
+    """
+    root = Path(data_dir)
+    if not root.is_dir():
+        return []
+    problems = folder_problems(root)
+    if problems:
+        raise DataError("the data folder cannot be used:\n  " + "\n  ".join(problems))
     return sorted(p.name for p in root.iterdir() if p.is_dir() and dates.is_month(p.name))
+
+
+def missing_months(data_dir: Path | str, upto: str | None = None) -> list[str]:
+    """Return the months with no folder between the first month of data and ``upto``."""
+    months = available_months(data_dir)
+    if upto is not None:
+        months = [m for m in months if m <= upto]
+    if len(months) < 2:
+        return []
+    return sorted(set(dates.month_range(months[0], months[-1])) - set(months))
 
 
 @dataclass
@@ -390,9 +471,11 @@ def load_history(data_dir: Path | str, upto: str, n_months: int | None = None) -
     """Load every available month up to and including ``upto`` (optionally the last n).
 
     The raw text of each dataset is stacked across months and typed once, which is many
-    times faster than typing month by month. Reading problems are not collected here:
-    history is for reports, which run only on validated data (use :func:`load_month` to
-    check a month).
+    times faster than typing month by month. History is for reports, which run only on
+    validated data (every month is validated before a report is made, and a missing file
+    is an error there; here an absent file reads as no rows). Should a file that is there
+    still not read (unreadable, a required column missing, a cell that cannot be
+    typed), this raises rather than drop it, so no figure is computed from part of it.
 
     Parameters
     ----------
@@ -402,24 +485,55 @@ def load_history(data_dir: Path | str, upto: str, n_months: int | None = None) -
         The latest month to include, ``YYYY-MM``.
     n_months : int, optional
         Keep only the last ``n_months`` months.
+
+    Raises
+    ------
+    DataError
+        Naming the month, file, column and rows of everything that could not be read.
     """
     wanted = [m for m in available_months(data_dir) if m <= dates.parse_month(upto)]
     if n_months is not None:
         wanted = wanted[-n_months:]
-    frames = {}
+    frames, failures = {}, []
     for name in schema.DATASETS:
-        parts = []
+        parts, months, rows, files = [], [], [], []
         for month in wanted:
-            path = find_file(Path(data_dir) / month, name)
+            folder = Path(data_dir) / month
+            path = find_file(folder, name)
+            if path is None:
+                continue  # an absent file is empty here; validation refuses it first
+            if path.suffix == ".csv" and (folder / f"{name}.xlsx").is_file():
+                failures.append(f"{month}: both {name}.csv and {name}.xlsx (remove one)")
+                continue
             try:
-                raw = read_raw(path) if path is not None else None
-            except ValueError:
-                raw = None
-            if raw is not None and len(raw):
-                parts.append(raw.assign(month=month))
+                raw = read_raw(path)
+            except ValueError as exc:
+                failures.append(f"{month}: {path.name} {exc}")
+                continue
+            missing = [c.name for c in schema.columns(name) if c.required]
+            missing = [c for c in missing if c not in raw.columns]
+            if missing:
+                failures.append(f"{month}: {path.name} has no {', '.join(missing)} column")
+                continue
+            parts.append(raw)
+            months += [month] * len(raw)
+            rows += [Table.source_row(i) for i in raw.index]
+            files += [path.name] * len(raw)
         raw = pd.concat(parts, ignore_index=True).fillna("") if parts else _empty_raw(name)
-        month_col = raw.pop("month") if "month" in raw.columns else pd.Series([], dtype="str")
-        typed, _ = type_columns(name, raw)
-        typed["month"] = month_col.astype("str").to_numpy()
+        typed, problems = type_columns(name, raw)
+        for p in problems:
+            where = sorted({(months[r - 2], files[r - 2]) for r in p.rows})
+            for month, file in where:
+                listed = [rows[r - 2] for r in p.rows if months[r - 2] == month]
+                failures.append(
+                    f"{month}: {file}: column {p.column}: a value that {p.message} "
+                    f"(rows {', '.join(str(r) for r in listed)})"
+                )
+        typed["month"] = pd.Series(months, index=typed.index, dtype="str")
         frames[name] = typed
+    if failures:
+        raise DataError(
+            "some of the data cannot be read, so no figure was computed from it:\n  "
+            + "\n  ".join(failures)
+        )
     return History(months=wanted, **frames)

@@ -394,7 +394,7 @@ def build_month(month: str, opts: RunOptions, validator=None) -> MonthResult:
         data was found in the output). Nothing is published and previously published
         reports are untouched.
     """
-    from carelib import contracts, validation
+    from carelib import history_validation, validation
 
     started = time.perf_counter()
     digest, checksums = fingerprint(opts, month)  # once per month: it reads every input
@@ -449,8 +449,13 @@ def build_month(month: str, opts: RunOptions, validator=None) -> MonthResult:
                 validator = shared_validator()
                 durations["validator_setup"] = round(time.perf_counter() - t, 3)
             t = time.perf_counter()
-            month_data = loading.load_month(opts.data_dir, month)
-            report = validator.validate(month_data, contracts.load_previous(opts.data_dir, month))
+            report = history_validation.validate_upto(  # this month and every earlier one
+                opts.data_dir,
+                month,
+                validator=validator,
+                cache_dir=history_validation.cache_dir(opts.reports_dir, opts.data_dir),
+                config=opts.config,
+            )
             durations["validate"] = round(time.perf_counter() - t, 3)
             runlog.event(
                 "month_validated",
@@ -656,7 +661,10 @@ def _data_period(data_dir: Path, month: str) -> str:
     months = [m for m in loading.available_months(data_dir) if m <= month]
     first = months[0] if months else month
     end = dates.long_date(dates.reference_date(month))
-    return f"{dates.long_date(dates.month_start(first))} to {end} (month end {end})"
+    gaps = loading.missing_months(data_dir, month)
+    return f"{dates.long_date(dates.month_start(first))} to {end} (month end {end})" + "".join(
+        f"; no data for {dates.month_label(m)}" for m in gaps
+    )
 
 
 # --- The archive ------------------------------------------------------------------------

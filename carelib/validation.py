@@ -85,6 +85,9 @@ class Check:
     show_values : bool
         False for rules whose values must not be echoed even to the analyst (e.g. a
         worker_id that looks like a person's name).
+    month : str or None
+        The month whose file the rule judged, when it is not the report's own month
+        (an earlier month of the history).
     """
 
     rule: str
@@ -103,6 +106,7 @@ class Check:
     reason: str | None = None
     cause: str | None = None
     show_values: bool = True
+    month: str | None = None
 
     @property
     def failed(self) -> bool:
@@ -133,7 +137,7 @@ class Check:
         """Return the failure in one plain-English line, naming file, column and rows.
 
         For example ``workforce.csv: column fte: 2 rows have a value outside
-        0 < fte <= 1 (rows 5, 9): 0, 1.4``.
+        0.01 <= fte <= 1 (rows 5, 9): 0, 1.4``.
         """
         where = self.file_label + (f": column {self.column}" if self.column else "")
         if self.status == NOT_CHECKED:
@@ -160,7 +164,7 @@ class Check:
         return out
 
 
-def _value_text(value: str, width: int = 60) -> str:
+def _value_text(value: str, width: int = 80) -> str:
     """Show a value on one line, shortened: free text can be long and hold line breaks."""
     text = " ".join(str(value).split())
     if not text:
@@ -192,12 +196,20 @@ class ValidationReport:
         ``blank_share`` (0 to 1, None for a file with no rows).
     previous_month : str or None
         The earlier month compared with, when its data was there.
+    earlier_months : dict
+        The earlier months of data also validated (every month a report reads), each
+        with ``checks``, ``errors``, ``warnings`` and ``cached`` (verdict from the cache).
+        Their blocking checks are in ``checks``, labelled with their month.
+    missing_months : list of str
+        Months with no folder between the first month of data and this one.
     """
 
     month: str
     checks: list[Check] = field(default_factory=list)
     completeness: dict[str, dict] = field(default_factory=dict)
     previous_month: str | None = None
+    earlier_months: dict[str, dict] = field(default_factory=dict)
+    missing_months: list[str] = field(default_factory=list)
 
     @property
     def reference_date(self) -> dt.date:
@@ -269,6 +281,7 @@ class ValidationReport:
         ]
         if self.has_errors:
             lines.append("Errors stop the report; fix them in the source data and run again.")
+        lines += self._history_lines()
         for dataset in schema.DATASETS:
             checks = self.for_dataset(dataset)
             if not checks:
@@ -290,6 +303,24 @@ class ValidationReport:
                 lines.append(f"  {_skipped_text(skipped)}")
         return "\n".join(lines)
 
+    def _history_lines(self) -> list[str]:
+        lines = []
+        if self.earlier_months:
+            months = sorted(self.earlier_months)
+            bad = [m for m in months if self.earlier_months[m].get("errors")]
+            lines.append(
+                f"Earlier months also checked (every month a report reads): {len(months)}, "
+                f"{months[0]} to {months[-1]}: "
+                + (
+                    f"{_n(len(bad), 'month')} with errors ({', '.join(bad)})."
+                    if bad
+                    else "all valid."
+                )
+            )
+        for missing in self.missing_months:
+            lines.append(f"  WARNING {missing_month_text(missing)}")
+        return lines
+
     def to_json(self) -> dict:
         """Return the whole report as a JSON-ready dict (row-level: for analysts only)."""
         return {
@@ -300,9 +331,19 @@ class ValidationReport:
             "summary": self.summary(),
             "checks": [c.as_dict() for c in self.checks],
             "completeness": self.completeness,
+            "earlier_months": self.earlier_months,
+            "missing_months": self.missing_months,
         }
 
     to_dict = to_json
+
+
+def missing_month_text(month: str) -> str:
+    """Say that a month in the middle of the history has no data."""
+    return (
+        f"no data for {dates.month_label(month)} ({month}): there is no {month} folder, so "
+        "figures over a period that includes it (12-month rates, year to date) leave it out"
+    )
 
 
 def _n(count: int, word: str) -> str:
@@ -390,6 +431,34 @@ def quality_page(report: ValidationReport):
             ),
         )
     ]
+
+    if report.earlier_months or report.missing_months:
+        months = sorted(report.earlier_months)
+        bad = [m for m in months if report.earlier_months[m].get("errors")]
+        said = []
+        if months:
+            said.append(
+                h.paragraph(
+                    "The figures on these pages also read earlier months (12-month rates, "
+                    "year to date, trends), so every one of them was checked against the "
+                    f"same rules: {_n(len(months), 'earlier month')}, "
+                    f"{dates.month_label(months[0])} to {dates.month_label(months[-1])}; "
+                    + (
+                        "errors in " + ", ".join(dates.month_label(m) for m in bad) + "."
+                        if bad
+                        else "each met every rule that stops a report."
+                    )
+                )
+            )
+        if report.missing_months:
+            said.append(
+                h.bullets(
+                    f"No data for {dates.month_label(m)}: figures over a period that "
+                    "includes it leave it out."
+                    for m in report.missing_months
+                )
+            )
+        parts.append(h.section("Months checked", *said))
 
     problems = report.errors
     if problems:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from carelib import contracts, crosschecks, schema, validation
+from carelib import continuity, contracts, crosschecks, schema, validation
 from carelib.loading import load_month
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -81,15 +81,14 @@ def test_ranges_and_month_relative_bounds(suites):
         ]
         return exp["kwargs"]
 
-    assert between("workforce", "fte") == {
-        "column": "fte",
-        "min_value": 0,
-        "max_value": 1,
-        "strict_min": True,
-    }
+    assert between("workforce", "fte") == {"column": "fte", "min_value": 0.01, "max_value": 1}
     assert between("workforce", "cases")["min_value"] == 0
     assert between("workforce", "sickness_days")["max_value"] == {"$PARAMETER": "working_days"}
-    assert between("workforce", "start_date")["max_value"] == {"$PARAMETER": "reference_date"}
+    assert any(
+        e["kwargs"].get("max_value") == {"$PARAMETER": "reference_date"}
+        for e in of_type(suites["workforce"], "expect_column_values_to_be_between")
+        if e["kwargs"]["column"] == "start_date"
+    )
     assert between("leavers", "leave_date") == {
         "column": "leave_date",
         "min_value": {"$PARAMETER": "month_start"},
@@ -114,7 +113,11 @@ def test_conditional_rules(suites):
         for s in suites.values()
         for e in of_type(s, "expect_column_pair_values_a_to_be_greater_than_b")
     }
-    assert pairs == {("due_date", "start_date"), ("leave_date", "start_date")}
+    assert pairs == {
+        ("due_date", "start_date"),
+        ("leave_date", "start_date"),
+        ("completed_date", "start_date"),
+    }
     measures = suites["measures"]
     assert columns_with(measures, "expect_column_values_to_be_null", True) == {"value"}
     assert columns_with(measures, "expect_column_values_to_not_be_null", True) == {"value"}
@@ -327,9 +330,11 @@ def test_report_model_and_text(month_dir, validator):
         "failed",
     )
     assert fte.unexpected_count == 1 and fte.rows == [9] and fte.values == ["1.4"]
-    assert fte.description == "fte is more than 0 and at most 1 (0 < fte <= 1)"
+    assert fte.description == "fte is at least 0.01 and at most 1 (0.01 <= fte <= 1)"
     text = report.to_text()
-    assert "workforce.csv: column fte: 1 row has a value outside 0 < fte <= 1 (row 9): 1.4" in text
+    assert (
+        "workforce.csv: column fte: 1 row has a value outside 0.01 <= fte <= 1 (row 9): 1.4" in text
+    )
     assert "measures.csv: column recommendation_id: 1 row has" in text
     assert text.index("workforce.csv") < text.index("measures.csv")
     assert all(c.status in validation.STATUSES for c in report.checks)
@@ -390,7 +395,7 @@ def test_quality_page_has_no_identifiers_rows_or_values(month_dir, validator):
         "How complete the data is",
     ):
         assert f">{heading}</h2>" in page
-    assert "1 row did not meet the rule that fte is more than 0 and at most 1" in page
+    assert "1 row did not meet the rule that fte is at least 0.01 and at most 1" in page
     assert "every worker in last month" in page
     assert page.count("<section") == 5
 
@@ -423,8 +428,12 @@ def test_docs_name_every_specific_rule(suites):
     named += [
         "measures.recommendation_id.in_actions",
         "leavers.worker_id.not_in_workforce",
-        "establishment.team.known",
-        "agency_spend.team.known",
+        "workforce.team.in_establishment",
+        "leavers.team.in_establishment",
+        "agency_spend.team.in_establishment",
+        "establishment.team.distinct",
+        "workforce.sickness_days.within_fte",
+        *continuity.RULES,
         "actions.recommendation.consistent",
         *crosschecks.MONTH_ON_MONTH,
     ]

@@ -32,7 +32,8 @@ def tree_digest(folder: Path) -> dict[str, str]:
     return {
         str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.name != ".carelib.lock"
+        # Not the lock, nor the validation cache (reports/.cache: verdicts, no report).
+        if p.is_file() and p.name != ".carelib.lock" and ".cache" not in p.parts
     }
 
 
@@ -62,7 +63,9 @@ def test_run_publishes_every_page_and_prints_the_path(built):
     executed = sorted(p.name for p in (out / MONTH / "executed").iterdir())
     assert executed == ["01_workforce.ipynb", "02_improvement_plan.ipynb"]
     assert "September 2025" in (out / "index.html").read_text()
+    # The lock, the versioned months and the validation cache (never under data).
     assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == [
+        ".cache",
         ".carelib.lock",
         ".versions",
     ]

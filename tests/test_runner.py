@@ -143,7 +143,9 @@ def test_jobs_2_publishes_every_month_and_shows_progress(backfill):
         assert f"Workforce for {month}" in (out / month / "workforce.html").read_text()
     archive = (out / "index.html").read_text()
     assert all(m in archive for m in ("July 2025", "August 2025", "September 2025"))
+    # The lock, the versioned months and the validation cache (never under data).
     assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == [
+        ".cache",
         ".carelib.lock",
         ".versions",
     ]

@@ -90,7 +90,7 @@ def duplicated_worker_id(d):
 @case
 def fte_zero(d):
     return Expect(
-        "workforce.csv", "fte", (set_cell(d, "workforce", 3, "fte", "0"),), "0 < fte <= 1"
+        "workforce.csv", "fte", (set_cell(d, "workforce", 3, "fte", "0"),), "0.01 <= fte <= 1"
     )
 
 
@@ -100,7 +100,7 @@ def fte_over_one(d):
         "workforce.csv",
         "fte",
         (set_cell(d, "workforce", 7, "fte", "1.4"),),
-        "0 < fte <= 1 (row 9): 1.4",
+        "0.01 <= fte <= 1 (row 9): 1.4",
     )
 
 
@@ -248,7 +248,7 @@ def xlsx_with_a_bad_value(d):
     frame.loc[7, "fte"] = "1.4"
     path_of(d, "workforce").unlink()
     frame.to_excel(d / MONTH / "workforce.xlsx", index=False)
-    return Expect("workforce.xlsx", "fte", (9,), "0 < fte <= 1")
+    return Expect("workforce.xlsx", "fte", (9,), "0.01 <= fte <= 1")
 
 
 # --- leavers.csv --------------------------------------------------------------------------
@@ -311,12 +311,13 @@ def empty_file(d):
 
 
 @case
-def unknown_team_in_establishment(d):
+def unknown_team_in_workforce(d):
+    # (A funded team with nobody in post is valid: a vacancy. A worker's team must be funded.)
     return Expect(
-        "establishment.csv",
+        "workforce.csv",
         "team",
-        (set_cell(d, "establishment", 2, "team", "Atlantis Team"),),
-        "not in workforce.csv",
+        (set_cell(d, "workforce", 2, "team", "Atlantis Team"),),
+        "not in this month's establishment.csv",
     )
 
 
@@ -350,7 +351,7 @@ def unknown_team_in_agency_spend(d):
         "agency_spend.csv",
         "team",
         (set_cell(d, "agency_spend", 1, "team", "Nowhere Team"),),
-        "not in workforce.csv",
+        "not in this month's establishment.csv",
     )
 
 
