@@ -127,7 +127,7 @@ def safe_for_spreadsheets(frame: pd.DataFrame) -> pd.DataFrame:
     for col in out.columns:
         if pd.api.types.is_object_dtype(out[col]) or pd.api.types.is_string_dtype(out[col]):
             text = out[col]
-            risky = text.notna() & text.astype("str").map(starts_like_formula).astype(bool)
+            risky = text.map(lambda v: isinstance(v, str) and starts_like_formula(v)).astype(bool)
             if risky.any():
                 out[col] = text.where(~risky, "'" + text.astype("str"))
     return out

@@ -261,3 +261,108 @@ def scan(folder: Path, ids) -> list[Leak]:
                 found[wid] = max(found.get(wid, 0), n)
         leaks += [Leak(path, wid, n) for wid, n in sorted(found.items())]
     return leaks
+
+
+# --- Personal data in published free text ------------------------------------------------
+
+#: Free-text columns that are shown to readers, so must hold no personal data.
+FREE_TEXT = {
+    "actions": ("recommendation", "action", "owner", "update"),
+    "measures": ("name",),
+    "establishment": ("team",),
+}
+# Matched on normalised text (see :func:`normalise`), so case, full-width forms and
+# invisible characters do not hide them.
+_SEPARATOR = r"[\s.-]?"
+PERSONAL_DATA = {
+    "Social Work England registration number": re.compile(r"(?<![a-z0-9])sw[\s-]?\d{4,7}(?!\d)"),
+    "email address": re.compile(r"[a-z0-9._%+'-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}"),
+    "UK phone number": re.compile(
+        r"(?<![\d+])(?:\(?0|\+\s?44\s?(?:\(0\)\s?)?|0044\s?)"
+        rf"(?:\d{{2}}\)?{_SEPARATOR}\d{{4}}{_SEPARATOR}\d{{4}}"
+        rf"|\d{{3}}\)?{_SEPARATOR}\d{{3}}{_SEPARATOR}\d{{4}}"
+        rf"|\d{{4}}\)?{_SEPARATOR}\d{{6}}"
+        rf"|\d{{4}}\)?{_SEPARATOR}\d{{3}}{_SEPARATOR}\d{{3}}"
+        r"|\d{9,10})(?!\d)"
+    ),
+}
+
+
+def mask(value: str) -> str:
+    """Show enough of a match to find it, never the whole of it.
+
+    Examples
+    --------
+    >>> mask("sw123456"), mask("jo.bloggs@example.gov.uk")
+    ('sw…(8 characters)', 'jo…(24 characters)')
+    """
+    return f"{value[:2]}…({len(value)} characters)"
+
+
+def personal_data_checks(month_data) -> list:
+    """Check the month's published free text for things that look like personal data.
+
+    Social Work England registration numbers (``SW123456``), email addresses and UK
+    phone numbers in the free-text columns of :data:`FREE_TEXT`. Each hit names the
+    file, column and row (header = row 1); values are masked (:func:`mask`).
+
+    Parameters
+    ----------
+    month_data : carelib.loading.MonthData
+        The month as read.
+
+    Returns
+    -------
+    list of carelib.validation.Check
+        One passed check per dataset and kind of personal data when clean, else one
+        failed check (severity ``warning``) per column that holds it. In publication
+        mode the runner refuses to publish when any failed (exit 3).
+    """
+    from carelib import validation
+
+    checks = []
+    for dataset, columns in FREE_TEXT.items():
+        table = month_data.tables.get(dataset)
+        raw = getattr(table, "raw", None)
+        file = table.path.name if table is not None and table.path is not None else None
+        for kind, pattern in PERSONAL_DATA.items():
+            failed = []
+            for column in columns:
+                if raw is None or column not in raw.columns:
+                    continue
+                rows, values = [], []
+                for pos, text in zip(raw.index, raw[column], strict=True):
+                    hit = pattern.search(normalise(str(text))) if text else None
+                    if hit:
+                        rows.append(int(pos) + 2)
+                        values.append(mask(hit.group(0)))
+                if rows:
+                    failed.append(
+                        validation.Check(
+                            rule=f"{dataset}.{column}.personal_data",
+                            dataset=dataset,
+                            column=column,
+                            severity="warning",
+                            description=f"free text holds no {kind}",
+                            status=validation.FAILED,
+                            problem=f"what looks like a {kind} (personal data must not be "
+                            "published)",
+                            source="privacy",
+                            unexpected_count=len(rows),
+                            rows=rows[: validation.MAX_LISTED],
+                            values=values[: validation.MAX_LISTED],
+                            file=file,
+                        )
+                    )
+            checks += failed or [
+                validation.Check(
+                    rule=f"{dataset}.free_text.personal_data",
+                    dataset=dataset,
+                    column=None,
+                    severity="warning",
+                    description=f"free text holds no {kind}",
+                    source="privacy",
+                    file=file,
+                )
+            ]
+    return checks

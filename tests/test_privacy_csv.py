@@ -39,10 +39,10 @@ def test_a_published_csv_carries_no_look_alike_formula(demo_data, tmp_path):
     # A bare CR inside a field is not quoted by pandas' writer (line terminator "\n"), so
     # it is checked above but not read back through a file here.
     risky = [t for t in RISKY if "\r" not in t]
-    frame = pd.DataFrame({"update": [*risky, *SAFE], "n": range(len(risky) + len(SAFE))})
+    frame = pd.DataFrame({"update": [*risky, *SAFE, None], "n": range(len(risky) + len(SAFE) + 1)})
     path = ctx.write_csv("check.csv", frame)
     back = pd.read_csv(path, keep_default_na=False)
     guarded = back["update"].tolist()
     assert all(v.startswith("'") for v in guarded[: len(risky)]), guarded
-    assert [v.strip() for v in guarded[len(risky) :]] == [v.strip() for v in SAFE]
-    assert back["n"].tolist() == list(range(len(risky) + len(SAFE)))
+    assert [v.strip() for v in guarded[len(risky) :]] == [v.strip() for v in SAFE] + [""]
+    assert back["n"].tolist() == list(range(len(risky) + len(SAFE) + 1))
