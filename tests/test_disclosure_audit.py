@@ -129,3 +129,36 @@ def test_no_suppressed_count_can_be_worked_out_from_all_publications(publication
     unprotected = [r for r in ranges if not r.protected]
     print(f"{month}: {len(part.keys)} cells, {int(hidden.sum())} suppressed, all protected")
     assert len(ranges) == int(hidden.sum()) and not unprotected, unprotected[:5]
+
+
+def test_the_published_csv_is_what_the_audit_checked(publications, publication_reports):
+    """The real publication run's CSV shows exactly the flow cells the audit took as shown."""
+    import pandas as pd
+
+    cells, shown_by = publications
+    index = {key: i for i, key in enumerate(cells.keys)}
+    csv = pd.read_csv(
+        publication_reports / "2025-09" / "workforce_indicators.csv",
+        dtype={"team": str, "symbol": str},
+        keep_default_na=False,
+    )
+    rows = csv[csv["indicator"].isin(list(disclosure.FLOW_INDICATORS))]
+    assert len(rows) > 100
+    for month, team, indicator, symbol in zip(
+        rows["month"], rows["team"], rows["indicator"], rows["symbol"], strict=True
+    ):
+        assert shown_by["2025-09"][index[(indicator, team, month)]] == (symbol != "c")
+
+
+def test_publication_data_quality_page_shows_no_small_count(publication_reports):
+    import re
+
+    import browser_support as bs
+
+    page = (publication_reports / "2025-09" / "data_quality.html").read_text(encoding="utf-8")
+    rows = bs.table(page, "Rows in each data file")
+    counts = dict(zip(rows.column("Data file"), rows.column("Rows"), strict=True))
+    assert counts["workforce.csv"] == counts["leavers.csv"] == "c"
+    for value in counts.values():
+        assert value == "c" or int(value.replace(",", "")) > 5, counts
+    assert not re.search(r"\b[1-5] rows? did not meet", page)
