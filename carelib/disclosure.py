@@ -28,7 +28,7 @@ that run across months and teams: leavers in the month and in 12 months (council
 teams, and the leavers-by-reason and -by-destination tables) and starters in 12 months
 and in the financial year to date. Headcounts at a month end are stocks: each month's
 council and team figures form their own table, protected by the row-and-column rule.
-Caveats are in docs/aqa/assumptions_caveats.md.
+Caveats are in docs/aqa/assumptions_and_caveats.md (entries 10 and 11).
 """
 
 from __future__ import annotations
