@@ -168,9 +168,9 @@ def protect(cells: Cells, hidden, sensitive=None) -> np.ndarray:
 
     Stage by stage (month by month): the cells of stages up to the current one are
     considered; while a suppressed cell is fixed, one more cell of the current stage is
-    suppressed: the smallest non-zero one whose suppression frees it (a zero only when
-    no non-zero cell does). Cells of earlier stages are never changed, so a month's
-    suppression stays the same when later months are published.
+    suppressed: the smallest non-zero one (a zero only when it must) among the shown
+    cells of one combination that gives it back. Cells of earlier stages are never
+    changed, so a month's suppression stays the same when later months are published.
 
     Parameters
     ----------
@@ -201,7 +201,8 @@ def protect(cells: Cells, hidden, sensitive=None) -> np.ndarray:
         hidden[rows] = _protect_block(sub, values[rows], stages[rows], hidden[rows])
         if sensitive is not None:
             loose = rows[hidden[rows] & ~np.asarray(sensitive, dtype=bool)[rows]]
-            for i, low, high in _ranges(matrix, values, hidden, rows, cols, loose):
+            # Linear relaxation: pinned there means pinned for whole numbers too.
+            for i, low, high in _ranges(matrix, values, hidden, rows, cols, loose, False):
                 if high - low < 1 - 1e-9:
                     hidden[i] = False
     return hidden
@@ -246,28 +247,19 @@ def _protect_block(
                 break
             target = fixed[0]
             now = np.flatnonzero((stages == stage) & ~hidden)
-            # The shown cells that one combination giving the target back uses come first.
+            # One combination of shown cells that gives the target back: hide the
+            # smallest non-zero figure of this month that it uses, then look again.
             shown = np.flatnonzero(active & ~hidden)
-            weights = np.linalg.lstsq(matrix[shown].T, matrix[target], rcond=None)[0]
+            zero = matrix[shown[values[shown] == 0]].sum(axis=0) > 0
+            basis = np.vstack([matrix[shown], np.eye(matrix.shape[1])[zero]])
+            weights = np.linalg.lstsq(basis.T, matrix[target], rcond=None)[0][: len(shown)]
             used = set(shown[np.abs(weights) > 1e-9].tolist())
-            order = sorted(now, key=lambda i: (i not in used, values[i] == 0, values[i], i))
-            for candidate in order:
-                trial = hidden.copy()
-                trial[candidate] = True
-                if not _fixes(matrix, values, active & ~trial, target):
-                    hidden = trial
-                    break
-            else:  # nothing in this stage frees it alone: suppress the whole stage
-                hidden[now] = True
-                if _fixes(matrix, values, active & ~hidden, target):
-                    lost[target] = True
+            candidates = [i for i in now if i in used]
+            if not candidates:  # earlier months' figures alone fix it
+                lost[target] = True
+                continue
+            hidden[min(candidates, key=lambda i: (values[i] == 0, values[i], i))] = True
     return hidden
-
-
-def _fixes(matrix: np.ndarray, values: np.ndarray, shown: np.ndarray, target: int) -> bool:
-    """True when the shown cells fix cell ``target``."""
-    null = _free_directions(matrix, values, shown)
-    return null.shape[1] == 0 or float(np.abs(matrix[target] @ null).max()) < 1e-7
 
 
 @dataclass
