@@ -345,8 +345,8 @@ def personal_data_checks(month_data) -> list:
                             severity="warning",
                             description=f"free text holds no {kind}",
                             status=validation.FAILED,
-                            problem=f"what looks like a {kind} (personal data must not be "
-                            "published)",
+                            problem=f"what looks like {'an' if kind[0] in 'aeio' else 'a'} "
+                            f"{kind} (personal data must not be published)",
                             source="privacy",
                             unexpected_count=len(rows),
                             rows=rows[: validation.MAX_LISTED],

@@ -141,3 +141,22 @@ def test_publication_quality_page_shows_no_small_count(month_dir):
     rows = dict(zip(frames[1].column("Data file"), frames[1].column("Rows"), strict=True))
     assert rows["workforce.csv"] == rows["leavers.csv"] == rows["actions.csv"] == "c"
     assert frames[2].column("Blank cells") == ["c"]
+
+
+def test_outside_publication_a_hit_is_a_warning_in_the_run_and_on_the_page(demo_copy, tmp_path):
+    _plant(demo_copy)
+    out = tmp_path / "reports"
+
+    result = bs.report(demo_copy, out)
+
+    assert result.returncode == 0, result.stderr
+    assert "WARNING actions.csv: column update: 1 row has what looks like an email address" in (
+        result.stderr
+    )
+    assert "WARNING measures.csv: column name: 1 row has what looks like a UK phone" in (
+        result.stderr
+    )
+    assert "(row 4)" in result.stderr and EMAIL not in result.stderr
+    page = (out / bs.MONTH / "data_quality.html").read_text(encoding="utf-8")
+    assert "free text holds no email address" in page and EMAIL not in page
+    assert "Social Work England registration number" in page
