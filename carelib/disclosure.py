@@ -125,16 +125,6 @@ class Cells:
         ]
 
 
-def _null_space(matrix: np.ndarray, tol: float = 1e-9) -> np.ndarray:
-    """An orthonormal basis (columns) of the vectors x with ``matrix @ x == 0``."""
-    n = matrix.shape[1]
-    if matrix.shape[0] == 0:
-        return np.eye(n)
-    _, s, vt = np.linalg.svd(matrix, full_matrices=matrix.shape[0] < n)
-    rank = int((s > tol * max(matrix.shape) * (s[0] if len(s) else 1.0)).sum())
-    return vt[rank:].T
-
-
 def determined(matrix: np.ndarray, values, shown: np.ndarray) -> np.ndarray:
     """Return, per cell, whether the shown cells fix its value.
 
@@ -158,9 +148,26 @@ def determined(matrix: np.ndarray, values, shown: np.ndarray) -> np.ndarray:
 
 def _free_directions(matrix: np.ndarray, values: np.ndarray, shown: np.ndarray) -> np.ndarray:
     """The directions the atoms can move in without changing any shown cell."""
-    zero = (matrix[shown & (values == 0)].sum(axis=0) > 0).astype(float)
-    rows = np.vstack([matrix[shown], np.diag(zero)[zero > 0]])
-    return _null_space(rows)
+    return _decompose(matrix, values, shown)[0]
+
+
+def _decompose(matrix: np.ndarray, values: np.ndarray, shown: np.ndarray):
+    """Null space and pseudo-inverse of the shown cells' Gram matrix (atoms x atoms).
+
+    The shown rows, with a unit row for every atom of a shown zero, have the same null
+    space as their Gram matrix, which is small (atoms x atoms) however many cells are
+    shown; its pseudo-inverse gives a combination of shown rows equal to any row they
+    fix (``rows @ inverse @ row``).
+    """
+    rows = matrix[shown]
+    zero = (rows[values[shown] == 0].sum(axis=0) > 0).astype(float)
+    gram = rows.T @ rows + np.diag(zero)
+    if not gram.size:
+        return np.zeros((matrix.shape[1], 0)), gram
+    lam, vec = np.linalg.eigh(gram)
+    keep = lam > 1e-11 * max(1.0, float(lam.max()))
+    inverse = (vec[:, keep] / lam[keep]) @ vec[:, keep].T
+    return vec[:, ~keep], inverse
 
 
 def protect(cells: Cells, hidden, sensitive=None) -> np.ndarray:
@@ -237,7 +244,7 @@ def _protect_block(
     for stage in np.unique(stages):
         active = stages <= stage
         while True:
-            null = _free_directions(matrix, values, active & ~hidden)
+            null, inverse = _decompose(matrix, values, active & ~hidden)
             if null.shape[1] == 0:
                 fixed = np.flatnonzero(active & hidden & ~lost)
             else:
@@ -250,10 +257,8 @@ def _protect_block(
             # One combination of shown cells that gives the target back: hide the
             # smallest non-zero figure of this month that it uses, then look again.
             shown = np.flatnonzero(active & ~hidden)
-            zero = matrix[shown[values[shown] == 0]].sum(axis=0) > 0
-            basis = np.vstack([matrix[shown], np.eye(matrix.shape[1])[zero]])
-            weights = np.linalg.lstsq(basis.T, matrix[target], rcond=None)[0][: len(shown)]
-            used = set(shown[np.abs(weights) > 1e-9].tolist())
+            weights = matrix[shown] @ (inverse @ matrix[target])
+            used = set(shown[np.abs(weights) > 1e-6].tolist())
             candidates = [i for i in now if i in used]
             if not candidates:  # earlier months' figures alone fix it
                 lost[target] = True
