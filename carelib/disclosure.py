@@ -252,18 +252,24 @@ def _protect_block(
                 fixed = np.flatnonzero(active & hidden & ~free & ~lost)
             if not len(fixed):
                 break
-            target = fixed[0]
             now = np.flatnonzero((stages == stage) & ~hidden)
-            # One combination of shown cells that gives the target back: hide the
-            # smallest non-zero figure of this month that it uses, then look again.
+            # For each fixed cell, one combination of shown cells gives it back: hide the
+            # smallest non-zero figure of this month that it uses (one decomposition
+            # serves every fixed cell whose combination no earlier pick already broke),
+            # then look again.
             shown = np.flatnonzero(active & ~hidden)
-            weights = matrix[shown] @ (inverse @ matrix[target])
-            used = set(shown[np.abs(weights) > 1e-6].tolist())
-            candidates = [i for i in now if i in used]
-            if not candidates:  # earlier months' figures alone fix it
-                lost[target] = True
-                continue
-            hidden[min(candidates, key=lambda i: (values[i] == 0, values[i], i))] = True
+            weights = matrix[shown] @ (inverse @ matrix[fixed].T)
+            picked: set[int] = set()
+            for j, target in enumerate(fixed):
+                used = set(shown[np.abs(weights[:, j]) > 1e-6].tolist())
+                if used & picked:
+                    continue
+                candidates = [i for i in now if i in used]
+                if not candidates:  # earlier months' figures alone fix it
+                    lost[target] = True
+                    continue
+                picked.add(min(candidates, key=lambda i: (values[i] == 0, values[i], i)))
+            hidden[sorted(picked)] = True
     return hidden
 
 
