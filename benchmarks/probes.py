@@ -5,6 +5,12 @@
     ``carelib.workforce.indicators`` over the whole of it; reports the peak resident
     memory of the process.
 
+``python benchmarks/probes.py scan N_WORKERS N_MONTHS REPEATS``
+    Builds the same synthetic History, writes a month's output as it would be
+    published (the month's council and team indicators as a page, a CSV and an executed
+    notebook, in a temporary folder) and times ``carelib.privacy.scan`` for every worker
+    identifier in the History over it (the automaton built each time, as a run does).
+
 ``python benchmarks/probes.py spin``
     A fixed pure-Python loop, timed (run.py runs one, then one per CPU at once, to see
     how much parallel capacity the machine really has right now).
@@ -68,6 +74,52 @@ def scale(n_workers: int, n_months: int, repeats: int) -> dict:
     }
 
 
+def scan(n_workers: int, n_months: int, repeats: int) -> dict:
+    import tempfile
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import nbformat
+    import synthetic
+
+    from carelib import privacy, workforce
+
+    history = synthetic.history(n_workers, n_months)
+    ids = privacy.worker_ids(history.workforce, history.leavers)
+    month = history.months[-1]
+    table = workforce.indicators(history, month, by_team=True)
+    with tempfile.TemporaryDirectory(prefix="carelib-scan-") as tmp:
+        out = Path(tmp)
+        (out / "executed").mkdir()
+        table.to_csv(out / "workforce_indicators.csv", index=False)
+        page = table.to_html(index=False)
+        (out / "workforce.html").write_text(f"<html><body>{page}</body></html>", encoding="utf-8")
+        nb = nbformat.v4.new_notebook()
+        cell = nbformat.v4.new_code_cell("table")
+        cell.outputs = [
+            nbformat.v4.new_output(
+                "execute_result", {"text/html": page, "text/plain": table.to_string()}
+            )
+        ]
+        nb.cells = [cell]
+        nbformat.write(nb, str(out / "executed" / "01_workforce.ipynb"))
+        size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
+        times, leaks = [], None
+        for _ in range(repeats):
+            t = time.perf_counter()
+            leaks = privacy.scan(out, ids)
+            times.append(time.perf_counter() - t)
+    if leaks:
+        raise SystemExit(f"the synthetic output holds identifiers: {leaks[:3]}")
+    return {
+        "workers": n_workers,
+        "months": n_months,
+        "ids": len(ids),
+        "output_mb": round(size / 1e6, 2),
+        "scan_s": [round(x, 3) for x in times],
+        "scan_median_s": round(statistics.median(times), 3),
+    }
+
+
 def validate(data_dir: str, month: str) -> dict:
     os.environ["GX_ANALYTICS_ENABLED"] = "false"
     t = time.perf_counter()
@@ -108,6 +160,8 @@ def main(argv: list[str]) -> int:
         out = spin()
     elif argv[0] == "scale":
         out = scale(int(argv[1]), int(argv[2]), int(argv[3]))
+    elif argv[0] == "scan":
+        out = scan(int(argv[1]), int(argv[2]), int(argv[3]))
     elif argv[0] == "validate":
         out = validate(argv[1], argv[2])
     else:

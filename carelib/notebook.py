@@ -86,19 +86,48 @@ class ReportContext:
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Look-alikes a spreadsheet may read as the start of a formula, besides the NFKC forms
+# (full-width and small ＝＋－＠ fold to ASCII): the minus sign.
+_FORMULA_LOOKALIKES = ("\u2212",)
+
+
+def starts_like_formula(text: str) -> bool:
+    """Return True when a text cell could start a formula in a spreadsheet.
+
+    ``=``, ``+``, ``-``, ``@``, tab or carriage return at the start, also after leading
+    spaces or invisible characters, and their full-width and other compatibility forms
+    (``＝``, ``＋``, ``－``, ``＠``, ``﹦``).
+
+    Examples
+    --------
+    >>> [starts_like_formula(t) for t in ("=1+1", "＝1+1", " \u200b＠SUM(A1)", "a=b", "")]
+    [True, True, True, False, False]
+    """
+    import unicodedata
+
+    if text.startswith(_FORMULA_START):
+        return True
+    i = 0
+    while i < len(text) and (text[i].isspace() or unicodedata.category(text[i]) == "Cf"):
+        i += 1
+    if i == len(text):
+        return False
+    first = unicodedata.normalize("NFKC", text[i])[:1]
+    return first in _FORMULA_START or text[i] in _FORMULA_LOOKALIKES
 
 
 def safe_for_spreadsheets(frame: pd.DataFrame) -> pd.DataFrame:
     """Stop free text that starts like a formula from running when a CSV opens in Excel.
 
-    A text cell starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a
-    leading apostrophe (OWASP's advice on CSV injection); numbers are left alone.
+    A text cell that :func:`starts_like_formula` (``=``, ``+``, ``-``, ``@``, tab or
+    carriage return, their full-width forms, after leading spaces too) gets a leading
+    apostrophe (OWASP's advice on CSV injection); numbers are left alone.
     """
     out = frame.copy()
     for col in out.columns:
         if pd.api.types.is_object_dtype(out[col]) or pd.api.types.is_string_dtype(out[col]):
             text = out[col]
-            risky = text.notna() & text.astype("str").str.startswith(_FORMULA_START)
+            risky = text.map(lambda v: isinstance(v, str) and starts_like_formula(v)).astype(bool)
             if risky.any():
                 out[col] = text.where(~risky, "'" + text.astype("str"))
     return out

@@ -521,7 +521,10 @@ def build_month(month: str, opts: RunOptions, validator=None) -> MonthResult:
         for nb_path in notebooks:
             durations[f"execute:{nb_path.name}"] = outcomes[nb_path][1]
             headlines.update(exported[nb_path])
-        quality = validation.quality_page(report)
+        personal = privacy.personal_data_checks(month_data)
+        report.checks += personal
+        threshold = cfg["publication"]["threshold"] if opts.publication else None
+        quality = validation.quality_page(report, threshold)
         info = pages.PageInfo(title="Data quality", filename="data_quality.html", **page_info)
         (stage / "data_quality.html").write_text(pages.render(quality, info), encoding="utf-8")
         counts = {
@@ -541,6 +544,15 @@ def build_month(month: str, opts: RunOptions, validator=None) -> MonthResult:
         ids = privacy.data_worker_ids(opts.data_dir)
         leaks = privacy.scan(stage, ids)
         durations["privacy_scan"] = round(time.perf_counter() - t, 3)
+        found = [c.sentence() for c in personal if c.failed]
+        if found and opts.publication:
+            raise RunFailure(
+                f"{month}: free text looks like it holds personal data, so nothing was "
+                "published (publication mode):\n  " + "\n  ".join(found),
+                EXIT_NOTEBOOK,
+            )
+        for sentence in found:
+            _log(opts, f"{month}: WARNING {sentence}")
         if leaks:
             listed = "; ".join(
                 f"{leak.path.relative_to(stage)} ({leak.count} time(s))" for leak in leaks[:5]

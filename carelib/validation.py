@@ -372,7 +372,7 @@ _DATASET_TITLES = {
 }
 
 
-def quality_page(report: ValidationReport):
+def quality_page(report: ValidationReport, threshold: int | None = None):
     """Return the body of the "Data quality" page for officers.
 
     It says in plain English what was checked (the rules, per dataset), what passed,
@@ -383,6 +383,11 @@ def quality_page(report: ValidationReport):
     ----------
     report : ValidationReport
         The month's validation report.
+    threshold : int, optional
+        Publication mode: counts of rows from 1 to ``threshold`` (rows breaking a rule,
+        rows of a file, blank or filled cells behind a share) are shown as ``c``, and the
+        row counts of the files with one row per worker are never shown (with the
+        published indicators they could give back a suppressed count).
 
     Returns
     -------
@@ -469,7 +474,7 @@ def quality_page(report: ValidationReport):
                     "Each problem below names the rule that was not met and how many "
                     "rows of the file broke it. The analyst's log lists the rows."
                 ),
-                h.bullets(_aggregate_line(c) for c in problems),
+                h.bullets(_aggregate_line(c, threshold) for c in problems),
             )
         )
 
@@ -482,7 +487,7 @@ def quality_page(report: ValidationReport):
             )
             if warnings
             else h.paragraph("There were no warnings this month."),
-            h.bullets(_aggregate_line(c) for c in warnings) if warnings else h.HTML(""),
+            h.bullets(_aggregate_line(c, threshold) for c in warnings) if warnings else h.HTML(""),
         )
     )
 
@@ -523,9 +528,17 @@ def quality_page(report: ValidationReport):
                 "Optional fields may be left blank in the source systems. The share of "
                 "blank cells shows how far figures that use them can be relied on."
             ),
-            h.table(_rows_frame(report), "Rows in each data file", row_header="Data file"),
             h.table(
-                _completeness_frame(report),
+                _rows_frame(report, threshold), "Rows in each data file", row_header="Data file"
+            ),
+            h.paragraph(
+                "c: not shown in the publication version, to protect individuals (a small "
+                "count, or the number of rows in a file with one row per worker)."
+            )
+            if threshold
+            else h.HTML(""),
+            h.table(
+                _completeness_frame(report, threshold),
                 "Blank cells in optional fields",
                 row_header="Data file",
             ),
@@ -542,14 +555,19 @@ def _status_word(check: Check) -> str:
     return "Error" if check.severity == "error" else "Warning"
 
 
-def _aggregate_line(check: Check) -> str:
+def _small(count, threshold: int | None) -> bool:
+    return bool(threshold) and count is not None and 0 < count <= threshold
+
+
+def _aggregate_line(check: Check, threshold: int | None = None) -> str:
     """Describe a failed rule by counts only: no row numbers, no values."""
     where = f"{check.file_label}"
     if check.status == NOT_CHECKED:
         return f"{where}: the rule that {check.description} could not be checked."
     if check.level == "row" and check.unexpected_count is not None:
         n = check.unexpected_count
-        return f"{where}: {_n(n, 'row')} did not meet the rule that {check.description}."
+        rows = "c rows (a small number)" if _small(n, threshold) else _n(n, "row")
+        return f"{where}: {rows} did not meet the rule that {check.description}."
     if check.source == "loader" and check.column is None:
         return f"{where}: the file is missing or could not be read."
     return f"{where}: the rule that {check.description} was not met."
@@ -575,22 +593,28 @@ def _overview_frame(report: ValidationReport):
     return pd.DataFrame(rows)
 
 
-def _rows_frame(report: ValidationReport):
+#: Files with one row per worker: their row counts are people.
+_PER_WORKER = ("workforce", "leavers")
+
+
+def _rows_frame(report: ValidationReport, threshold: int | None = None):
     import pandas as pd
 
     rows = []
     for dataset in schema.DATASETS:
         comp = report.completeness.get(dataset, {})
+        n = comp.get("rows", 0)
+        hide = bool(threshold) and (dataset in _PER_WORKER or _small(n, threshold))
         rows.append(
             {
                 "Data file": comp.get("file") or f"{dataset}.csv (not found)",
-                "Rows": comp.get("rows", 0),
+                "Rows": "c" if hide else n,
             }
         )
     return pd.DataFrame(rows)
 
 
-def _completeness_frame(report: ValidationReport):
+def _completeness_frame(report: ValidationReport, threshold: int | None = None):
     import pandas as pd
 
     rows = []
@@ -604,6 +628,10 @@ def _completeness_frame(report: ValidationReport):
                 shown = "column not in file"
             elif share is None:
                 shown = "no rows"
+            elif _small(info["blank"], threshold) or _small(
+                comp.get("rows", 0) - info["blank"], threshold
+            ):
+                shown = "c"
             else:
                 shown = f"{share * 100:.0f}%"
             rows.append(

@@ -31,6 +31,7 @@ from carelib import (
     charts,
     dates,
     dictionary,
+    disclosure,
     spc,
     spc_section,
     suppression,
@@ -362,14 +363,16 @@ class WorkforceReport:
         full = full[full["month"] <= self.month]
         months = sorted(full["month"].unique())
         self.months = months[-TREND_MONTHS:]
-        team_now = (full["scope"] == "team") & (full["month"] == self.month)
-        table = full[(full["scope"] == "council") | team_now].reset_index(drop=True)
+        table = full.reset_index(drop=True)
+        self._breakdown_hidden: dict[tuple, bool] = {}
         if self.publication:
-            # Every council month of the history, not only the trend months: a cumulative
-            # figure is checked against the figures before it (see _suppress_table).
+            # Every month of the history, teams included, not only what this page shows:
+            # each month is suppressed as its own page was, and a figure is checked
+            # against every figure published before it (see _suppress_table).
             table = self._suppress_table(table)
-        # Team figures are all for the month already; council figures for the trend months.
-        table = table[(table["scope"] == "team") | table["month"].isin(self.months)]
+        # Team figures for the month; council figures for the trend months.
+        team_now = (table["scope"] == "team") & (table["month"] == self.month)
+        table = table[team_now | ((table["scope"] == "council") & table["month"].isin(self.months))]
         self.table = table.reset_index(drop=True)
         self._index = self.table.set_index(["month", "team", "indicator"]).sort_index()
         self._spc_cache: dict[str, pd.DataFrame] = {}
@@ -398,6 +401,7 @@ class WorkforceReport:
             forced = pd.DataFrame(False, index=wide.index, columns=wide.columns)
             forced.loc["", keys] = True
             masks[month] = self._count_mask(wide, forced | masks[month])
+        self._protect_flows(table, masks)
         hidden = pd.Series(False, index=table.index)
         for month, group in groups.items():
             mask = masks[month]
@@ -409,6 +413,31 @@ class WorkforceReport:
         table.loc[hidden, ["value", "numerator", "denominator"]] = np.nan
         table.loc[hidden, "symbol"] = suppression.SUPPRESSED
         return table.reset_index(drop=True)
+
+    def _protect_flows(self, table: pd.DataFrame, masks: dict[str, pd.DataFrame]) -> None:
+        """Suppress more of the leaver and starter counts until none can be worked out.
+
+        Every month's council and team figures, and the leavers-by-reason and
+        -by-destination tables, as one system of linear relations
+        (:func:`carelib.disclosure.protect`): differences of 12-month and year-to-date
+        figures, and team against council, give back no suppressed count. Updates
+        ``masks`` (flow counts) and ``self._breakdown_hidden`` (this month's tables).
+        """
+        cells = disclosure.workforce_cells(self.history, table, self.fy_start)
+        values = np.asarray(cells.values, dtype=float)
+        small = suppression.is_small(values, self.threshold)
+        hidden = small.copy()
+        for i, key in enumerate(cells.keys):
+            if key[0] in disclosure.FLOW_INDICATORS:
+                indicator, team, month = key
+                hidden[i] |= bool(masks[month].at[team, disclosure.FLOW_INDICATORS[indicator]])
+        hidden = disclosure.protect(cells, hidden, sensitive=small)
+        for key, hide in zip(cells.keys, hidden, strict=True):
+            if key[0] in disclosure.FLOW_INDICATORS:
+                indicator, team, month = key
+                masks[month].at[team, disclosure.FLOW_INDICATORS[indicator]] = bool(hide)
+            elif key[3] == self.month:
+                self._breakdown_hidden[(key[0].removeprefix("leavers_by_"), key[1], key[2])] = hide
 
     @staticmethod
     def _count_frame(group: pd.DataFrame) -> pd.DataFrame:
@@ -1239,6 +1268,19 @@ class WorkforceReport:
     def _leavers_table(
         self, part: pd.DataFrame, labels: dict, title: str, breakdown: str
     ) -> h.HTML:
+        frame = self.leavers_frame(part, labels, breakdown)
+        cols = list(frame.columns[1:])
+        for col in cols:
+            frame[col] = [format_value(v, "count") for v in frame[col]]
+        caption = f"{title}: social workers, headcount"
+        return h.table(frame.reset_index(drop=True), caption, numeric=cols)
+
+    def leavers_frame(self, part: pd.DataFrame, labels: dict, breakdown: str) -> pd.DataFrame:
+        """Leavers by reason or destination as published: counts, ``c`` when suppressed.
+
+        ``part`` is the breakdown's rows of :func:`carelib.workforce.leavers_breakdown`;
+        the last row (index ``"total"``) is all leavers.
+        """
         head = "Reason" if breakdown == "reason" else "Destination"
         month = short_month(self.month)
         cols = [f"In {month}", "In 12 months"]
@@ -1256,13 +1298,22 @@ class WorkforceReport:
         ]
         frame.index = [*range(len(frame) - 1), "total"]
         if self.publication:
+            # Hidden as the month's linear-relations audit decided (carelib.disclosure);
+            # the total is the council figure, hidden when that is.
+            forced = pd.DataFrame(False, index=frame.index, columns=cols)
+            for pos, cat in enumerate(part["category"]):
+                for col, label in zip(cols, ("month", "12m"), strict=True):
+                    forced.iat[pos, cols.index(col)] = self._breakdown_hidden.get(
+                        (breakdown, cat, label), False
+                    )
+            for col, indicator in zip(
+                cols, ("leavers_headcount_month", "leavers_headcount_12m"), strict=True
+            ):
+                forced.loc["total", col] = self._text(indicator) == suppression.SUPPRESSED
             frame = suppression.suppress_counts(
-                frame, cols, self.threshold, total_row="total", axis="columns"
+                frame, cols, self.threshold, total_row="total", axis="columns", hidden=forced
             )
-        for col in cols:
-            frame[col] = [format_value(v, "count") for v in frame[col]]
-        caption = f"{title}: social workers, headcount"
-        return h.table(frame.reset_index(drop=True), caption, numeric=cols)
+        return frame
 
     def vacancies(self) -> h.HTML:
         """Vacancy rate trend, and recruitment against the year's hiring target."""
