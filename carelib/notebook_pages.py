@@ -234,3 +234,20 @@ def manifest_entries(report_pages: list[NotebookPage]) -> list[dict]:
         {"file": p.filename, "title": p.title, "notebook": p.notebook, "description": p.description}
         for p in report_pages
     ]
+
+
+def published_pages(manifest: dict, month_folder: Path, notebooks_dir: Path) -> list[tuple]:
+    """A published month's notebook pages, ``(file name, title, description)``.
+
+    As its manifest lists them; for a month published before manifests did, the pages
+    of ``notebooks_dir`` that the month folder holds.
+    """
+    if "pages" in manifest:
+        return [(p["file"], p["title"], p.get("description")) for p in manifest["pages"]]
+    try:
+        found = discover(notebooks_dir)
+    except NotebookPagesError:
+        return []
+    return [
+        (p.filename, p.title, p.description) for p in found if (month_folder / p.filename).is_file()
+    ]

@@ -713,7 +713,9 @@ def write_archive(opts: RunOptions) -> Path:
             {
                 "month": month,
                 "generated_at": when.replace("T", " ")[:16],
-                "pages": _archived_pages(opts, month, manifest),
+                "pages": notebook_pages.published_pages(
+                    manifest, publish.month_dir(opts.reports_dir, month), opts.notebooks_dir
+                ),
             }
         )
     # The page's own time is that of the newest publication, so a run that publishes
@@ -735,23 +737,6 @@ def write_archive(opts: RunOptions) -> Path:
     path = opts.reports_dir / "index.html"
     publish.write_atomic(path, pages.render(overview.archive_body(entries), info))
     return path
-
-
-def _archived_pages(opts: RunOptions, month: str, manifest: dict) -> list[tuple]:
-    """A published month's notebook pages as its manifest lists them.
-
-    A month published before manifests listed them: the run's pages it has.
-    """
-    if "pages" in manifest:
-        return [(p["file"], p["title"], p.get("description")) for p in manifest["pages"]]
-    folder = publish.month_dir(opts.reports_dir, month)
-    with contextlib.suppress(notebook_pages.NotebookPagesError):
-        return [
-            (p.filename, p.title, p.description)
-            for p in notebook_pages.discover(opts.notebooks_dir)
-            if (folder / p.filename).is_file()
-        ]
-    return []
 
 
 # --- Whole runs -------------------------------------------------------------------------

@@ -284,3 +284,19 @@ def test_a_report_notebook_run_as_jupyterlab_runs_it_keeps_plots_and_warnings(pr
     assert not any(
         "image/png" in o.get("data", {}) for c in report_cells for o in c.get("outputs", [])
     )
+
+
+def test_the_archive_lists_a_months_pages_from_its_manifest(tmp_path):
+    month = tmp_path / MONTH
+    month.mkdir()
+    (month / "workforce.html").write_text("x")
+    listed = {"pages": [{"file": "mine.html", "title": "Mine", "description": None}]}
+    assert notebook_pages.published_pages(listed, month, ROOT / "notebooks") == [
+        ("mine.html", "Mine", None)
+    ]
+    # A month published before manifests listed pages: those of the notebooks it has.
+    assert notebook_pages.published_pages({}, month, ROOT / "notebooks") == [
+        ("workforce.html", "Workforce stability", None)
+    ]
+    body = str(overview.archive_body([{"month": MONTH, "pages": [("mine.html", "Mine", None)]}]))
+    assert f'href="{MONTH}/mine.html"' in body and f'href="{MONTH}/workforce.html"' not in body
