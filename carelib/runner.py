@@ -241,7 +241,9 @@ def check_parameters(notebook: Path, parameters: dict) -> None:
     if unknown:
         raise RunFailure(
             f"{notebook.name} does not declare the parameter(s) {', '.join(unknown)} "
-            f"(it declares: {', '.join(sorted(declared)) or 'none'})",
+            f"(it declares: {', '.join(sorted(declared)) or 'none'}); the monthly run "
+            f"passes {', '.join(parameters)}: declare them in its first code cell, tagged "
+            "`parameters`",
             EXIT_USAGE,
         )
 

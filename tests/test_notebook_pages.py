@@ -199,6 +199,7 @@ def test_an_unknown_parameter_stops_the_run_before_any_kernel_starts(tmp_path, m
         )
     assert caught.value.exit_code == 2
     assert "02_second.ipynb does not declare the parameter(s) publication" in str(caught.value)
+    assert "declare them in its first code cell, tagged `parameters`" in str(caught.value)
     assert not marker.exists()
     assert not (tmp_path / "reports" / MONTH).exists()
 
