@@ -243,12 +243,15 @@ def _jobs(jobs: int | None, cfg) -> int:
 
 
 def _notebooks(notebooks, cfg) -> Path:
-    from carelib import runner
+    from carelib import notebook_pages, runner
 
     folder = Path(notebooks) if notebooks else runner.default_notebooks_dir(cfg)
-    missing = [name for name in runner.NOTEBOOKS if not (folder / name).is_file()]
-    if missing:
-        raise UsageError(f"report notebook(s) {', '.join(missing)} missing from {folder}")
+    try:  # every NN_name.ipynb there is a page
+        found = notebook_pages.discover(folder)
+    except notebook_pages.NotebookPagesError as exc:
+        raise UsageError(str(exc)) from None
+    if not found:
+        raise UsageError(f"no report notebook (NN_name.ipynb) in {folder}")
     return folder
 
 
@@ -376,14 +379,14 @@ def _build(cfg, month, data, out, publication, force, jobs, notebooks, log, quie
     try:
         runner.run(months, opts, done)
     finally:
-        _record(done, result, reports_dir)
+        _record(done, result, reports_dir, opts.notebooks_dir)
     _finished(result)
 
 
-def _record(done, result: BuildResult, reports_dir: Path) -> None:
-    from carelib import runner
+def _record(done, result: BuildResult, reports_dir: Path, notebooks_dir: Path) -> None:
+    from carelib import notebook_pages
 
-    names = ["index.html", *(page for page, _ in runner.NOTEBOOKS.values()), "data_quality.html"]
+    names = notebook_pages.month_files(notebook_pages.discover(notebooks_dir))
     for month_result in sorted(done, key=lambda r: r.month):
         month = month_result.month
         (result.published if month_result.status == "published" else result.skipped).append(month)

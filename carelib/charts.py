@@ -28,11 +28,18 @@ _configured = False
 
 
 def pyplot():
-    """Import and configure matplotlib (and seaborn's theme) on first use."""
+    """Import and configure matplotlib (and seaborn's theme) on first use.
+
+    In IPython (a JupyterLab kernel, the monthly run's kernels, an IPython console) the
+    backend is left as it is, so an analyst's own figures still show inline and reach
+    the page; carelib's charts close their figures once rendered (:func:`figure_png`),
+    so they never show twice. A plain Python process draws off-screen (Agg).
+    """
     global _configured
     import matplotlib
 
-    matplotlib.use("Agg")
+    if not _in_ipython():
+        matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     if not _configured:
@@ -55,6 +62,14 @@ def pyplot():
         )
         _configured = True
     return plt
+
+
+def _in_ipython() -> bool:
+    """Whether an IPython shell (a Jupyter kernel included) is running in this process."""
+    import sys
+
+    ipython = sys.modules.get("IPython")
+    return ipython is not None and ipython.get_ipython() is not None
 
 
 def new_figure(width: float = 8.0, height: float = 3.6):

@@ -3,6 +3,12 @@
 Notebooks stay thin: the setup cell calls :func:`setup`, later cells call carelib
 functions and display the :class:`carelib.html.HTML` they return. The same call works in
 JupyterLab on the defaults and under papermill in the monthly run.
+
+Only the monthly run quietens a notebook: its kernels have
+:data:`SCHEDULED_RUN_ENV` set (see :func:`carelib.runner.build_month`), and
+:func:`setup` then keeps warnings and library logging out of the page. An analyst running
+the notebook in JupyterLab keeps every warning, and matplotlib's inline plots (carelib
+never changes a kernel's backend, see :func:`carelib.charts.pyplot`).
 """
 
 from __future__ import annotations
@@ -20,12 +26,29 @@ from carelib import dates, loading
 
 HEADLINES_MIMETYPE = "application/vnd.carelib.headlines+json"
 
+#: Set (to ``1``) in the environment of the monthly run's kernels, and only there.
+SCHEDULED_RUN_ENV = "CARELIB_SCHEDULED_RUN"
+#: matplotlib's backend for Jupyter kernels: figures become image outputs of their cell.
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+
+
+def scheduled_run_env() -> dict[str, str]:
+    """The environment variables the monthly run gives its kernels."""
+    return {SCHEDULED_RUN_ENV: "1", "MPLBACKEND": INLINE_BACKEND}
+
+
+def is_scheduled_run() -> bool:
+    """Whether this process is a kernel of the monthly run (not an analyst's session)."""
+    return os.environ.get(SCHEDULED_RUN_ENV, "") not in ("", "0")
+
 
 def quiet() -> None:
-    """Keep warnings and library logging out of the rendered report."""
+    """Keep warnings and library logging out of the rendered report.
+
+    :func:`setup` calls it in the monthly run only; it is not for interactive use.
+    """
     warnings.filterwarnings("ignore")
     logging.getLogger().setLevel(logging.ERROR)
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
 
 @dataclass
@@ -172,8 +195,16 @@ def setup(
         Folder for the CSVs behind the page; empty means do not write any.
     publication : bool, optional
         Publication mode; defaults to the config's ``publication.enabled``.
+
+    Notes
+    -----
+    In the monthly run (:func:`is_scheduled_run`) warnings and library logging are
+    silenced for the rest of the kernel's life (:func:`quiet`); interactively they are
+    left as they are.
     """
-    quiet()
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    if is_scheduled_run():
+        quiet()
     cfg = config_mod.load(config_path)
     data_dir = Path(data_dir)
     month = resolve_month(month, data_dir)

@@ -7,23 +7,34 @@ import datetime as dt
 from carelib import dates
 from carelib import html as h
 
+#: Lines on the overview for the packaged notebooks' pages, by file name. Any notebook
+#: gives its own in its metadata, ``carelib.description`` (see :mod:`carelib.notebook_pages`).
 PAGE_BLURBS = {
     "workforce.html": (
-        "Workforce stability",
         "Agency reliance, turnover, vacancies, caseloads, sickness absence, newly qualified "
-        "social workers, recruitment and agency spend, compared with England.",
+        "social workers, recruitment and agency spend, compared with England."
     ),
     "improvement_plan.html": (
-        "Improvement plan",
         "Progress on the Ofsted action plan: overdue, blocked and slipped actions, progress "
-        "measures against their trajectories, and each recommendation's rating.",
-    ),
-    "data_quality.html": (
-        "Data quality",
-        "What was checked in this month's data before the reports were built, and what to "
-        "bear in mind when reading them.",
+        "measures against their trajectories, and each recommendation's rating."
     ),
 }
+QUALITY_TITLE = "Data quality"
+
+
+def _report_pages(report_pages) -> list[tuple[str, str, str | None]]:
+    """``(file name, title, line)`` of each notebook page; by default the packaged ones."""
+    if report_pages is None:
+        from carelib import pages
+
+        shown = pages.month_pages()
+        shown.pop("index.html")
+        shown.pop("data_quality.html")
+        report_pages = [(name, title, None) for name, title in shown.items()]
+    return [
+        (name, title, description or PAGE_BLURBS.get(name))
+        for name, title, description in report_pages
+    ]
 
 
 def _tile(item: dict) -> h.Tile:
@@ -35,7 +46,7 @@ def _tile(item: dict) -> h.Tile:
     )
 
 
-def month_body(month: str, headlines: dict, quality: dict) -> h.HTML:
+def month_body(month: str, headlines: dict, quality: dict, report_pages=None) -> h.HTML:
     """Return the landing page body: headline figures, then links to the month's pages.
 
     Parameters
@@ -48,6 +59,10 @@ def month_body(month: str, headlines: dict, quality: dict) -> h.HTML:
         (sentences).
     quality : dict
         ``errors``, ``warnings`` and ``checks`` counts from validation.
+    report_pages : sequence of (str, str, str or None), optional
+        The month's notebook pages in navigation order: file name, title and the line
+        to show under it (None: :data:`PAGE_BLURBS`' or none). By default the packaged
+        notebooks' pages.
     """
     parts = []
     for key, title, summary_key in (
@@ -73,9 +88,13 @@ def month_body(month: str, headlines: dict, quality: dict) -> h.HTML:
         f"; {warnings} warning{'s' if warnings != 1 else ''} to note." if warnings else "."
     )
     links = []
-    for filename, (title, blurb) in PAGE_BLURBS.items():
-        text = quality_text if filename == "data_quality.html" else blurb
-        links.append(h.tag("li", h.tag("h3", h.link(title, filename)), h.paragraph(text)))
+    for filename, title, blurb in [
+        *_report_pages(report_pages),
+        ("data_quality.html", QUALITY_TITLE, quality_text),
+    ]:
+        links.append(
+            h.tag("li", h.tag("h3", h.link(title, filename)), h.paragraph(blurb) if blurb else "")
+        )
     parts.append(
         h.section(
             f"Reports for {dates.month_label(month)}", h.tag("ul", *links, class_="month-list")
@@ -101,7 +120,9 @@ def archive_body(entries: list[dict]) -> h.HTML:
     Parameters
     ----------
     entries : list of dict
-        ``month`` and optional ``generated_at`` per published month.
+        ``month``, optional ``generated_at`` and optional ``pages`` (the month's notebook
+        pages as :func:`month_body` takes them; by default the packaged notebooks') per
+        published month.
     """
     if not entries:
         return h.section("Published months", h.paragraph("No month has been published yet."))
@@ -110,17 +131,17 @@ def archive_body(entries: list[dict]) -> h.HTML:
     span = first if first == last else f"{first} to {last}"
     intro = h.paragraph(
         f"Reports for {len(months)} month{'s' if len(months) != 1 else ''} ({span}), newest "
-        "first. Each month has an overview and pages on workforce stability, the "
-        "improvement plan and data quality.",
+        "first. Each month has an overview, its report pages and a page on data quality.",
         class_="lede",
     )
     items = []
     for e in sorted(entries, key=lambda e: e["month"], reverse=True):
         month = e["month"]
         when = _when(e.get("generated_at"))
+        shown = [(name, title) for name, title, _ in _report_pages(e.get("pages"))]
         links = [
             h.tag("li", h.link(text, f"{month}/{filename}"))
-            for filename, text in _ARCHIVE_LINKS.items()
+            for filename, text in [*shown, ("data_quality.html", QUALITY_TITLE)]
         ]
         items.append(
             h.tag(
@@ -140,10 +161,3 @@ def archive_body(entries: list[dict]) -> h.HTML:
             )
         )
     return h.join([intro, h.section("Published months", h.tag("ul", *items, class_="month-list"))])
-
-
-_ARCHIVE_LINKS = {
-    "workforce.html": "Workforce stability",
-    "improvement_plan.html": "Improvement plan",
-    "data_quality.html": "Data quality",
-}

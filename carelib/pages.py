@@ -15,13 +15,23 @@ from dataclasses import dataclass
 from carelib import __version__, dates, resources
 from carelib import html as h
 
-#: The pages of a month, in reading order: file name -> link text.
-MONTH_PAGES = {
-    "index.html": "Overview",
-    "workforce.html": "Workforce stability",
-    "improvement_plan.html": "Improvement plan",
-    "data_quality.html": "Data quality",
-}
+
+def month_pages(report_pages=None) -> dict[str, str]:
+    """The pages of a month, in reading order: file name -> link text.
+
+    Parameters
+    ----------
+    report_pages : sequence of (str, str), optional
+        The notebooks' pages, ``(file name, title)`` in number order (see
+        :mod:`carelib.notebook_pages`); by default those of the packaged notebooks.
+    """
+    from carelib import notebook_pages
+
+    if report_pages is None:
+        found = notebook_pages.discover(resources.notebooks_dir())
+        report_pages = [(p.filename, p.title) for p in found]
+    return dict([notebook_pages.OVERVIEW, *report_pages, notebook_pages.DATA_QUALITY])
+
 
 _H2 = re.compile(r"<h2([^>]*)>(.*?)</h2>", re.S)
 _TAGS = re.compile(r"<[^>]+>")
@@ -46,6 +56,9 @@ class PageInfo:
     in_month_folder: bool = True
     toc: bool = True
     lede: str | None = None
+    #: The month's notebook pages, ``(file name, title)`` in navigation order; None:
+    #: the packaged notebooks' (see :func:`month_pages`).
+    report_pages: tuple[tuple[str, str], ...] | None = None
 
 
 def add_heading_ids(body: str) -> str:
@@ -99,7 +112,7 @@ def _nav(info: PageInfo) -> h.HTML:
     links = []
     prefix = "" if info.in_month_folder else f"{info.month}/"
     if info.month:
-        for filename, text in MONTH_PAGES.items():
+        for filename, text in month_pages(info.report_pages).items():
             current = "page" if (info.in_month_folder and filename == info.filename) else None
             links.append(
                 h.tag("li", h.tag("a", text, href=prefix + filename, aria_current=current))

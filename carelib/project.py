@@ -181,7 +181,7 @@ def init(
         When the folder already has a ``carelib.toml`` (it is never overwritten), is a
         file, or the LA code is unknown.
     """
-    from carelib import runner
+    from carelib import notebook_pages
 
     folder = Path(folder)
     target = folder / config.DEFAULT_FILE
@@ -196,14 +196,15 @@ def init(
     notebooks = folder / "notebooks"
     if with_notebooks:
         packaged = resources.notebooks_dir()
-        clash = [n for n in runner.NOTEBOOKS if (notebooks / n).exists()]
+        names = [path.name for path in notebook_pages.page_notebooks(packaged)]
+        clash = [n for n in names if (notebooks / n).exists()]
         if clash:
             raise ProjectError(f"{notebooks} already holds {', '.join(clash)}")
     for sub in ("data", "reports"):
         (folder / sub).mkdir(parents=True, exist_ok=True)
     if with_notebooks:
         notebooks.mkdir(exist_ok=True)
-        for name in runner.NOTEBOOKS:
+        for name in names:
             shutil.copyfile(packaged / name, notebooks / name)
     # Exclusive creation: two inits racing into one folder cannot both write it.
     with open(target, "x", encoding="utf-8", newline="\n") as handle:

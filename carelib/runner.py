@@ -25,6 +25,7 @@ from carelib import (
     __version__,
     dates,
     loading,
+    notebook_pages,
     overview,
     pages,
     privacy,
@@ -37,12 +38,6 @@ from carelib.config import Config
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_NOTEBOOK = 0, 1, 2, 3
 #: The reports folder cannot be written (read-only, full, a file, a file held open).
 EXIT_OUTPUT = 5
-
-#: The report notebooks: source file -> (published page, page title).
-NOTEBOOKS = {
-    "01_workforce.ipynb": ("workforce.html", "Workforce stability"),
-    "02_improvement_plan.ipynb": ("improvement_plan.html", "Improvement plan"),
-}
 
 
 class RunFailure(Exception):
@@ -94,9 +89,10 @@ def default_notebooks_dir(config: Config | None = None) -> Path:
     """The report notebooks a run uses when ``--notebooks`` is not given.
 
     A council project folder (the folder of ``config``'s file) with its own
-    ``notebooks/`` holding any of the report notebooks (``carelib init
-    --with-notebooks`` copies them there to adapt) uses those; otherwise the notebooks
-    shipped in the package.
+    ``notebooks/`` holding any report notebook, ``NN_name.ipynb`` (``carelib init
+    --with-notebooks`` copies the packaged ones there to adapt), uses those; otherwise
+    the notebooks shipped in the package. Every ``NN_name.ipynb`` in the folder is a
+    page (see :mod:`carelib.notebook_pages`).
 
     Parameters
     ----------
@@ -106,7 +102,7 @@ def default_notebooks_dir(config: Config | None = None) -> Path:
     """
     if config is not None and config.path is not None:
         own = config.base_dir / "notebooks"
-        if any((own / name).is_file() for name in NOTEBOOKS):
+        if notebook_pages.page_notebooks(own):
             return own
     return resources.notebooks_dir()
 
@@ -214,15 +210,30 @@ def is_current(opts: RunOptions, month: str, digest: str) -> bool:
     folder = publish.month_dir(opts.reports_dir, month)
     manifest = publish.read_manifest(folder)
     return manifest.get("fingerprint") == digest and all(
-        (folder / name).is_file() for name in pages.MONTH_PAGES
+        (folder / name).is_file() for name in notebook_pages.month_files(report_pages(opts))
     )
+
+
+def report_pages(opts: RunOptions) -> list[notebook_pages.NotebookPage]:
+    """The pages the run's notebooks make, in navigation order (exit 2 if none or bad)."""
+    try:
+        found = notebook_pages.discover(opts.notebooks_dir)
+    except notebook_pages.NotebookPagesError as exc:
+        raise RunFailure(str(exc), EXIT_USAGE) from None
+    if not found:
+        raise RunFailure(f"no report notebook (NN_name.ipynb) in {opts.notebooks_dir}", EXIT_USAGE)
+    return found
 
 
 # --- Notebook execution and export ---------------------------------------------------
 
 
 def check_parameters(notebook: Path, parameters: dict) -> None:
-    """Reject parameters the notebook does not declare (papermill only warns)."""
+    """Reject parameters the notebook does not declare (papermill only warns).
+
+    papermill reads the declarations without a kernel; :func:`build_month` checks every
+    notebook of the month before it starts any kernel.
+    """
     import papermill
 
     declared = set(papermill.inspect_notebook(str(notebook)))
@@ -230,7 +241,9 @@ def check_parameters(notebook: Path, parameters: dict) -> None:
     if unknown:
         raise RunFailure(
             f"{notebook.name} does not declare the parameter(s) {', '.join(unknown)} "
-            f"(it declares: {', '.join(sorted(declared)) or 'none'})",
+            f"(it declares: {', '.join(sorted(declared)) or 'none'}); the monthly run "
+            f"passes {', '.join(parameters)}: declare them in its first code cell, tagged "
+            "`parameters`",
             EXIT_USAGE,
         )
 
@@ -416,10 +429,11 @@ def build_month(month: str, opts: RunOptions, validator=None) -> MonthResult:
             "output_dir": str(stage.resolve()),
             "publication": bool(opts.publication),
         }
-        notebooks = [opts.notebooks_dir / name for name in NOTEBOOKS]
-        for nb_path in notebooks:
-            if not nb_path.is_file():
-                raise RunFailure(f"report notebook {nb_path} is missing", EXIT_USAGE)
+        found = report_pages(opts)
+        page_of = {page.path: page for page in found}
+        notebooks = [page.path for page in found]
+        for nb_path in notebooks:  # all of them before any kernel starts
+            check_parameters(nb_path, parameters)
         cfg = opts.config
         page_info = {
             "council": cfg["council"]["name"],
@@ -427,6 +441,7 @@ def build_month(month: str, opts: RunOptions, validator=None) -> MonthResult:
             "generated_at": generated_at,
             "data_period": _data_period(opts.data_dir, month),
             "marking": cfg["publication"]["marking"] if opts.publication else None,
+            "report_pages": tuple((p.filename, p.title) for p in found),
         }
 
         t0 = time.perf_counter()
@@ -481,12 +496,14 @@ def build_month(month: str, opts: RunOptions, validator=None) -> MonthResult:
                 if report.has_errors or any(isinstance(o, Exception) for o in outcomes.values()):
                     continue  # nothing will be published: do not spend time on pages
                 t = time.perf_counter()
-                exported[nb_path] = _export_page(nb_path, outcomes[nb_path][0], stage, page_info)
+                exported[nb_path] = _export_page(
+                    page_of[nb_path], outcomes[nb_path][0], stage, page_info
+                )
                 export_seconds += time.perf_counter() - t
                 runlog.event(
                     "page_built",
                     month=month,
-                    page=NOTEBOOKS[nb_path.name][0],
+                    page=page_of[nb_path].filename,
                     seconds=round(outcomes[nb_path][1] + time.perf_counter() - t, 3),
                 )
             sys.stderr.flush()
@@ -534,7 +551,13 @@ def build_month(month: str, opts: RunOptions, validator=None) -> MonthResult:
         }
         info = pages.PageInfo(title="Monthly report", filename="index.html", **page_info)
         (stage / "index.html").write_text(
-            pages.render(overview.month_body(month, headlines, counts), info), encoding="utf-8"
+            pages.render(
+                overview.month_body(
+                    month, headlines, counts, [(p.filename, p.title, p.description) for p in found]
+                ),
+                info,
+            ),
+            encoding="utf-8",
         )
         durations["export"] = round(export_seconds + time.perf_counter() - t, 3)
 
@@ -574,6 +597,7 @@ def build_month(month: str, opts: RunOptions, validator=None) -> MonthResult:
             "kernel_name": opts.kernel_name,
             "inputs": checksums,
             "validation": counts,
+            "pages": notebook_pages.manifest_entries(found),
             "durations_seconds": durations,
         }
         publish.write_manifest(stage, manifest)
@@ -598,17 +622,17 @@ def build_month(month: str, opts: RunOptions, validator=None) -> MonthResult:
         raise
 
 
-def _export_page(nb_path: Path, nb, stage: Path, page_info: dict) -> dict:
+def _export_page(page, nb, stage: Path, page_info: dict) -> dict:
     """Write a run notebook's page and its audit copy; return the headlines it handed over."""
     import nbformat
 
-    page_name, title = NOTEBOOKS[nb_path.name]
     headlines = headlines_of(nb)
     strip_headlines(nb)
-    body, _ = exporter().from_notebook_node(nb)
-    info = pages.PageInfo(title=title, filename=page_name, **page_info)
-    (stage / page_name).write_text(pages.render(body, info), encoding="utf-8")
-    nbformat.write(nb, str(stage / "executed" / nb_path.name))
+    # The layout prints the title as the page's h1: the notebook's own goes.
+    body, _ = exporter().from_notebook_node(notebook_pages.without_title(nb))
+    info = pages.PageInfo(title=page.title, filename=page.filename, **page_info)
+    (stage / page.filename).write_text(pages.render(body, info), encoding="utf-8")
+    nbformat.write(nb, str(stage / "executed" / page.notebook))
     return headlines
 
 
@@ -622,12 +646,20 @@ def _kernel_stderr():
     arguments), so this process's file descriptors are never touched: a program calling
     carelib keeps its own stderr. The file is shown only when a notebook fails.
 
+    The kernels' environment also says this is the scheduled run
+    (:data:`carelib.notebook.SCHEDULED_RUN_ENV`: the report's own cells then keep
+    warnings out of the page, which an analyst in JupyterLab sees) and names matplotlib's
+    inline backend, so a chart an analyst's cell draws reaches the page even when this
+    process's ``MPLBACKEND`` says otherwise.
+
     Yields
     ------
     (Path, type)
         The file, and the kernel manager class to start the kernels with.
     """
     from jupyter_client.manager import AsyncKernelManager
+
+    from carelib import notebook
 
     handle = tempfile.NamedTemporaryFile(prefix="carelib-kernel-", suffix=".log", delete=False)
     path = Path(handle.name)
@@ -636,6 +668,7 @@ def _kernel_stderr():
         async def _async_launch_kernel(self, kernel_cmd, **kw):
             kw.setdefault("stdout", handle)
             kw.setdefault("stderr", handle)
+            kw["env"] = {**(kw.get("env") or os.environ), **notebook.scheduled_run_env()}
             return await super()._async_launch_kernel(kernel_cmd, **kw)
 
     try:
@@ -690,7 +723,15 @@ def write_archive(opts: RunOptions) -> Path:
         manifest = publish.read_manifest(publish.month_dir(opts.reports_dir, month))
         when = manifest.get("generated_at", "")
         stamps.append(when)
-        entries.append({"month": month, "generated_at": when.replace("T", " ")[:16]})
+        entries.append(
+            {
+                "month": month,
+                "generated_at": when.replace("T", " ")[:16],
+                "pages": notebook_pages.published_pages(
+                    manifest, publish.month_dir(opts.reports_dir, month), opts.notebooks_dir
+                ),
+            }
+        )
     # The page's own time is that of the newest publication, so a run that publishes
     # nothing leaves the archive byte-identical.
     newest = max((s for s in stamps if s), default="")
@@ -796,7 +837,8 @@ def _build_in_worker(month: str, opts: RunOptions) -> MonthResult:
         # Side by side only if every kernel of every job can have a core: past that they
         # just compete (on 2 cores, 2 jobs took the same time either way; one after the
         # other keeps half as many kernels in memory).
-        opts.notebooks_in_parallel = opts.jobs * len(NOTEBOOKS) <= (os.cpu_count() or 1)
+        kernels = len(notebook_pages.page_notebooks(opts.notebooks_dir))
+        opts.notebooks_in_parallel = opts.jobs * kernels <= (os.cpu_count() or 1)
     return build_month(month, opts)
 
 

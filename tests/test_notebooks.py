@@ -8,14 +8,15 @@ import nbformat
 import papermill
 import pytest
 
-from carelib import runner
+from carelib import notebook_pages
 from tests.conftest import ROOT
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
-def test_notebooks_are_numbered_and_listed_by_the_runner():
-    assert [p.name for p in NOTEBOOKS] == list(runner.NOTEBOOKS)
+def test_notebooks_are_numbered_and_each_is_a_page():
+    pages = notebook_pages.discover(ROOT / "notebooks")
+    assert [p.notebook for p in pages] == [p.name for p in NOTEBOOKS]
     for path in NOTEBOOKS:
         assert path.name[:2].isdigit() and path.name[2] == "_"
 

@@ -111,7 +111,7 @@ def test_no_module_looks_for_files_beside_its_source():
 
 
 def test_every_packaged_resource_is_found_through_importlib_resources():
-    from carelib import contracts, resources, runner, schema
+    from carelib import contracts, notebook_pages, resources, schema
 
     assert resources.notebooks_dir().samefile(ROOT / "notebooks")
     assert resources.contracts_dir().samefile(ROOT / "data_contracts")
@@ -119,7 +119,9 @@ def test_every_packaged_resource_is_found_through_importlib_resources():
     assert sorted(p.stem for p in resources.contracts_dir().glob("*.json")) == sorted(
         schema.DATASETS
     )
-    assert all((resources.notebooks_dir() / n).is_file() for n in runner.NOTEBOOKS)
+    assert [p.name for p in notebook_pages.page_notebooks(resources.notebooks_dir())] == sorted(
+        p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")
+    )
     assert (resources.templates_dir() / "carelib" / "index.html.j2").is_file()
     assert resources.stylesheet() == (ROOT / "carelib/static/report.css").read_text()
     assert resources.reference_file("sn_model_2025_wide.csv").is_file()

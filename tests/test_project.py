@@ -7,7 +7,7 @@ import tomllib
 
 import pytest
 
-from carelib import benchmarks, cli, config, project, resources, runner
+from carelib import benchmarks, cli, config, notebook_pages, project, resources, runner
 from tests.conftest import ROOT
 
 
@@ -82,8 +82,9 @@ def test_init_never_overwrites_a_carelib_toml(tmp_path, capsys):
 
 def test_with_notebooks_the_project_runs_its_own_copies(tmp_path):
     made = project.init(tmp_path / "p", with_notebooks=True)
-    assert sorted(p.name for p in made.notebooks.glob("*.ipynb")) == sorted(runner.NOTEBOOKS)
-    for name in runner.NOTEBOOKS:
+    packaged = [p.name for p in notebook_pages.page_notebooks(resources.notebooks_dir())]
+    assert packaged and sorted(p.name for p in made.notebooks.glob("*.ipynb")) == packaged
+    for name in packaged:
         assert (made.notebooks / name).read_bytes() == (
             resources.notebooks_dir() / name
         ).read_bytes()

@@ -1,7 +1,9 @@
 """Regenerate the report notebooks' skeleton (run once by developers; edit notebooks after).
 
 Kept so the cell layout is reviewable as code; `python tools/make_notebooks.py` rewrites
-notebooks/01_workforce.ipynb and notebooks/02_improvement_plan.ipynb.
+notebooks/01_workforce.ipynb and notebooks/02_improvement_plan.ipynb. Nothing else needs
+to know their names: every notebooks/NN_name.ipynb is the page name.html, titled from its
+first markdown heading (see carelib/notebook_pages.py).
 """
 
 from pathlib import Path
