@@ -568,14 +568,14 @@ def build_month(month: str, opts: RunOptions, validator=None) -> MonthResult:
         ids = privacy.data_worker_ids(opts.data_dir)
         leaks = privacy.scan(stage, ids)
         durations["privacy_scan"] = round(time.perf_counter() - t, 3)
-        found = [c.sentence() for c in personal if c.failed]
-        if found and opts.publication:
+        hits = [c.sentence() for c in personal if c.failed]
+        if hits and opts.publication:
             raise RunFailure(
                 f"{month}: free text looks like it holds personal data, so nothing was "
-                "published (publication mode):\n  " + "\n  ".join(found),
+                "published (publication mode):\n  " + "\n  ".join(hits),
                 EXIT_NOTEBOOK,
             )
-        for sentence in found:
+        for sentence in hits:
             _log(opts, f"{month}: WARNING {sentence}")
         if leaks:
             listed = "; ".join(
