@@ -114,7 +114,8 @@ def spells(history: History, month: str, fy_start_month: int = 4) -> pd.DataFram
         ``cohort`` (financial year of the start, e.g. ``2024-25``), ``fte`` (latest),
         ``entry`` (months in post when first observable: 0 for a start during the data),
         ``duration`` (months in post at leaving or censoring), ``left`` (True when the
-        spell ended with a leavers row), ``reason``.
+        spell ended with a leavers row), ``converted`` (seen as this council's agency
+        worker before), ``leave_date`` (NaT while in post), ``reason``.
     """
     month = dates.parse_month(month)
     months = sorted(m for m in history.months if m <= month)
@@ -181,6 +182,8 @@ def spells(history: History, month: str, fy_start_month: int = 4) -> pd.DataFram
             "entry": entry,
             "duration": duration,
             "left": left_flag,
+            "converted": converted.to_numpy(dtype=bool),
+            "leave_date": pd.to_datetime(out["leave_date"]).to_numpy(),
             "reason": out["reason"].astype("object").to_numpy(),
         }
     )
