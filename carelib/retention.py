@@ -26,7 +26,9 @@ Entry routes, from ``start_origin`` in the data (DATA_SPEC), with one derivation
 Decisions: a leaver with reason ``moved_within_la`` leaves the social-work post and is a
 leaver here, as in the turnover rate. A spell that disappears from the snapshots with
 no leavers row (e.g. a move to a role that is not qualified social work) is censored at
-the last month end it was seen. Months are 30.4375 days.
+the last month end it was seen. Months are 30.4375 days. A group where, early on,
+everyone observed leaves (lifelines' ``StatError``: too few people followed from the
+start) has no estimate.
 """
 
 from __future__ import annotations
@@ -202,17 +204,21 @@ def _groups(sp: pd.DataFrame, by: str | None) -> list[tuple[str, pd.DataFrame]]:
 
 def _fit(group: pd.DataFrame, horizon: int):
     from lifelines import KaplanMeierFitter
+    from lifelines.exceptions import StatError
 
     kmf = KaplanMeierFitter(alpha=1 - _CONFIDENCE)
     timeline = np.arange(0, horizon + 1, dtype="float64")
     with warnings.catch_warnings():  # lifelines warns about tiny risk sets; tables say n
         warnings.simplefilter("ignore")
-        kmf.fit(
-            group["duration"],
-            event_observed=group["left"],
-            entry=group["entry"],
-            timeline=timeline,
-        )
+        try:
+            kmf.fit(
+                group["duration"],
+                event_observed=group["left"],
+                entry=group["entry"],
+                timeline=timeline,
+            )
+        except StatError:  # too few people observed from the start: no estimate
+            return None
     return kmf
 
 
@@ -245,6 +251,8 @@ def curves(sp: pd.DataFrame, by: str | None = "route", horizon: int | None = Non
         if group.empty:
             continue
         kmf = _fit(group, horizon)
+        if kmf is None:
+            continue
         ci = kmf.confidence_interval_survival_function_
         t = kmf.survival_function_.index.to_numpy()
         at_risk = [int(((group["entry"] <= m) & (group["duration"] >= m)).sum()) for m in t]
@@ -320,9 +328,9 @@ def summary(sp: pd.DataFrame, by: str | None = "route") -> pd.DataFrame:
             ],
             math.nan,
         )
-        if len(group):
-            longest = float(group["duration"].max())
-            kmf = _fit(group, int(math.ceil(longest)))
+        longest = float(group["duration"].max()) if len(group) else 0.0
+        kmf = _fit(group, int(math.ceil(longest))) if len(group) else None
+        if kmf is not None:
             median = _median(kmf)
             estimates.update(
                 zip(["median_months", "median_low", "median_high"], median, strict=True)
