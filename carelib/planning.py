@@ -30,7 +30,13 @@ from carelib.projection import (
     when_met,
 )
 
+
+class BacktestUnavailable(ValueError):
+    """The history does not reach back far enough for the back-test."""
+
+
 __all__ = [
+    "BacktestUnavailable",
     "backtest",
     "forecast",
     "forecast_text",
@@ -148,7 +154,7 @@ def backtest(
 
     origin = dates.add_months(month, -months_back)
     if origin not in history.months:
-        raise ValueError(
+        raise BacktestUnavailable(
             f"the back-test needs the month {origin} ({months_back} months before {month}) "
             "in the history"
         )
@@ -270,7 +276,7 @@ def forecast(history: History, month: str, cfg) -> dict:
     try:
         bt = backtest(history, month, planning, fy)
         out["backtest"] = {k: bt[k] for k in ("origin", "months", "mae", "coverage")}
-    except ValueError as exc:
+    except BacktestUnavailable as exc:
         out["backtest"] = {"origin": None, "months": 0, "mae": {}, "coverage": {}, "note": str(exc)}
     out["runtime_seconds"] = round(proj.seconds, 4)
     return out

@@ -378,6 +378,9 @@ def _run(r: Rates, horizon: int, sims: int, rng, extra_starts: float = 0.0, leav
         out["lfte"][:, i] = lfte
         out["starts"][:, i] = n_start + n_nq + n_conv
     past = np.array(leavers_hist[-11:], dtype="float64")
+    if len(past) < 11:  # a short history: earlier months at the recorded monthly mean
+        fill = past.mean() if len(past) else r.leave_rate * r.p0 * r.leaver_fte
+        past = np.concatenate([np.full(11 - len(past), fill), past])
     rolled = np.concatenate([np.broadcast_to(past, (sims, len(past))), out["lfte"]], axis=1)
     window12 = np.lib.stride_tricks.sliding_window_view(rolled, 12, axis=1)[:, -horizon:]
     with np.errstate(divide="ignore", invalid="ignore"):

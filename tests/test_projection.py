@@ -166,5 +166,5 @@ def test_backtest_on_the_demo_data(demo_history):
 
 
 def test_backtest_needs_the_earlier_month(steady):
-    with pytest.raises(ValueError, match="2024-03"):
+    with pytest.raises(planning.BacktestUnavailable, match="2024-03"):
         planning.backtest(steady, "2025-03", settings())
