@@ -298,11 +298,14 @@ class PlanningReport:
 
     @staticmethod
     def _summary_frame(table: pd.DataFrame, head: str) -> pd.DataFrame:
-        def interval(row, key):
-            low, high = row[f"{key}_low"], row[f"{key}_high"]
-            if isinstance(row[key], str):
-                return row[key]
-            return f"{_estimate(row[key])} ({_estimate(low)} to {_estimate(high)})"
+        def interval(row, key, missing="not known"):
+            value, low, high = row[key], row[f"{key}_low"], row[f"{key}_high"]
+            if isinstance(value, str):
+                return value  # suppressed
+            if value is None or math.isnan(value):
+                return missing
+            top = "not reached" if math.isnan(high) else _estimate(high)
+            return f"{_estimate(value)} ({_estimate(low)} to {top})"
 
         return pd.DataFrame(
             {
@@ -315,6 +318,7 @@ class PlanningReport:
                             {"median_months": "m", "median_low": "m_low", "median_high": "m_high"}
                         ),
                         "m",
+                        "not reached yet",
                     )
                     for _, r in table.iterrows()
                 ],
