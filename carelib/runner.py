@@ -42,7 +42,6 @@ EXIT_OUTPUT = 5
 NOTEBOOKS = {
     "01_workforce.ipynb": ("workforce.html", "Workforce stability"),
     "02_improvement_plan.ipynb": ("improvement_plan.html", "Improvement plan"),
-    "03_workforce_planning.ipynb": ("workforce_planning.html", "Workforce planning"),
 }
 
 
