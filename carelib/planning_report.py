@@ -165,6 +165,16 @@ class PlanningReport:
             linewidth=2,
             label="Projection at the current pace",
         )
+        end = proj.iloc[-1]
+        ax.annotate(
+            f"{end['central']:.1f}%",
+            (xs_proj[-1], end["central"]),
+            xytext=(6, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=9,
+            color=charts.INK,
+        )
         ax.axhline(item["target"], color=charts.INK, linestyle=(0, (6, 3)), linewidth=1.2)
         ax.annotate(
             f"Target {item['target']:g}%",
@@ -263,6 +273,16 @@ class PlanningReport:
                 linestyle=charts.DASHES[i],
                 linewidth=2,
                 label=label,
+            )
+            last = part.iloc[-1]
+            ax.annotate(
+                f"{last['in_post'] * 100:.0f}%",
+                (last["months"], last["in_post"] * 100),
+                xytext=(4, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=9,
+                color=charts.INK,
             )
         ax.set_xlabel("Months in post")
         ax.set_ylabel("Still in post (%)")
