@@ -52,13 +52,37 @@ def test_leaving_rates_by_months_in_post_are_the_hazard_per_year():
         assert band["low"] < band["rate"] < band["high"]
 
 
-def test_ignoring_late_entry_would_be_wrong():
-    """Without entry times, long-serving staff seen late would look like they never leave."""
-    sp = constant_hazard_spells()
-    right = retention.summary(sp, by=None).iloc[0]["in_post_24m"]
+def test_late_entry_keeps_long_serving_staff_from_flattering_the_curve():
+    """Leaving is high in the first year (6% a month), then low (1%).
+
+    Half the spells start during the data; half are long-serving staff first seen at 12
+    to 60 months in post. Counted from when they were first seen, the curve is the true
+    one, S(24) = exp(-0.72 - 0.12); counted as if they had just started, the early
+    months would look far safer than they are.
+    """
+    rng = np.random.default_rng(3)
+    n = 20000
+    new = rng.random(n) < 0.5
+    entry = np.where(new, 0.0, rng.uniform(12, 60, n))
+    first_year = rng.exponential(1 / 0.06, n)
+    life = np.where(
+        new & (first_year < 12), first_year, np.maximum(entry, 12) + rng.exponential(100, n)
+    )
+    follow = entry + rng.uniform(6, 30, n)
+    sp = pd.DataFrame(
+        {
+            "route": "other_la",
+            "cohort": "2024-25",
+            "entry": entry,
+            "duration": np.minimum(life, follow),
+            "left": life <= follow,
+        }
+    )
+    right = retention.summary(sp, by=None).iloc[0]
+    assert right["in_post_12m"] == pytest.approx(100 * math.exp(-0.72), abs=2)
+    assert right["in_post_24m"] == pytest.approx(100 * math.exp(-0.84), abs=2)
     naive = retention.summary(sp.assign(duration=sp["duration"] - sp["entry"], entry=0.0), None)
-    assert right == pytest.approx(100 * math.exp(-0.96), abs=1.5)
-    assert abs(naive.iloc[0]["in_post_24m"] - right) < 3  # memoryless: same answer here
+    assert naive.iloc[0]["in_post_12m"] > right["in_post_12m"] + 15
 
 
 @pytest.fixture(scope="module")
