@@ -19,6 +19,10 @@
     Times the great_expectations import, then building carelib's Validator (context and
     suites) and validating one month, then a second validation of the same month.
 
+``python benchmarks/probes.py forecast DATA_DIR MONTH REPEATS``
+    Times fitting the workforce projection and projecting it (median of REPEATS), the
+    whole ``carelib forecast`` result, and reports the back-test's mean absolute error.
+
 Each prints one JSON object on stdout.
 """
 
@@ -147,6 +151,36 @@ def validate(data_dir: str, month: str) -> dict:
     }
 
 
+def forecast(data_dir: str, month: str, repeats: int) -> dict:
+    """The projection (fit once; project 18 months, 2,000 runs) and the back-test error."""
+    from carelib import config, loading, planning, projection
+
+    cfg = config.load(Path(__file__).resolve().parents[1] / "carelib.toml")
+    planning_cfg = cfg["planning"]
+    history = loading.load_history(data_dir, month)
+    t = time.perf_counter()
+    rates = projection.fit(history, month, planning_cfg)
+    fit_s = time.perf_counter() - t
+    runs = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        projection.project(rates, planning_cfg["horizon_months"], planning_cfg["simulations"])
+        runs.append(time.perf_counter() - t)
+    t = time.perf_counter()
+    result = planning.forecast(history, month, cfg)
+    bt = result["backtest"]
+    return {
+        "fit_s": round(fit_s, 4),
+        "projection_s": round(sorted(runs)[len(runs) // 2], 4),
+        "forecast_s": round(time.perf_counter() - t, 3),
+        "simulations": planning_cfg["simulations"],
+        "horizon_months": planning_cfg["horizon_months"],
+        "backtest_origin": bt["origin"],
+        "backtest_mae": {k: round(v, 2) for k, v in bt["mae"].items()},
+        "backtest_coverage": {k: round(v, 2) for k, v in bt["coverage"].items()},
+    }
+
+
 def spin() -> dict:
     t = time.perf_counter()
     x = 0
@@ -164,6 +198,8 @@ def main(argv: list[str]) -> int:
         out = scan(int(argv[1]), int(argv[2]), int(argv[3]))
     elif argv[0] == "validate":
         out = validate(argv[1], argv[2])
+    elif argv[0] == "forecast":
+        out = forecast(argv[1], argv[2], int(argv[3]))
     else:
         print(f"unknown probe {argv[0]!r}", file=sys.stderr)
         return 2

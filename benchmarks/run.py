@@ -14,7 +14,8 @@ the demo data (written into ``benchmarks/_work/data``; reports go under
 - workforce indicators over a synthetic large council and a national-size history, and
   the privacy scan of a national-size month's output;
 - validating one month once great_expectations is imported; ``carelib --help`` and
-  ``carelib kpis`` start-up.
+  ``carelib kpis`` start-up;
+- the workforce projection (18 months, 2,000 Poisson runs) and its back-test error.
 
 Usage: ``python benchmarks/run.py [--runs N] [--no-warmup] [--skip-backfill]
 [--skip-scale]``. See benchmarks/README.md.
@@ -61,6 +62,7 @@ TARGETS = {
     "national_scan_s": 5.0,
     "validation_s": 1.5,
     "startup_s": 1.0,
+    "projection_s": 1.0,
 }
 
 
@@ -340,6 +342,11 @@ def validation(runs: int) -> dict:
     return out
 
 
+def forecast(runs: int) -> dict:
+    say("forecast: projection runtime and back-test error")
+    return probe("forecast", DATA, MONTH, max(runs, 3))
+
+
 def capacity(rounds: int = 2) -> dict:
     """How many cores' worth of work the machine does at once right now (others share it)."""
     n = os.cpu_count() or 1
@@ -474,6 +481,23 @@ def table(results: dict) -> str:
             ),
             ("  import great_expectations", f"{v['gx_import_s']:.2f} s", "", ""),
         ]
+    if "forecast" in results:
+        f = results["forecast"]
+        mae = f["backtest_mae"]
+        rows += [
+            (
+                f"Projection, {f['horizon_months']} months x {f['simulations']:,} runs",
+                f"{f['projection_s']:.3f} s",
+                f"< {t['projection_s']:.0f} s",
+                verdict(f["projection_s"] < t["projection_s"]),
+            ),
+            (
+                f"  back-test from {f['backtest_origin']}: mean absolute error",
+                " / ".join(f"{mae[k]:.1f}" for k in mae) + " pts",
+                "agency / vacancy / turnover",
+                "",
+            ),
+        ]
     if "startup" in results:
         s = results["startup"]
         rows += [
@@ -524,6 +548,7 @@ def main(argv: list[str] | None = None) -> int:
         results["capacity_start"] = capacity()
         results["startup"] = startup(max(args.runs, 5))
         results["validation"] = validation(args.runs)
+        results["forecast"] = forecast(args.runs)
         if not args.skip_scale and not args.only_monthly:
             results["scale"] = scale()
         results["monthly"] = monthly(args.runs, warmup=not args.no_warmup)

@@ -1,4 +1,4 @@
-"""The ``carelib`` command: init, demo-data, validate, report, kpis, plan and benchmarks.
+"""The ``carelib`` command: init, demo-data, validate, report, kpis, plan, forecast, benchmarks.
 
 A thin layer over :mod:`carelib.api`: the command turns its options into an API call,
 prints the outcome, and exits with the outcome's code (see :mod:`carelib.errors`).
@@ -331,6 +331,21 @@ def cmd_plan(args) -> int:
     return EXIT_OK
 
 
+def cmd_forecast(args) -> int:
+    """Print when each target is met at the current pace, and what it takes."""
+    from carelib import loading, planning
+
+    cfg = _config(args)
+    data_dir = _data_dir(args, cfg)
+    month = _month(args, data_dir)
+    result = planning.forecast(loading.load_history(data_dir, month), month, cfg)
+    if args.json:
+        print(json.dumps(result, indent=2, default=str))
+    else:
+        print(planning.forecast_text(result, cfg["council"]["name"]))
+    return EXIT_OK
+
+
 # --- carelib benchmarks: the DfE files behind England/region/neighbour comparisons ------
 
 
@@ -431,6 +446,11 @@ COMMANDS: dict[str, Command] = {
         "print the month's council-level workforce indicators", _json_arguments, cmd_kpis
     ),
     "plan": Command("print the month's improvement-plan summary", _json_arguments, cmd_plan),
+    "forecast": Command(
+        "project agency, vacancy and turnover rates: when each target is met, what it takes",
+        _json_arguments,
+        cmd_forecast,
+    ),
     "benchmarks": Command(
         "show or update the DfE benchmark files in use", _benchmarks_arguments, cmd_benchmarks
     ),

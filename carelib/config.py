@@ -81,6 +81,20 @@ SCHEMA: dict[str, dict[str, tuple[str, Any]]] = {
         "jobs": (_INT, 1),
         "log_file": (_STR, ""),
     },
+    "planning": {
+        # Workforce planning forward (carelib.projection); the lists are parsed there.
+        "horizon_months": (_INT, 18),
+        "window_months": (_INT, 12),
+        "simulations": (_INT, 2000),
+        "seed": (_INT, 2025),
+        "band": (_FLOAT, 0.8),
+        "agency_rate_target_date": (_DATE, None),
+        "vacancy_rate_target_date": (_DATE, None),
+        "turnover_rate_12m_target_date": (_DATE, None),
+        "nqsw_intake": (_STRLIST, []),
+        "establishment_changes": (_STRLIST, []),
+        "scenarios": (_STRLIST, []),
+    },
     "validation": {
         # A leaver in post again, or leaving twice, is a rehire (see docs/DATA_SPEC.md).
         "allow_rehires": (_BOOL, False),
@@ -183,6 +197,10 @@ RANGES: dict[str, tuple[float, float, str]] = {
     "rag.due_soon_days": (0, 366, "0 to 366 days"),
     "rag.amber_gap_share": (0, 1, "a share between 0 and 1"),
     "rag.stale_update_months": (1, 24, "1 to 24 months"),
+    "planning.horizon_months": (1, 36, "1 to 36 months"),
+    "planning.window_months": (3, 36, "3 to 36 months"),
+    "planning.simulations": (100, 100_000, "100 to 100,000 runs"),
+    "planning.band": (0.5, 0.99, "a share of runs, 0.5 to 0.99"),
     "publication.threshold": (1, 100, "1 to 100 (counts from 1 to this are suppressed)"),
 }
 
@@ -324,6 +342,9 @@ def validate(raw: dict[str, Any], path: Path | None = None) -> Config:
     from carelib import spc  # the [spc] months are read (and refused) by the SPC module
 
     spc.settings(values["spc"])
+    from carelib import projection  # so are the [planning] lists
+
+    projection.settings(values["planning"])
     return Config(values=values, path=path)
 
 

@@ -103,7 +103,36 @@ PLAN = notebook(
     ],
 )
 
+PLANNING = notebook(
+    "Workforce planning",
+    "Builds `workforce_planning.html`. Run it top to bottom (the monthly run does the same "
+    "with papermill in a fresh kernel). The projection is `carelib.projection` and "
+    "`carelib.planning`, the time-in-post curves `carelib.retention`; this notebook only "
+    "lays out the page.",
+    "from carelib import notebook\n"
+    "from carelib.planning_report import PlanningReport\n\n"
+    "ctx = notebook.setup(month, data_dir, config_path, output_dir, publication)\n"
+    "report = PlanningReport(ctx)\n"
+    "report.publish_outputs()",
+    [
+        ("At the current pace", None, "report.summary()"),
+        (
+            "When each target is met, and what it would take",
+            "The month the projection first meets each target, the range of months it could "
+            "be, and what would meet it by the month it is due.",
+            "report.targets()",
+        ),
+        ("The projections", None, "report.projections()"),
+        ("Scenarios", None, "report.scenarios()"),
+        ("How long social workers stay", None, "report.retention()"),
+        ("When social workers leave", None, "report.leaving()"),
+        ("Newly qualified cohorts", None, "report.cohorts()"),
+        ("How the projection works and how well it did", None, "report.method()"),
+    ],
+)
+
 if __name__ == "__main__":
     root = Path(__file__).resolve().parent.parent / "notebooks"
     nbformat.write(WORKFORCE, str(root / "01_workforce.ipynb"))
     nbformat.write(PLAN, str(root / "02_improvement_plan.ipynb"))
+    nbformat.write(PLANNING, str(root / "03_workforce_planning.ipynb"))
