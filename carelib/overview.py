@@ -18,6 +18,10 @@ PAGE_BLURBS = {
         "Progress on the Ofsted action plan: overdue, blocked and slipped actions, progress "
         "measures against their trajectories, and each recommendation's rating."
     ),
+    "workforce_planning.html": (
+        "Looking forward: how long social workers stay, when each target is reached at the "
+        "current pace, what it would take to reach it on time, and scenarios."
+    ),
 }
 QUALITY_TITLE = "Data quality"
 
@@ -82,6 +86,16 @@ def month_body(month: str, headlines: dict, quality: dict, report_pages=None) ->
                     else "",
                 )
             )
+    if headlines.get("planning_summary"):  # from 03_workforce_planning.ipynb
+        parts.append(
+            h.section(
+                "Looking forward",
+                h.paragraph(headlines["planning_summary"]),
+                h.paragraph(
+                    h.link("Workforce planning: the projections", "workforce_planning.html")
+                ),
+            )
+        )
     checks = quality.get("checks", 0)
     warnings = quality.get("warnings", 0)
     quality_text = f"All {checks} data checks that block a report passed" + (

@@ -15,7 +15,13 @@ import pytest
 from tests.conftest import ROOT
 
 MONTH = "2025-09"
-PAGES = ["index.html", "workforce.html", "improvement_plan.html", "data_quality.html"]
+PAGES = [
+    "index.html",
+    "workforce.html",
+    "improvement_plan.html",
+    "workforce_planning.html",
+    "data_quality.html",
+]
 
 
 def carelib(*args, cwd=ROOT):
@@ -61,7 +67,9 @@ def test_run_publishes_every_page_and_prints_the_path(built):
     ]:
         assert (out / MONTH / name).is_file(), name
     executed = sorted(p.name for p in (out / MONTH / "executed").iterdir())
-    assert executed == ["01_workforce.ipynb", "02_improvement_plan.ipynb"]
+    # Every numbered notebook shipped in notebooks/ ran, and only those.
+    assert executed == sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    assert "03_workforce_planning.ipynb" in executed
     assert "September 2025" in (out / "index.html").read_text()
     # The lock, the versioned months and the validation cache (never under data).
     assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == [
