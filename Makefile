@@ -88,8 +88,10 @@ lowest: $(STAMP)  ## prove the declared lower bounds: lowest-versions install, a
 	$(BIN)/uv pip install --quiet --python $(LOWEST)/bin/python pytest
 	$(BIN)/python tools/wheel_check.py --report-only --python $(LOWEST)/bin/python
 	$(LOWEST)/bin/python -m pytest -q -p no:cacheprovider tests/test_config.py \
-	  tests/test_loading.py tests/test_workforce.py tests/test_plan.py tests/test_contracts.py
+	  tests/test_loading.py tests/test_workforce.py tests/test_plan.py tests/test_contracts.py \
+	  tests/test_privacy_scan.py tests/test_disclosure_audit.py tests/test_retention.py tests/test_publish.py
 	@$(LOWEST)/bin/python -c "from carelib import runner; v = runner.package_versions(); \
 	  print('lowest versions verified:', ', '.join(f'{n} {v[n]}' for n in ('python', \
 	  'pandas', 'numpy', 'great-expectations', 'matplotlib', 'seaborn', 'papermill', \
-	  'nbconvert', 'nbformat', 'ipykernel', 'openpyxl') if n in v))"
+	  'nbconvert', 'nbformat', 'ipykernel', 'openpyxl', 'filelock', 'pyahocorasick', \
+	  'scipy', 'lifelines') if n in v))"
