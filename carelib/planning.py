@@ -240,9 +240,12 @@ def forecast(history: History, month: str, cfg) -> dict:
         target = float(targets[ind])
         date = planning[f"{ind}_target_date"]
         met = when_met(proj, ind, target)
+        now = _finite(kpis[ind]["value"])
+        if now is not None and now <= target:  # met already: "first met" is this month
+            met = {"month": month, "earliest": month, "latest": month}
         out["indicators"][ind] = {
             "label": label,
-            "now": _finite(kpis[ind]["value"]),
+            "now": now,
             "target": target,
             "target_date": date.isoformat() if date else None,
             "first_met": met["month"],
