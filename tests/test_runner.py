@@ -328,7 +328,7 @@ def test_a_failing_month_in_a_worker_exits_with_its_code(data, notebooks, tmp_pa
 def test_fingerprint_follows_data_up_to_the_month_config_notebooks_and_version(
     data, notebooks, tmp_path, monkeypatch
 ):
-    from carelib import config, runner
+    from carelib import config, fingerprints, runner
 
     copy = tmp_path / "data"
     shutil.copytree(data, copy)
@@ -361,7 +361,7 @@ def test_fingerprint_follows_data_up_to_the_month_config_notebooks_and_version(
     opts.config = config.load(other)
     assert runner.fingerprint(opts, "2025-07")[0] != edited
     opts.config = cfg
-    monkeypatch.setattr(runner, "__version__", "99.0")
+    monkeypatch.setattr(fingerprints, "__version__", "99.0")
     assert runner.fingerprint(opts, "2025-07")[0] != edited
 
 
