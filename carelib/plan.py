@@ -464,6 +464,25 @@ def _progress(value, baseline, target, polarity, unit) -> dict[str, Any]:
     return out
 
 
+#: What judging a measure adds to its row, in order (:data:`MEASURE_COLUMNS` holds them).
+JUDGED_COLUMNS = (
+    "value",
+    "value_source",
+    "trajectory",
+    "behind_trajectory",
+    "amber_band",
+    "rag",
+    "rag_reason",
+    "target_met",
+    "distance_to_target",
+    "share_of_gap_closed",
+    "progress_text",
+    "months_covered",
+    "window_months",
+    "complete",
+)
+
+
 def _judge_rows(
     measures: pd.DataFrame,
     plan_start: dt.date,
@@ -544,26 +563,7 @@ def _judge_rows(
         )
         row.update(_progress(value, baseline, target, rec["polarity"], unit))
         rows.append(row)
-    judged = pd.DataFrame(
-        rows,
-        index=measures.index,
-        columns=[
-            "value",
-            "value_source",
-            "trajectory",
-            "behind_trajectory",
-            "amber_band",
-            "rag",
-            "rag_reason",
-            "target_met",
-            "distance_to_target",
-            "share_of_gap_closed",
-            "progress_text",
-            "months_covered",
-            "window_months",
-            "complete",
-        ],
-    )
+    judged = pd.DataFrame(rows, index=measures.index, columns=list(JUDGED_COLUMNS))
     judged["target_met"] = judged["target_met"].astype("boolean")
     judged["complete"] = judged["complete"].astype("boolean")
     for col in ("months_covered", "window_months"):
@@ -629,20 +629,7 @@ MEASURE_COLUMNS = [
     "target",
     "target_date",
     "kpi",
-    "value",
-    "value_source",
-    "trajectory",
-    "behind_trajectory",
-    "amber_band",
-    "rag",
-    "rag_reason",
-    "target_met",
-    "distance_to_target",
-    "share_of_gap_closed",
-    "progress_text",
-    "months_covered",
-    "window_months",
-    "complete",
+    *JUDGED_COLUMNS,
     "previous_value",
     "previous_rag",
     "rag_change",
