@@ -8,13 +8,12 @@ told apart by labels, markers and dash styles as well as colour.
 
 from __future__ import annotations
 
-import base64
 import io
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from carelib import html as h
+from carelib import blocks
 
 #: Okabe-Ito palette: distinguishable with the common forms of colour blindness.
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
@@ -153,13 +152,13 @@ def figure(
     data: pd.DataFrame | None = None,
     data_caption: str | None = None,
     formats: Mapping[str, object] | None = None,
-) -> h.HTML:
-    """Return an accessible ``<figure>`` for a matplotlib figure.
+) -> blocks.Figure:
+    """Return an accessible chart block for a matplotlib figure.
 
     Parameters
     ----------
     fig : matplotlib.figure.Figure
-        The chart; it is rendered and closed.
+        The chart; it is rendered (at desktop and phone widths) and closed.
     title : str
         What the chart shows (shown above it).
     alt : str
@@ -171,31 +170,15 @@ def figure(
     data_caption : str, optional
         Caption of that table (defaults to the title).
     formats : mapping, optional
-        Column formats for the table (see :func:`carelib.html.table`).
+        Column formats for the table (see :func:`carelib.blocks.table`).
     """
     desktop = figure_png(fig, close=False)
     phone = phone_png(fig)
     pyplot().close(fig)
-    img = f'<img src="{_data_uri(desktop)}" alt="{h.escape(alt)}">'
-    if phone:
-        img = f'<picture><source media="{PHONE_MEDIA}" srcset="{_data_uri(phone)}">{img}</picture>'
-    parts = [
-        h.tag("figcaption", h.tag("span", title, class_="chart-title")),
-        h.HTML(img),
-        h.paragraph("Source: ", source, class_="chart-source"),
-    ]
+    table = None
     if data is not None:
-        parts.append(
-            h.details(
-                f"Show the numbers: {title}",
-                h.table(data, data_caption or title, formats=dict(formats or {})),
-            )
-        )
-    return h.tag("figure", *parts, class_="chart")
-
-
-def _data_uri(png: bytes) -> str:
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+        table = blocks.table(data, data_caption or title, formats=dict(formats or {}))
+    return blocks.Figure(title, desktop, alt, source, table, phone)
 
 
 def trend(

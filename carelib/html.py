@@ -34,6 +34,8 @@ def escape(value: object) -> str:
     """Escape any value for use as HTML text or an attribute value."""
     if isinstance(value, HTML):
         return str(value)
+    if hasattr(value, "__html__"):  # a carelib.blocks block (rendered by its template)
+        return str(value.__html__())
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if value is pd.NA or value is pd.NaT:
