@@ -1,11 +1,17 @@
-"""The month's landing page and the archive index: built from the notebooks' headlines."""
+"""The month's landing page and the archive index: built from the notebooks' headlines.
+
+Each section is a small public function returning a :class:`carelib.blocks.View`;
+:func:`month_body` and :func:`archive_body` list a page's views in order, and
+:func:`carelib.pages.render` shows them in the page shell every page shares.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
+from typing import ClassVar
 
-from carelib import dates
-from carelib import html as h
+from carelib import blocks, dates
 
 #: Lines on the overview for the packaged notebooks' pages, by file name. Any notebook
 #: gives its own in its metadata, ``carelib.description`` (see :mod:`carelib.notebook_pages`).
@@ -41,8 +47,34 @@ def _report_pages(report_pages) -> list[tuple[str, str, str | None]]:
     ]
 
 
-def _tile(item: dict) -> h.Tile:
-    return h.Tile(
+@dataclass
+class PageList(blocks.Block):
+    """The month's pages: each a linked ``h3`` title and its line (``month-list``)."""
+
+    kind: ClassVar[str] = "shell_page_list"
+    #: ``(title, file name, line or None)`` per page.
+    pages: list = field(default_factory=list)
+
+    def children(self) -> list:
+        """The titles and lines (for :func:`carelib.blocks.walk`)."""
+        return [part for title, _, line in self.pages for part in (title, line) if part]
+
+
+@dataclass
+class ArchiveList(blocks.Block):
+    """The published months, newest first: each linked, with its time and its pages."""
+
+    kind: ClassVar[str] = "shell_archive_list"
+    #: Per month: ``label``, ``href``, ``when`` (or None) and ``links`` (text, href).
+    months: list = field(default_factory=list)
+
+    def children(self) -> list:
+        """The months' labels (for :func:`carelib.blocks.walk`)."""
+        return [m["label"] for m in self.months]
+
+
+def _tile(item: dict) -> blocks.Tile:
+    return blocks.Tile(
         **{
             k: item.get(k)
             for k in ("label", "value", "change", "target", "status", "comparison", "note")
@@ -50,8 +82,65 @@ def _tile(item: dict) -> h.Tile:
     )
 
 
-def month_body(month: str, headlines: dict, quality: dict, report_pages=None) -> h.HTML:
-    """Return the landing page body: headline figures, then links to the month's pages.
+AT_A_GLANCE = {
+    "workforce": ("workforce_tiles", "Workforce stability at a glance", "workforce_summary"),
+    "plan": ("plan_tiles", "Improvement plan at a glance", "plan_summary"),
+}
+
+
+def at_a_glance(headlines: dict, report: str) -> blocks.View | None:
+    """A report's headline figures and summary sentence (None if it handed over none).
+
+    Parameters
+    ----------
+    headlines : dict
+        Headline items handed over by the report notebooks.
+    report : str
+        ``workforce`` or ``plan``.
+    """
+    key, title, summary_key = AT_A_GLANCE[report]
+    items = headlines.get(key) or []
+    summary = headlines.get(summary_key)
+    if not items and not summary:
+        return None
+    parts = [blocks.paragraph(summary) if summary else None]
+    parts.append(blocks.Tiles([_tile(i) for i in items], label=title))
+    if report == "workforce" and headlines.get("benchmark_source"):
+        # Where the England, region and neighbour figures on the tiles come from.
+        parts.append(blocks.paragraph(f"Comparisons: {headlines['benchmark_source']}."))
+    section = blocks.Section(title, [p for p in parts if p is not None])
+    return blocks.View(name=f"{report}_at_a_glance", finding=None, blocks=[section])
+
+
+def looking_forward(headlines: dict) -> blocks.View | None:
+    """The planning page's headline (from ``03_workforce_planning.ipynb``), if any."""
+    summary = headlines.get("planning_summary")
+    if not summary:
+        return None
+    link = blocks.Link("Workforce planning: the projections", "workforce_planning.html")
+    section = blocks.Section("Looking forward", [blocks.paragraph(summary), blocks.paragraph(link)])
+    return blocks.View(name="looking_forward", blocks=[section])
+
+
+def quality_line(quality: dict) -> str:
+    """The data quality page's line on the overview, from validation's counts."""
+    checks = quality.get("checks", 0)
+    warnings = quality.get("warnings", 0)
+    return f"All {checks} data checks that block a report passed" + (
+        f"; {warnings} warning{'s' if warnings != 1 else ''} to note." if warnings else "."
+    )
+
+
+def month_reports(month: str, quality: dict, report_pages=None) -> blocks.View:
+    """Links to the month's pages, each with its line, the data quality page last."""
+    pages = [(title, filename, blurb) for filename, title, blurb in _report_pages(report_pages)]
+    pages.append((QUALITY_TITLE, "data_quality.html", quality_line(quality)))
+    section = blocks.Section(f"Reports for {dates.month_label(month)}", [PageList(pages)])
+    return blocks.View(name="month_reports", blocks=[section])
+
+
+def month_body(month: str, headlines: dict, quality: dict, report_pages=None) -> list:
+    """Return the landing page's views: headline figures, then links to the month's pages.
 
     Parameters
     ----------
@@ -67,54 +156,19 @@ def month_body(month: str, headlines: dict, quality: dict, report_pages=None) ->
         The month's notebook pages in navigation order: file name, title and the line
         to show under it (None: :data:`PAGE_BLURBS`' or none). By default the packaged
         notebooks' pages.
+
+    Returns
+    -------
+    list of carelib.blocks.View
+        In page order.
     """
-    parts = []
-    for key, title, summary_key in (
-        ("workforce_tiles", "Workforce stability at a glance", "workforce_summary"),
-        ("plan_tiles", "Improvement plan at a glance", "plan_summary"),
-    ):
-        items = headlines.get(key) or []
-        if items or headlines.get(summary_key):
-            parts.append(
-                h.section(
-                    title,
-                    h.paragraph(headlines.get(summary_key)) if headlines.get(summary_key) else "",
-                    h.tiles([_tile(i) for i in items], label=title),
-                    # Where the England, region and neighbour figures on the tiles come from.
-                    h.paragraph(f"Comparisons: {headlines['benchmark_source']}.")
-                    if key == "workforce_tiles" and headlines.get("benchmark_source")
-                    else "",
-                )
-            )
-    if headlines.get("planning_summary"):  # from 03_workforce_planning.ipynb
-        parts.append(
-            h.section(
-                "Looking forward",
-                h.paragraph(headlines["planning_summary"]),
-                h.paragraph(
-                    h.link("Workforce planning: the projections", "workforce_planning.html")
-                ),
-            )
-        )
-    checks = quality.get("checks", 0)
-    warnings = quality.get("warnings", 0)
-    quality_text = f"All {checks} data checks that block a report passed" + (
-        f"; {warnings} warning{'s' if warnings != 1 else ''} to note." if warnings else "."
-    )
-    links = []
-    for filename, title, blurb in [
-        *_report_pages(report_pages),
-        ("data_quality.html", QUALITY_TITLE, quality_text),
-    ]:
-        links.append(
-            h.tag("li", h.tag("h3", h.link(title, filename)), h.paragraph(blurb) if blurb else "")
-        )
-    parts.append(
-        h.section(
-            f"Reports for {dates.month_label(month)}", h.tag("ul", *links, class_="month-list")
-        )
-    )
-    return h.join(parts)
+    views = [
+        at_a_glance(headlines, "workforce"),
+        at_a_glance(headlines, "plan"),
+        looking_forward(headlines),
+        month_reports(month, quality, report_pages),
+    ]
+    return [v for v in views if v is not None]
 
 
 def _when(text: str | None) -> str | None:
@@ -128,8 +182,46 @@ def _when(text: str | None) -> str | None:
     return f"{when.day} {when:%B %Y} at {when:%H:%M}"
 
 
-def archive_body(entries: list[dict]) -> h.HTML:
-    """Return the archive index body: one row per published month, newest first.
+def archive_intro(entries: list[dict]) -> blocks.View:
+    """How many months are published and over what span."""
+    months = sorted(e["month"] for e in entries)
+    first, last = dates.month_label(months[0]), dates.month_label(months[-1])
+    span = first if first == last else f"{first} to {last}"
+    text = (
+        f"Reports for {len(months)} month{'s' if len(months) != 1 else ''} ({span}), newest "
+        "first. Each month has an overview, its report pages and a page on data quality."
+    )
+    return blocks.View(name="archive_intro", blocks=[blocks.paragraph(text, class_="lede")])
+
+
+def published_months(entries: list[dict]) -> blocks.View:
+    """Every published month, newest first, with links to its pages."""
+    if not entries:
+        none = blocks.paragraph("No month has been published yet.")
+        return blocks.View(
+            name="published_months", blocks=[blocks.Section("Published months", [none])]
+        )
+    months = []
+    for e in sorted(entries, key=lambda e: e["month"], reverse=True):
+        month = e["month"]
+        shown = [(name, title) for name, title, _ in _report_pages(e.get("pages"))]
+        months.append(
+            {
+                "label": dates.month_label(month),
+                "href": f"{month}/index.html",
+                "when": _when(e.get("generated_at")),
+                "links": [
+                    (text, f"{month}/{filename}")
+                    for filename, text in [*shown, ("data_quality.html", QUALITY_TITLE)]
+                ],
+            }
+        )
+    section = blocks.Section("Published months", [ArchiveList(months)])
+    return blocks.View(name="published_months", blocks=[section])
+
+
+def archive_body(entries: list[dict]) -> list:
+    """Return the archive index's views: one row per published month, newest first.
 
     Parameters
     ----------
@@ -139,39 +231,5 @@ def archive_body(entries: list[dict]) -> h.HTML:
         published month.
     """
     if not entries:
-        return h.section("Published months", h.paragraph("No month has been published yet."))
-    months = sorted(e["month"] for e in entries)
-    first, last = dates.month_label(months[0]), dates.month_label(months[-1])
-    span = first if first == last else f"{first} to {last}"
-    intro = h.paragraph(
-        f"Reports for {len(months)} month{'s' if len(months) != 1 else ''} ({span}), newest "
-        "first. Each month has an overview, its report pages and a page on data quality.",
-        class_="lede",
-    )
-    items = []
-    for e in sorted(entries, key=lambda e: e["month"], reverse=True):
-        month = e["month"]
-        when = _when(e.get("generated_at"))
-        shown = [(name, title) for name, title, _ in _report_pages(e.get("pages"))]
-        links = [
-            h.tag("li", h.link(text, f"{month}/{filename}"))
-            for filename, text in [*shown, ("data_quality.html", QUALITY_TITLE)]
-        ]
-        items.append(
-            h.tag(
-                "li",
-                h.tag(
-                    "h3",
-                    h.link(dates.month_label(month), f"{month}/index.html"),
-                    class_="month-title",
-                ),
-                h.paragraph(f"Generated {when}.", class_="meta") if when else "",
-                h.tag(
-                    "ul",
-                    *links,
-                    class_="inline-links",
-                    aria_label=f"Pages for {dates.month_label(month)}",
-                ),
-            )
-        )
-    return h.join([intro, h.section("Published months", h.tag("ul", *items, class_="month-list"))])
+        return [published_months(entries)]
+    return [archive_intro(entries), published_months(entries)]

@@ -186,76 +186,9 @@ def execute(notebook: Path, out: Path, parameters: dict, opts: RunOptions, kerne
     )
 
 
-_exporter = None
-
-
-def _page_exporter_class():
-    """HTMLExporter without its closing BeautifulSoup pass (see ``from_notebook_node``)."""
-    from nbconvert import HTMLExporter
-
-    class PageExporter(HTMLExporter):
-        def from_notebook_node(self, nb, resources=None, **kw):
-            # HTMLExporter ends by parsing its whole output with BeautifulSoup to give
-            # images without alt text a placeholder and JupyterLab's cell wrappers a
-            # tabindex, then writes it out again: most of the export time of a page full
-            # of charts. carelib's template writes every alt text itself and has no such
-            # wrappers, so the pass only re-spells entities; the same steps without it
-            # (tests/test_runner.py checks the result matches the stock exporter's):
-            try:
-                from nbconvert.exporters.templateexporter import TemplateExporter
-                from nbconvert.filters.highlight import Highlight2HTML
-                from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
-
-                lang = nb.metadata.get("language_info", {})
-                lexer = lang.get("pygments_lexer", lang.get("name", None))
-                self.register_filter(
-                    "highlight_code",
-                    self.filters.get(
-                        "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)
-                    ),
-                )
-                resources = self._init_resources(resources)
-                self.register_filter(
-                    "filter_data_type",
-                    WidgetsDataTypeFilter(
-                        notebook_metadata=self._nb_metadata, parent=self, resources=resources
-                    ),
-                )
-            except (ImportError, AttributeError, TypeError):  # another nbconvert: stock path
-                return super().from_notebook_node(nb, resources, **kw)
-            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
-
-    return PageExporter
-
-
-def exporter(stock: bool = False):
-    """Return the HTML exporter (built once per process) using carelib's template.
-
-    Parameters
-    ----------
-    stock : bool
-        Build a fresh, unmodified ``HTMLExporter`` instead (for comparison in tests).
-    """
-    global _exporter
-    if _exporter is None or stock:
-        from nbconvert import HTMLExporter
-        from nbconvert.preprocessors import TagRemovePreprocessor
-
-        templates = resources.templates_dir()
-        exp = (HTMLExporter if stock else _page_exporter_class())(
-            template_name="carelib",
-            extra_template_basedirs=[str(templates)],
-            exclude_input=True,
-            exclude_input_prompt=True,
-            exclude_output_prompt=True,
-        )
-        exp.register_preprocessor(
-            TagRemovePreprocessor(remove_cell_tags={"remove_cell"}, enabled=True), enabled=True
-        )
-        if stock:
-            return exp
-        _exporter = exp
-    return _exporter
+def exporter():
+    """Return the HTML exporter every page goes through (see :func:`carelib.pages.exporter`)."""
+    return pages.exporter()
 
 
 def headlines_of(nb) -> dict:
@@ -539,9 +472,9 @@ def _export_page(page, nb, stage: Path, page_info: dict) -> dict:
     headlines = headlines_of(nb)
     strip_headlines(nb)
     # The layout prints the title as the page's h1: the notebook's own goes.
-    body, _ = exporter().from_notebook_node(notebook_pages.without_title(nb))
     info = pages.PageInfo(title=page.title, filename=page.filename, **page_info)
-    (stage / page.filename).write_text(pages.render(body, info), encoding="utf-8")
+    html = pages.export(notebook_pages.without_title(nb), info)
+    (stage / page.filename).write_text(html, encoding="utf-8")
     nbformat.write(nb, str(stage / "executed" / page.notebook))
     return headlines
 
