@@ -9,8 +9,8 @@ import nbformat
 import papermill
 import pytest
 
-from carelib import notebook
-from carelib.planning_report import PlanningReport
+from carelib import blocks, notebook
+from carelib import planning_report as views
 from tests.conftest import ROOT
 
 SOURCE = ROOT / "notebooks" / "03_workforce_planning.ipynb"
@@ -81,9 +81,41 @@ def test_csvs_behind_the_page(executed):
     assert "newly_qualified" in text and "W0" not in text  # no worker identifiers
 
 
+@pytest.fixture(scope="module")
+def plan(demo_data):
+    """The month's forecast for the views, computed once (no kernel)."""
+    ctx = notebook.setup("2025-09", demo_data, ROOT / "carelib.toml", "")
+    return views.load(ctx)
+
+
+def test_projections_view_takes_the_analysts_arguments(plan):
+    view = views.projections(plan, indicators=["agency_rate"], history_months=12)
+    assert isinstance(view, blocks.View)
+    assert len(view.figures) == 1
+    figure = view.figures[0]
+    assert figure.title.startswith("Agency")
+    assert "against a target of" in figure.alt and figure.png.startswith(b"\x89PNG")
+    assert list(figure.data.frame.columns)[:2] == ["Month", "Projected (%)"]
+    every = views.projections(plan)
+    assert len(every.figures) == len(plan.result["indicators"]) == 3
+
+
+def test_sections_are_views_with_their_tables(plan):
+    targets = views.targets(plan)
+    frame = targets.tables[0].frame
+    assert "First met at the current pace" in frame.columns
+    assert len(frame) == len(plan.result["indicators"])
+    assert any("At the current pace agency reliance" in s for s in views.summary(plan).sentences)
+    curves = views.time_in_post(plan)
+    assert len(curves.figures) == 1 and "still in post after 12 months" in curves.figures[0].alt
+    assert curves.tables[-1].frame.columns[0] == "Entry route"
+    assert "mean absolute error" in " ".join(views.method(plan).sentences)
+
+
 def test_publication_mode_suppresses_small_cohorts(demo_data):
     ctx = notebook.setup("2025-09", demo_data, ROOT / "carelib.toml", "", publication=True)
-    report = PlanningReport(ctx)
-    cohorts = report.cohorts()
-    assert ">c<" in cohorts  # the demo's 2021-22 cohort has two people
-    assert "Publication version" in report.summary()
+    plan = views.load(ctx)
+    cohorts = views.cohorts(plan).tables[0].frame
+    # The demo's 2021-22 cohort has two people: its counts are shown as c.
+    assert "c" in cohorts["Starters seen"].tolist()
+    assert any("Publication version" in s for s in views.summary(plan).sentences)

@@ -1,7 +1,7 @@
 """Regenerate the report notebooks' skeleton (run once by developers; edit notebooks after).
 
 Kept so the cell layout is reviewable as code; `python tools/make_notebooks.py` rewrites
-notebooks/01_workforce.ipynb and notebooks/02_improvement_plan.ipynb. Nothing else needs
+the notebooks below (name some, e.g. `03_*`, to rewrite only those). Nothing else needs
 to know their names: every notebooks/NN_name.ipynb is the page name.html, titled from its
 first markdown heading (see carelib/notebook_pages.py).
 """
@@ -110,29 +110,39 @@ PLANNING = notebook(
     "`carelib.planning`, the time-in-post curves `carelib.retention`; this notebook only "
     "lays out the page.",
     "from carelib import notebook\n"
-    "from carelib.planning_report import PlanningReport\n\n"
+    "from carelib import planning_report as views\n\n"
     "ctx = notebook.setup(month, data_dir, config_path, output_dir, publication)\n"
-    "report = PlanningReport(ctx)\n"
-    "report.publish_outputs()",
+    "plan = views.load(ctx)  # the month's forecast, computed once\n"
+    "views.publish_outputs(plan)",
     [
-        ("At the current pace", None, "report.summary()"),
+        ("At the current pace", None, "views.summary(plan)"),
         (
             "When each target is met, and what it would take",
             "The month the projection first meets each target, the range of months it could "
             "be, and what would meet it by the month it is due.",
-            "report.targets()",
+            "views.targets(plan)",
         ),
-        ("The projections", None, "report.projections()"),
-        ("Scenarios", None, "report.scenarios()"),
-        ("How long social workers stay", None, "report.retention()"),
-        ("When social workers leave", None, "report.leaving()"),
-        ("Newly qualified cohorts", None, "report.cohorts()"),
-        ("How the projection works and how well it did", None, "report.method()"),
+        ("The projections", None, "views.projections(plan, indicators=None, history_months=24)"),
+        ("Scenarios", None, "views.scenarios(plan)"),
+        ("How long social workers stay", None, "views.time_in_post(plan)"),
+        ("When social workers leave", None, "views.leaving(plan)"),
+        ("Newly qualified cohorts", None, "views.cohorts(plan)"),
+        ("How the projection works and how well it did", None, "views.method(plan)"),
     ],
 )
 
+NOTEBOOKS = {
+    "01_workforce.ipynb": WORKFORCE,
+    "02_improvement_plan.ipynb": PLAN,
+    "03_workforce_planning.ipynb": PLANNING,
+}
+
 if __name__ == "__main__":
+    import sys
+
     root = Path(__file__).resolve().parent.parent / "notebooks"
-    nbformat.write(WORKFORCE, str(root / "01_workforce.ipynb"))
-    nbformat.write(PLAN, str(root / "02_improvement_plan.ipynb"))
-    nbformat.write(PLANNING, str(root / "03_workforce_planning.ipynb"))
+    # Name notebooks to rewrite only those (``python tools/make_notebooks.py 03_*``).
+    wanted = sys.argv[1:] or list(NOTEBOOKS)
+    for name, nb in NOTEBOOKS.items():
+        if any(Path(name).match(w) for w in wanted):
+            nbformat.write(nb, str(root / name))
