@@ -97,6 +97,11 @@ def _token_text(token: dict) -> str:
     return " ".join(notebook_pages._plain_text(token.get("children", [])).split())
 
 
+def _inline_text(markdown: str) -> str:
+    """The words of a line of inline markdown (``Real change or *noise*?`` -> no ``*``)."""
+    return " ".join(_token_text({"children": _heading_parser()(markdown)}).split())
+
+
 @functools.lru_cache(maxsize=1)
 def _heading_parser():
     import mistune
@@ -161,8 +166,12 @@ def markdown_with_ids(context, source: str) -> str:
         exclude_anchor_links=True,
     )
     md = MarkdownWithMath(renderer=renderer)
+    # Before rendering, a heading token holds its inline markdown unparsed ("text").
     add_toc_hook(
-        md, min_level=1, max_level=6, heading_id=lambda token, _: heading_id(_token_text(token))
+        md,
+        min_level=1,
+        max_level=6,
+        heading_id=lambda token, _: heading_id(_inline_text(token.get("text", ""))),
     )
     return md.render(source)
 

@@ -371,10 +371,18 @@ def test_missing_optional_column_is_a_warning(month_dir, validator):
 
 def test_quality_page_has_no_identifiers_rows_or_values(month_dir, validator):
     report = contracts.validate_month(bad_month(month_dir), MONTH, validator=validator)
-    page = validation.quality_page(report)
-    from carelib import html as h
+    views = validation.quality_page(report)
+    from carelib import blocks
 
-    assert isinstance(page, h.HTML)
+    assert all(isinstance(v, blocks.View) for v in views)  # views, tested as data
+    assert [v.name for v in views] == [
+        "summary",
+        "problems",
+        "warnings",
+        "what_was_checked",
+        "completeness",
+    ]
+    page = str(blocks.render(views))
     data = load_month(month_dir, MONTH)
     before = load_month(month_dir, PREVIOUS)
     ids = (
@@ -401,8 +409,12 @@ def test_quality_page_has_no_identifiers_rows_or_values(month_dir, validator):
 
 
 def test_quality_page_for_a_clean_month(month_dir, validator):
+    from carelib import blocks
+
     report = contracts.validate_month(month_dir, MONTH, validator=validator)
-    page = validation.quality_page(report)
+    views = validation.quality_page(report)
+    assert "problems" not in [v.name for v in views]
+    page = str(blocks.render(views))
     assert "Problems that stopped the report" not in page
     assert "There were no warnings" in page
     assert f"against {len(report.checks)} rules" in page
@@ -412,7 +424,9 @@ def test_quality_page_for_a_clean_month(month_dir, validator):
 def test_quality_page_escapes_text(month_dir, validator):
     report = contracts.validate_month(month_dir, MONTH, validator=validator)
     report.checks[0].description = "<b>bold</b> & co"
-    page = validation.quality_page(report)
+    from carelib import blocks
+
+    page = str(blocks.render(validation.quality_page(report)))
     assert "<b>bold</b>" not in page and "&lt;b&gt;bold&lt;/b&gt; &amp; co" in page
 
 

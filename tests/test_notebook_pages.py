@@ -19,7 +19,7 @@ import pytest
 from bs4 import BeautifulSoup
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from carelib import notebook_pages, overview, pages
+from carelib import blocks, notebook_pages, overview, pages
 from tests.conftest import ROOT
 
 MONTH = "2025-09"
@@ -151,7 +151,7 @@ def test_navigation_and_overview_list_the_pages_they_are_given():
         month=MONTH,
         report_pages=report_pages,
     )
-    page = BeautifulSoup(pages.render("<p>x</p>", info), "html.parser")
+    page = BeautifulSoup(pages.render(blocks.paragraph("x"), info), "html.parser")
     nav = page.find("nav", class_="pages-nav")
     assert [a["href"] for a in nav.find_all("a")] == [
         "index.html",
@@ -161,14 +161,20 @@ def test_navigation_and_overview_list_the_pages_they_are_given():
         "../index.html",
     ]
     assert nav.find("a", attrs={"aria-current": "page"})["href"] == "my_analysis.html"
-    body = str(
-        overview.month_body(
-            MONTH,
-            {},
-            {"checks": 3, "errors": 0, "warnings": 0},
-            [("workforce.html", "Workforce stability", None), ("my_analysis.html", "Mine", "Why.")],
-        )
+    views = overview.month_body(
+        MONTH,
+        {},
+        {"checks": 3, "errors": 0, "warnings": 0},
+        [("workforce.html", "Workforce stability", None), ("my_analysis.html", "Mine", "Why.")],
     )
+    listed = [b for b in blocks.walk(views) if isinstance(b, overview.PageList)][0].pages
+    assert [href for _, href, _ in listed] == [
+        "workforce.html",
+        "my_analysis.html",
+        "data_quality.html",
+    ]
+    assert listed[0][2] == overview.PAGE_BLURBS["workforce.html"] and listed[1][2] == "Why."
+    body = str(blocks.render(views))
     assert body.index("workforce.html") < body.index("my_analysis.html")
     assert overview.PAGE_BLURBS["workforce.html"] in body and "Why." in body
 
@@ -299,5 +305,9 @@ def test_the_archive_lists_a_months_pages_from_its_manifest(tmp_path):
     assert notebook_pages.published_pages({}, month, ROOT / "notebooks") == [
         ("workforce.html", "Workforce stability", None)
     ]
-    body = str(overview.archive_body([{"month": MONTH, "pages": [("mine.html", "Mine", None)]}]))
+    body = str(
+        blocks.render(
+            overview.archive_body([{"month": MONTH, "pages": [("mine.html", "Mine", None)]}])
+        )
+    )
     assert f'href="{MONTH}/mine.html"' in body and f'href="{MONTH}/workforce.html"' not in body

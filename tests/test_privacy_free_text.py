@@ -6,7 +6,7 @@ import browser_support as bs
 import pandas as pd
 import pytest
 
-from carelib import loading, privacy, runner, validation
+from carelib import blocks, loading, privacy, runner, validation
 
 EMAIL = "jo.bloggs@example.gov.uk"
 SWE = "SW123456"
@@ -90,7 +90,7 @@ def test_a_hit_is_a_warning_on_the_data_quality_page(month_dir):
     _plant(month_dir)
     report = validation.ValidationReport(bs.MONTH)
     report.checks += privacy.personal_data_checks(loading.load_month(month_dir, bs.MONTH))
-    page = str(validation.quality_page(report))
+    page = str(blocks.render(validation.quality_page(report)))
     assert "free text holds no email address" in page
     assert "actions.csv: 1 row did not meet the rule that free text holds no email" in page
     assert EMAIL not in page
@@ -133,9 +133,9 @@ def test_publication_quality_page_shows_no_small_count(month_dir):
         },
         "actions": {"file": "actions.csv", "rows": 4, "columns": {}},
     }
-    shown = str(validation.quality_page(report))
+    shown = str(blocks.render(validation.quality_page(report)))
     assert "1 row did not meet" in shown and ">212<" in shown and ">9<" in shown
-    page = str(validation.quality_page(report, threshold=5))
+    page = str(blocks.render(validation.quality_page(report, threshold=5)))
     assert "1 row did not meet" not in page and "c rows (a small number) did not meet" in page
     frames = bs.tables(page)
     rows = dict(zip(frames[1].column("Data file"), frames[1].column("Rows"), strict=True))

@@ -365,14 +365,23 @@ def test_fingerprint_follows_data_up_to_the_month_config_notebooks_and_version(
     assert runner.fingerprint(opts, "2025-07")[0] != edited
 
 
-def test_page_exporter_gives_what_the_stock_exporter_gives():
-    """carelib's exporter skips HTMLExporter's BeautifulSoup pass; the page is the same."""
+def test_pages_go_through_the_stock_html_exporter_and_one_template():
+    """Every page is nbconvert's own HTMLExporter with carelib's template (no subclass).
+
+    A notebook exports as a whole page: the shell around it, markdown headings with
+    nbconvert's ids and no pilcrow link, the contents list read from those headings,
+    outputs shown, code and cells tagged ``remove_cell`` left out.
+    """
+    import datetime as dt
+
     import nbformat
     from bs4 import BeautifulSoup
+    from nbconvert import HTMLExporter
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-    from carelib import runner
+    from carelib import pages, runner
 
+    assert type(runner.exporter()) is HTMLExporter
     png = base64.b64encode(
         base64.b64decode(
             "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"
@@ -380,7 +389,7 @@ def test_page_exporter_gives_what_the_stock_exporter_gives():
         )
     ).decode()
     code = new_code_cell(
-        "x",
+        "secret_code()",
         outputs=[
             new_output("display_data", data={"text/html": "<p>Caf&eacute; &amp; <b>tea</b></p>"}),
             new_output("display_data", data={"image/png": png, "text/plain": "<Figure>"}),
@@ -392,13 +401,38 @@ def test_page_exporter_gives_what_the_stock_exporter_gives():
     hidden = new_markdown_cell("Not shown")
     hidden.metadata["tags"] = ["remove_cell"]
     nb = new_notebook(
-        cells=[new_markdown_cell("## A heading\n\nSome *text* & more."), hidden, code]
+        cells=[
+            new_markdown_cell("## A heading\n\nSome *text* & more."),
+            hidden,
+            code,
+            new_markdown_cell("## Real change or *noise*?"),
+        ]
     )
     nb.metadata["language_info"] = {"name": "python"}
-    ours, _ = runner.exporter().from_notebook_node(nbformat.from_dict(nb))
-    stock, _ = runner.exporter(stock=True).from_notebook_node(nbformat.from_dict(nb))
-    assert str(BeautifulSoup(ours, features="html.parser")) == stock
-    assert "A heading" in ours and "data:image/png" in ours and "Not shown" not in ours
+    info = pages.PageInfo(
+        council="Northmoor <Council>",
+        title="My page",
+        filename="mine.html",
+        month="2025-09",
+        generated_at=dt.datetime(2025, 10, 5, 7, 0),
+        report_pages=(("mine.html", "My page"),),
+    )
+    page = BeautifulSoup(pages.export(nbformat.from_dict(nb), info), "html.parser")
+    assert page.h1.get_text() == "My page: September 2025"
+    assert page.select_one(".council").get_text() == "Northmoor <Council>"
+    assert page.select_one('nav.pages-nav a[aria-current="page"]')["href"] == "mine.html"
+    headings = [(h["id"], h.get_text()) for h in page.select("main h2")]
+    assert headings == [
+        ("A-heading", "A heading"),
+        ("Real-change-or-noise?", "Real change or noise?"),
+    ]
+    toc = [(a["href"], a.get_text()) for a in page.select("nav.toc a")]
+    assert toc == [("#" + i, text) for i, text in headings]
+    assert page.select(".anchor-link") == [] and "\u00b6" not in page.get_text()
+    text = page.get_text()
+    assert "Café & tea" in text and "'<plain> & text'" in text
+    assert page.select_one("main img")["src"].startswith("data:image/png;base64,")
+    assert "Not shown" not in text and "secret_code" not in text
 
 
 def test_script_ends_the_process_with_the_exit_code_and_all_output(data):

@@ -638,12 +638,12 @@ def test_missing_month_is_a_warning_naming_it(history_dir, tmp_path, capsys):
 
 
 def test_missing_month_is_named_on_the_pages(history_dir):
-    from carelib import history_validation, overview, pages, runner, validation
+    from carelib import blocks, history_validation, overview, pages, runner, validation
 
     shutil.rmtree(history_dir / "2025-06")
     report = history_validation.validate_upto(history_dir, MONTH)
     assert not report.has_errors and report.missing_months == ["2025-06"]
-    quality = str(validation.quality_page(report))
+    quality = str(blocks.render(validation.quality_page(report)))
     assert "Months checked" in quality and "No data for June 2025" in quality
     # Every page's header (the overview included) carries the data period, gap named.
     period = runner._data_period(history_dir, MONTH)
