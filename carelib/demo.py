@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from carelib import dates, schema
+from carelib.month import Month
 
 #: The 24 reporting months the demo covers, oldest first.
 DEMO_MONTHS: tuple[str, ...] = tuple(dates.month_range("2023-10", "2025-09"))
@@ -448,7 +449,7 @@ def _simulate_month(
             starters.append(w.worker_id)
 
     # Newly qualified cohorts: large in September and October, small in January.
-    mon = int(month[5:])
+    mon = Month(month).month
     cohort = {9: rng.integers(6, 10), 10: rng.integers(2, 5), 1: rng.integers(1, 3)}.get(
         mon, int(rng.random() < 0.25)
     )
@@ -695,7 +696,7 @@ def _agency_spend(
 
 
 def _set_budgets(sim: _Sim, month: str) -> dict[str, float]:
-    year = int(month[:4]) - (1 if int(month[5:]) < 4 else 0)
+    year = Month(month).financial_year_start(4).year  # budgets are set each April
     total = _BUDGETS[year]
     weights = np.array([sim.agency_fte(t, qualified=False) + 1.0 for t in DEMO_TEAMS])
     amounts = np.round(weights / weights.sum() * total / 100) * 100
@@ -1614,7 +1615,7 @@ def _measures(rng: np.random.Generator, baselines: dict[str, float]) -> dict[str
                 done = min(1.05, (ref - plan_start).days / span) * m.pace
                 value = baseline + gap * done + rng.normal(0, abs(gap) * 0.07)
                 if m.unit == "count":
-                    seasonal = {8: 0.82, 12: 0.85, 4: 0.93}.get(int(month[5:]), 1.0)
+                    seasonal = {8: 0.82, 12: 0.85, 4: 0.93}.get(Month(month).month, 1.0)
                     value_text = _num(round(value * seasonal))
                 else:
                     if m.unit == "percent":

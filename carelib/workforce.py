@@ -42,12 +42,14 @@ import numpy as np
 import pandas as pd
 
 from carelib import dates, rates, schema
+from carelib import month as month_type
 from carelib.loading import History, MonthData
+from carelib.month import Month
 from carelib.rates import is_complete, partial_text  # noqa: F401  (part of this API)
 
 NQ = "newly_qualified"
 _NO_TEAM = "not recorded"
-_FAR = 10**9  # a month index later than any real month
+_FAR = month_type.FAR  # a month index later than any real month
 
 
 @dataclass(frozen=True)
@@ -267,39 +269,20 @@ _MAYBE_MISSING = ("funded_fte", "vacancy_fte", "spend", "budget", "spend_fytd", 
 
 
 # --------------------------------------------------------------------------- months
-# Months are handled as integers (year * 12 + month - 1) so windows are arithmetic.
+# Months are handled as month indices (carelib.month) so windows are arithmetic.
+
+_mi_of_text = month_type.indices_of_text
+_mi_of_dates = month_type.indices_of_dates
+_month_end = month_type.ends_of_indices
+_fy_first = month_type.financial_year_first
 
 
 def _mi(month: str) -> int:
-    year, mon = (int(p) for p in dates.parse_month(month).split("-"))
-    return year * 12 + mon - 1
+    return Month(month).ordinal
 
 
-def _month(mi: int) -> str:
-    return f"{int(mi) // 12:04d}-{int(mi) % 12 + 1:02d}"
-
-
-def _mi_of_text(months: pd.Series) -> np.ndarray:
-    text = months.astype("str")
-    return (text.str[:4].astype("int64") * 12 + text.str[5:7].astype("int64") - 1).to_numpy()
-
-
-def _mi_of_dates(values: pd.Series) -> np.ndarray:
-    """Month index of each date (a large negative number for a missing date)."""
-    out = values.dt.year * 12 + values.dt.month - 1
-    return out.fillna(-_FAR).astype("int64").to_numpy()
-
-
-def _month_end(mi) -> np.ndarray:
-    m = np.asarray(mi, dtype="int64") - 1970 * 12
-    ends = (m + 1).astype("datetime64[M]").astype("datetime64[D]") - np.timedelta64(1, "D")
-    return ends.astype("datetime64[ns]")
-
-
-def _fy_first(mi, fy_start_month: int):
-    """Month index of the first month of the financial year containing ``mi``."""
-    mi = np.asarray(mi, dtype="int64")
-    return mi - (mi % 12 + 1 - fy_start_month) % 12
+def _month(mi: int) -> Month:
+    return Month.from_index(mi)
 
 
 def fy_label(month: str, fy_start_month: int = 4) -> str:
@@ -310,8 +293,7 @@ def fy_label(month: str, fy_start_month: int = 4) -> str:
     >>> fy_label("2026-03"), fy_label("2026-04"), fy_label("2026-03", 1)
     ('2025-26', '2026-27', '2026')
     """
-    first = int(_fy_first(_mi(month), fy_start_month)) // 12
-    return str(first) if fy_start_month == 1 else f"{first}-{(first + 1) % 100:02d}"
+    return Month(month).financial_year(fy_start_month)
 
 
 # ---------------------------------------------------------------------- preparation
