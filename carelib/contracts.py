@@ -2,8 +2,11 @@
 
 One suite per dataset (``workforce.json``, ``leavers.json`` ...) encodes the one-file
 rules of DATA_SPEC; :mod:`carelib.crosschecks` holds the rules that span files or months.
-Each expectation's ``meta`` carries the rule's name, severity (``error`` or ``warning``),
-column, a plain-English description and the problem a failing row has.
+Each expectation's ``meta`` carries the rule's name, severity (``error`` or ``warning``)
+and column. Its plain-English description and the problem a failing row has are
+generated from the expectation's type and parameters (:mod:`carelib.contract_messages`);
+only a rule whose meaning is more than its parameters words them in its ``meta``, and
+that wording is checked against the parameters when the suite is read.
 
 Month-relative bounds are Great Expectations suite parameters, written
 ``{"$PARAMETER": "reference_date"}`` in the JSON and given a value for each month at run
@@ -28,7 +31,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from carelib import crosschecks, dates, resources, schema
+from carelib import contract_messages, crosschecks, dates, resources, schema
 from carelib.loading import MonthData, Problem, Table, load_month, load_table
 from carelib.validation import (
     FAILED,
@@ -54,7 +57,7 @@ PARAMETERS = {
 #: Expectation types judged on the whole column rather than row by row.
 COLUMN_LEVEL = {"expect_column_to_exist", "expect_column_values_to_be_of_type"}
 
-_REQUIRED_META = ("rule", "severity", "column", "description", "problem")
+_REQUIRED_META = ("rule", "severity", "column")
 _PLACEHOLDER = re.compile(r"\{(" + "|".join(PARAMETERS) + r")\}")
 
 
@@ -179,6 +182,16 @@ def load_contract(dataset: str, contracts_dir: Path | str | None = None) -> dict
                 f"{where}: unknown parameter(s) {', '.join(sorted(unknown))} "
                 f"(known: {', '.join(PARAMETERS)})"
             )
+        try:
+            contract_messages.messages(dataset, exp)
+        except ValueError as exc:
+            raise ContractError(f"{where}: {exc}") from None
+        drift = contract_messages.wording_drift(dataset, exp)
+        if drift:
+            raise ContractError(
+                f"{where} ({meta['rule']}): its description {meta['description']!r} "
+                f"{'; '.join(drift)} (update the wording with the parameters)"
+            )
     return contract
 
 
@@ -192,6 +205,7 @@ def rules(dataset: str, contract: dict) -> list[Rule]:
     out = []
     for exp in contract["expectations"]:
         meta = exp["meta"]
+        description, problem = contract_messages.messages(dataset, exp)
         out.append(
             Rule(
                 rule=meta["rule"],
@@ -200,8 +214,8 @@ def rules(dataset: str, contract: dict) -> list[Rule]:
                 column=meta["column"],
                 columns=tuple(meta.get("columns") or expectation_columns(exp) or [meta["column"]]),
                 severity=meta["severity"],
-                description=meta["description"],
-                problem=meta["problem"],
+                description=description,
+                problem=problem,
                 show_values=bool(meta.get("show_values", True)),
             )
         )
