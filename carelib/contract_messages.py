@@ -124,10 +124,17 @@ def _between(column: str, col: schema.Column | None, low, high) -> tuple[str, st
         return f"{column} is not {word} {bound}", f"{_a(column)} {word} {bound}"
     if high is None and low is not None and low_p is None:
         if is_date and _date(low) is not None:
-            day = dates.long_date(_date(low))
-            return f"{column} is not before {day}", f"{_a(column)} before {day}"
+            day = _date(low)
+            # Before 1 January of a year is before the year: "a start_date before 1950".
+            when = str(day.year) if (day.month, day.day) == (1, 1) else dates.long_date(day)
+            return (
+                f"{column} is not before {dates.long_date(day)}",
+                f"{_a(column)} before {when}",
+            )
         if low == 0:
-            return f"{column} is {blank}0 or more", f"a negative {column} value"
+            counted = col is not None and col.kind == "integer"
+            what = f"number of {column}" if counted else column
+            return f"{column} is {blank}0 or more", f"a negative {what}"
         return (
             f"{column} is {blank}at least {_number(low)}",
             f"{_a(column)} below {_number(low)}",

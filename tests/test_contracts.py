@@ -117,9 +117,14 @@ def test_a_changed_bound_changes_the_message(suites):
             "a start_date after the reference date ({reference_date})",
         ),
         (
+            {"column": "start_date", "min_value": "2001-07-04T00:00:00"},
+            "start_date is not before 4 July 2001",
+            "a start_date before 4 July 2001",
+        ),
+        (
             {"column": "start_date", "min_value": "1950-01-01T00:00:00"},
             "start_date is not before 1 January 1950",
-            "a start_date before 1 January 1950",
+            "a start_date before 1950",
         ),
         (
             {
@@ -133,7 +138,7 @@ def test_a_changed_bound_changes_the_message(suites):
         (
             {"column": "cases", "min_value": 0},
             "cases is blank or 0 or more",
-            "a negative cases value",
+            "a negative number of cases",
         ),
         ({"column": "asye", "min_value": 1}, "asye is at least 1", "an asye below 1"),
     ],
