@@ -563,3 +563,13 @@ def test_docs_name_every_specific_rule(suites):
         *crosschecks.MONTH_ON_MONTH,
     ]
     assert [r for r in named if f"`{r}`" not in doc] == []
+
+
+def test_every_name_is_importable_from_contracts_after_the_split():
+    from carelib import contract_suites, loader_checks
+
+    assert contracts.load_contracts is contract_suites.load_contracts
+    assert contracts.Rule is contract_suites.Rule and contracts.fill is contract_suites.fill
+    assert contracts.ContractError is contract_suites.ContractError
+    assert contracts.loader_checks is loader_checks.loader_checks
+    assert contracts.completeness is loader_checks.completeness
