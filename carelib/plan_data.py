@@ -13,6 +13,7 @@ view is drawn or any CSV written.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 from dataclasses import dataclass, field
@@ -45,8 +46,6 @@ class PlanData:
         The plan assessed at the month's reference date: ``actions``, ``measures``,
         ``recommendations``, ``themes``, ``disappeared``, ``burnup``, ``exceptions``,
         ``timeline``.
-    previous : carelib.plan.PlanAssessment or None
-        The plan at the previous month in the data (for "since last month").
     measure_history : pandas.DataFrame
         Every measure in every month up to ``month``, judged against its trajectory.
     kpi_by_month : dict
@@ -55,16 +54,33 @@ class PlanData:
         ``{indicator: (last month with a partial window, window months)}``.
     publication : bool
         Whether the tables are the published ones (see :func:`published`).
+    history : carelib.loading.History
+        The loaded months the tables come from (for :attr:`previous`).
     """
 
     month: str
     config: Config
     assessment: plan.PlanAssessment
-    previous: plan.PlanAssessment | None
     measure_history: pd.DataFrame
     kpi_by_month: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     partial_kpis: dict[str, tuple[str, int]] = field(default_factory=dict)
     publication: bool = False
+    history: History | None = field(default=None, repr=False)
+
+    @functools.cached_property
+    def previous(self) -> plan.PlanAssessment | None:
+        """The plan at the previous month in the data, assessed on first use.
+
+        Only the page's "since last month" figures need it, so the command line, which
+        prints this month's summary, never pays for it.
+        """
+        before = self.assessment.previous_month
+        if before is None or self.history is None:
+            return None
+        kpis = self.kpi_by_month
+        return plan.assess(
+            self.history, before, self.config, kpi_values=kpis.get(before), kpi_by_month=kpis
+        )
 
     @functools.cached_property
     def summary(self) -> dict[str, Any]:
@@ -167,20 +183,14 @@ def build(history: History, month: str, config: Config, *, publication: bool = F
     month = dates.parse_month(month)
     kpis, partial = workforce_indicators(history, config)
     assessment = plan.assess(history, month, config, kpi_values=kpis.get(month), kpi_by_month=kpis)
-    before = assessment.previous_month
-    previous = (
-        None
-        if before is None
-        else plan.assess(history, before, config, kpi_values=kpis.get(before), kpi_by_month=kpis)
-    )
     data = PlanData(
         month=month,
         config=config,
         assessment=assessment,
-        previous=previous,
         measure_history=plan.measure_history(history, config, kpis, upto=month),
         kpi_by_month=kpis,
         partial_kpis=partial,
+        history=history,
     )
     return published(data) if publication else data
 
@@ -200,16 +210,7 @@ def published(data: PlanData) -> PlanData:
     if a council's free text may name people, this is where ``update`` and ``owner``
     would be dropped, so that the page, the CSVs and the CLI all lose them together.
     """
-    return PlanData(
-        month=data.month,
-        config=data.config,
-        assessment=data.assessment,
-        previous=data.previous,
-        measure_history=data.measure_history,
-        kpi_by_month=data.kpi_by_month,
-        partial_kpis=data.partial_kpis,
-        publication=True,
-    )
+    return dataclasses.replace(data, publication=True)
 
 
 def write_csvs(data: PlanData, ctx: ReportContext) -> None:
