@@ -24,7 +24,7 @@ def _group_rows(
     rows = []
     for rec in groups.to_dict("records"):
         n = int(rec["actions"])
-        done = "" if w.missing(rec["share_complete"]) else f" ({rec['share_complete']:.0%})"
+        done = "" if w.missing(rec["share_complete"]) else f" ({w.fraction(rec['share_complete'])})"
         rows.append(
             {
                 name: name_of(rec),

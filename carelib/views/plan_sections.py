@@ -238,7 +238,7 @@ def plan_rules(data: PlanData) -> blocks.View:
                 _rule("green", "on the trajectory or better."),
                 _rule(
                     "amber",
-                    f"worse than the trajectory by no more than {share:.0%} of the "
+                    f"worse than the trajectory by no more than {w.fraction(share)} of the "
                     "gap between baseline and target.",
                 ),
                 _rule("red", "worse than the trajectory by more than that."),

@@ -172,7 +172,12 @@ def count_change(now: int, before: int | None, since: str | None) -> str:
 
 def share(part: int, whole: int) -> str:
     """``40%`` of a whole (``0%`` of nothing)."""
-    return "0%" if not whole else f"{part / whole:.0%}"
+    return "0%" if not whole else fraction(part / whole)
+
+
+def fraction(x: float) -> str:
+    """A fraction as a whole percentage: ``0.69`` -> ``69%``."""
+    return formatting.number(x * 100, 0, "percent")
 
 
 def is_are(n: int) -> str:
