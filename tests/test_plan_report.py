@@ -506,3 +506,18 @@ def test_notebook_runs_top_to_bottom(demo_data, tmp_path):
     code = [c.source for c in nb.cells if c.cell_type == "code"]
     assert any("views.plan_burnup(plan_data, months=None, title=None)" in c for c in code)
     assert sum(c.strip().splitlines()[-1].startswith("views.plan_") for c in code) == len(SECTIONS)
+
+
+def test_carelib_plan_prints_the_page_summary(demo_data, data, capsys):
+    """The command line's text and JSON come from the same tables as the page."""
+    from carelib import cli, plan
+
+    args = ["--config", str(CONFIG), "plan", "--data", str(demo_data), "--month", MONTH]
+    assert cli.main(args) == 0
+    assert capsys.readouterr().out.strip() == plan.summary_text(data.summary)
+    assert cli.main([*args, "--json"]) == 0
+    said = json.loads(capsys.readouterr().out)
+    assert said == json.loads(json.dumps(data.summary, default=str))
+    assert said["measure_ratings"] == dict(
+        zip(data.measures["measure_id"], data.measures["rag"], strict=True)
+    )
