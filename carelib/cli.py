@@ -324,9 +324,7 @@ def cmd_plan(args) -> int:
     data_dir = _data_dir(args, cfg)
     month = _month(args, data_dir)
     history = loading.load_history(data_dir, month)
-    data = plan_data.build(
-        history, month, cfg, publication=bool(cfg["publication"]["enabled"])
-    )
+    data = plan_data.build(history, month, cfg, publication=bool(cfg["publication"]["enabled"]))
     summary = data.summary
     if args.json:
         print(json.dumps(summary, indent=2, default=str))
