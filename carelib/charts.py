@@ -321,3 +321,62 @@ def bar(
         )
     ax.margins(x=0.15)
     return fig
+
+
+# --- plan chart helpers (moved from plan_report.py) --------------------------------------
+
+
+def month_ticks(ax, months: Sequence[str], most: int = 8) -> None:
+    """Label the x axis with months ("Oct 2023"), at most ``most`` labels.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        The axes, whose x positions are 0, 1, 2, ... for ``months``.
+    months : sequence of str
+        The months drawn, ``YYYY-MM``.
+    most : int, default 8
+        The most labels to show (every n-th month is labelled).
+    """
+    import math
+
+    from carelib import dates
+
+    if not months:
+        return
+    step = max(1, math.ceil(len(months) / most))
+    ticks = list(range(0, len(months), step))
+    ax.set_xticks(ticks)
+    ax.set_xticklabels(
+        [f"{dates.month_label(months[t])[:3]} {months[t][:4]}" for t in ticks], fontsize=8.5
+    )
+
+
+def label_ends(ax, x: float, ends: Sequence[tuple[float, str, str]], gap: float) -> None:
+    """Write each line's label at its right end, nudged apart so none overlap.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        The axes.
+    x : float
+        The x position of the lines' last points.
+    ends : sequence of (float, str, str)
+        Each line's last value, label and colour.
+    gap : float
+        The least vertical distance between two labels, in data units.
+    """
+    placed: list[float] = []
+    for y, text, colour in sorted(ends, key=lambda e: e[0]):
+        pos = y if not placed else max(y, placed[-1] + gap)
+        placed.append(pos)
+        ax.annotate(
+            text,
+            (x, y),
+            xytext=(x + 0.6, pos),
+            textcoords="data",
+            va="center",
+            fontsize=9,
+            color=colour,
+            fontweight="bold",
+        )

@@ -313,17 +313,19 @@ def _kpi_line(name: str, item: dict) -> str:
 
 
 def cmd_plan(args) -> int:
-    """Print the month's improvement-plan summary."""
-    from carelib import loading, plan, workforce
+    """Print the month's improvement-plan summary, from the tables the page reads.
+
+    The summary comes from :func:`carelib.plan_data.build`, as ``improvement_plan.html``,
+    ``actions.csv`` and ``measures.csv`` do, so the command line and the page agree.
+    """
+    from carelib import loading, plan, plan_data
 
     cfg = _config(args)
     data_dir = _data_dir(args, cfg)
     month = _month(args, data_dir)
     history = loading.load_history(data_dir, month)
-    fy_start = cfg["targets"]["financial_year_start_month"]
-    kpis = workforce.council_kpis(history, month, fy_start_month=fy_start)
-    assessment = plan.assess(history, month, cfg, kpi_values=kpis)
-    summary = assessment.summary()
+    data = plan_data.build(history, month, cfg, publication=bool(cfg["publication"]["enabled"]))
+    summary = data.summary
     if args.json:
         print(json.dumps(summary, indent=2, default=str))
         return EXIT_OK

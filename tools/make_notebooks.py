@@ -79,27 +79,49 @@ WORKFORCE = notebook(
 PLAN = notebook(
     "Improvement plan",
     "Builds `improvement_plan.html`. Run it top to bottom (the monthly run does the same "
-    "with papermill in a fresh kernel). Ratings are computed by `carelib.plan` by the rules "
-    "in docs/plan_rules.md; this notebook only lays out the page.",
-    "from carelib import notebook\n"
-    "from carelib.plan_report import PlanReport\n\n"
+    "with papermill in a fresh kernel). The setup cell builds the month's plan tables once "
+    "(`carelib.plan_data`, rated by the rules in docs/plan_rules.md); each section below is "
+    "a view of those tables (`carelib.views.plan_*`): change a view's arguments, the "
+    "headings and the narrative here, or add your own cells that use `plan_data`.",
+    "from carelib import notebook, views\n"
+    "from carelib.plan_data import from_context, write_csvs\n\n"
     "ctx = notebook.setup(month, data_dir, config_path, output_dir, publication)\n"
-    "report = PlanReport(ctx)\n"
-    "report.publish_outputs()",
+    "# The month's plan tables, built (and published) once: the page, the CSVs and\n"
+    "# `carelib plan` all read them.\n"
+    "plan_data = from_context(ctx)\n"
+    "write_csvs(plan_data, ctx)  # actions.csv, measures.csv, plan_dictionary.csv\n"
+    "ctx.headlines(views.plan_headlines(plan_data))  # the plan's tiles on the landing page",
     [
-        ("At a glance", None, "report.headline_tiles()"),
+        ("At a glance", None, "views.plan_tiles(plan_data)"),
         (
             "What needs attention",
             "Overdue, blocked, slipped and worsening items first.",
-            "report.exceptions()",
+            'views.plan_exceptions(plan_data, kinds=("action", "measure"))',
         ),
-        ("Statutory timeline", None, "report.timeline()"),
-        ("Changes since last month", None, "report.changes()"),
-        ("Progress by recommendation", None, "report.by_recommendation()"),
-        ("Progress by theme", None, "report.by_theme()"),
-        ("Plan burn-up", None, "report.burnup()"),
-        ("Recommendations in detail", None, "report.recommendation_sections()"),
-        ("How ratings are worked out", None, "report.rules()"),
+        ("Statutory timeline", None, "views.plan_timeline(plan_data)"),
+        (
+            "Changes since last month",
+            None,
+            "views.plan_changes(plan_data, kinds=views.CHANGE_KINDS)",
+        ),
+        (
+            "Progress by recommendation",
+            None,
+            "views.plan_by_recommendation(plan_data, recommendations=None)  # None: all",
+        ),
+        ("Progress by theme", None, "views.plan_by_theme(plan_data, themes=None)"),
+        (
+            "Plan burn-up",
+            None,
+            "# months=12 shows the last 12 months only; title=None states the finding\n"
+            "views.plan_burnup(plan_data, months=None, title=None)",
+        ),
+        (
+            "Recommendations in detail",
+            None,
+            'views.plan_recommendation_sections(plan_data, recommendations=None)  # e.g. ["R1"]',
+        ),
+        ("How ratings are worked out", None, "views.plan_rules(plan_data)"),
     ],
 )
 
