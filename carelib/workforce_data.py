@@ -333,13 +333,16 @@ class WorkforceData:
         return self.bench.at(indicator, which, last_census)
 
 
-def build(ctx: ReportContext) -> WorkforceData:
+def build(ctx: ReportContext, bench: benchmarks.Benchmarks | None = None) -> WorkforceData:
     """Build the month's workforce tables once, suppressed in publication mode.
 
     Parameters
     ----------
     ctx : carelib.notebook.ReportContext
         The notebook's context (:func:`carelib.notebook.setup`).
+    bench : carelib.benchmarks.Benchmarks, optional
+        England's, the region's and the neighbours' figures, when already loaded for
+        the same configuration (several months in one process); loaded otherwise.
 
     Returns
     -------
@@ -371,7 +374,7 @@ def build(ctx: ReportContext) -> WorkforceData:
         table=table,
         months=months,
         history=history,
-        bench=benchmarks.load_benchmarks(cfg),
+        bench=bench if bench is not None else benchmarks.load_benchmarks(cfg),
         spend=workforce.agency_spend(history, month, fy_start, by_team=True),
         recruitment=workforce.recruitment_against_target(history, month, target, fy_start),
     )
