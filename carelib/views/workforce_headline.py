@@ -33,7 +33,7 @@ def _tile_note(data: WorkforceData, indicator: str) -> str | None:
     elif indicator == "vacancy_rate" and has_numerator:
         note = f"{formatting.value(row['numerator'], 'fte')} FTE vacant posts"
     elif indicator == "average_caseload" and has_numerator:
-        note = f"{row['numerator']:,.0f} cases; cases per case-holding FTE"
+        note = f"{formatting.value(row['numerator'], 'count')} cases; cases per case-holding FTE"
     elif indicator == "in_post_under_2y":
         note = "Share of social worker FTE who started less than 2 years ago"
     elif indicator == "starters_12m":
@@ -42,7 +42,8 @@ def _tile_note(data: WorkforceData, indicator: str) -> str | None:
     elif indicator == "nqsw_retained_1y":
         if has_numerator:
             note = (
-                f"{row['numerator']:,.0f} of {row['denominator']:,.0f} who started "
+                f"{formatting.value(row['numerator'], 'count')} of "
+                f"{formatting.value(row['denominator'], 'count')} who started "
                 "13 to 24 months ago are still in post"
             )
         else:

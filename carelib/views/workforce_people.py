@@ -244,10 +244,10 @@ def nqsw(data: WorkforceData) -> blocks.View:
     value = data.text("nqsw_retained_1y")
     if row is not None and not formatting.is_missing(row["numerator"]):
         finding = (
-            f"Of the {row['denominator']:,.0f} newly qualified social workers who started "
-            f"13 to 24 months before {dates.month_label(data.month)}, "
-            f"{row['numerator']:,.0f} ({value}) are still in post: retained into their "
-            "second year."
+            f"Of the {formatting.value(row['denominator'], 'count')} newly qualified social "
+            f"workers who started 13 to 24 months before {dates.month_label(data.month)}, "
+            f"{formatting.value(row['numerator'], 'count')} ({value}) are still in post: "
+            "retained into their second year."
         )
     else:
         finding = (

@@ -283,8 +283,8 @@ def recruitment_sentence(data: WorkforceData) -> str:
     text = (
         f"{hires} qualified social {'worker has' if hires == '1' else 'workers have'} "
         f"started in {r['financial_year']} so far, against a target of {r['target']} "
-        f"for the year. A straight-line profile expects {r['expected_by_now']:.1f} by "
-        f"the end of {when}, so recruitment is "
+        f"for the year. A straight-line profile expects "
+        f"{formatting.number(r['expected_by_now'])} by the end of {when}, so recruitment is "
         f"{'on or ahead of' if r['on_track'] else 'behind'} profile."
     )
     if hires == "c":
@@ -345,7 +345,7 @@ def recruitment_figure(data: WorkforceData) -> blocks.Figure:
             ),
             (
                 frame["expected"].iloc[-1],
-                f"Profile {frame['expected'].iloc[-1]:.1f}",
+                f"Profile {formatting.number(frame['expected'].iloc[-1])}",
                 charts.PALETTE[1],
                 "--",
             ),
@@ -355,8 +355,8 @@ def recruitment_figure(data: WorkforceData) -> blocks.Figure:
     alt = (
         f"Line chart: {data.text('starters_fytd')} qualified social workers have started in "
         f"{r['financial_year']} by {dates.month_label(data.month)}, against "
-        f"{r['expected_by_now']:.1f} expected on a straight-line profile and a target "
-        f"of {target} for the year."
+        f"{formatting.number(r['expected_by_now'])} expected on a straight-line profile and "
+        f"a target of {target} for the year."
     )
     numbers = _text_frame(
         [
@@ -365,7 +365,7 @@ def recruitment_figure(data: WorkforceData) -> blocks.Figure:
                 "Started so far this year": formatting.value(
                     starters.at[m, "value"], "count", starters.at[m, "symbol"]
                 ),
-                "Straight-line profile": f"{target * elapsed[m] / 12:.1f}",
+                "Straight-line profile": formatting.number(target * elapsed[m] / 12),
             }
             for m in months
         ],
