@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from carelib import cli, config, dictionary, loading, notebook, plan, plan_data, workforce
-from carelib.workforce_report import WorkforceReport
+from carelib.views import workforce as views
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "carelib.toml"
@@ -33,19 +33,19 @@ def two_months(demo_data, tmp_path_factory):
         shutil.copytree(demo_data / month, data / month)
     out = tmp_path_factory.mktemp("two_out")
     ctx = notebook.setup(month="2025-09", data_dir=data, config_path=CONFIG, output_dir=out)
-    report = WorkforceReport(ctx)
-    report.publish_outputs()
-    return report, out
+    data = views.build(ctx)
+    views.publish_outputs(data)
+    return data, out
 
 
 def test_two_months_give_no_rating_and_no_n_of_m_for_12_month_figures(two_months):
     report, out = two_months
-    tiles = {t["label"]: t for t in report.tile_items()}
+    tiles = {t["label"]: t for t in views.tile_items(report)}
     turnover = tiles["Turnover rate (12 months)"]
     assert turnover["value"] == "Not available yet" and turnover["status"] is None
     assert "Only 2 of 12 months of data" in turnover["note"]
     assert tiles["Sickness absence rate (12 months)"]["status"] is None
-    sentence = report.summary_sentence()
+    sentence = views.summary_sentence(report)
     # Only the three month-end targets can be judged; the two 12-month ones are named.
     assert "of 3 workforce targets were met" in sentence
     assert "of 5 workforce targets" not in sentence
@@ -71,7 +71,7 @@ def test_published_csv_is_rounded_as_shown_with_a_dictionary(two_months):
         assert (values.round(decimals) == values).all(), unit
     assert (csv["numerator"].dropna().round(1) == csv["numerator"].dropna()).all()
     agency = csv[(csv["indicator"] == "agency_rate") & (csv["team"].isna())].iloc[-1]
-    assert f"{agency['value']:.1f}%" == report._text("agency_rate")
+    assert f"{agency['value']:.1f}%" == report.text("agency_rate")
     book = pd.read_csv(out / "workforce_dictionary.csv")
     assert list(book.columns) == dictionary.DICTIONARY_COLUMNS
     described = book[book["kind"] == "column"]

@@ -43,36 +43,69 @@ def notebook(title, intro, setup, sections):
 WORKFORCE = notebook(
     "Workforce stability",
     "Builds `workforce.html`. Run it top to bottom (the monthly run does the same with "
-    "papermill in a fresh kernel). Every figure is computed by `carelib.workforce`; this "
-    "notebook only lays out the page.",
+    "papermill in a fresh kernel). The setup cell builds the month's tables once "
+    "(`carelib.workforce_data`, suppressed there in publication mode); each section is "
+    "then a view of them (`carelib.views.workforce`): change its arguments (months shown, "
+    "title, comparators) or the words above it, or add a cell of your own that uses "
+    "`data` and `carelib.charts`.",
     "from carelib import notebook\n"
-    "from carelib.workforce_report import WorkforceReport\n\n"
+    "from carelib.views import workforce as views\n\n"
     "ctx = notebook.setup(month, data_dir, config_path, output_dir, publication)\n"
-    "report = WorkforceReport(ctx)\n"
-    "report.publish_outputs()",
+    "data = views.build(ctx)  # the month's tables, suppressed once in publication mode\n"
+    "views.publish_outputs(data)  # the CSVs behind the page; the overview page's tiles",
     [
-        ("At a glance", None, "report.headline_tiles()"),
-        ("What changed this month", None, "report.narrative()"),
+        ("At a glance", None, "views.tiles(data)"),
+        ("What changed this month", None, "views.narrative(data)"),
         (
             "Agency reliance",
             "Agency social workers cost more and move on sooner; reducing reliance on them is "
             "the heart of the improvement plan.",
-            "report.agency()",
+            "views.agency(data, months=24, target=True, england=True)",
         ),
         (
             "Real change or noise?",
             "Statistical process control charts separate real change from month-to-month "
             "noise, using the NHS *Making Data Count* rules.",
-            "report.spc()",
+            "views.spc(\n"
+            "    data,\n"
+            '    indicators=("agency_rate", "vacancy_rate", "average_caseload", '
+            '"turnover_rate_12m"),\n'
+            ")",
         ),
-        ("Turnover and leavers", None, "report.turnover()"),
-        ("Vacancies and recruitment", None, "report.vacancies()"),
-        ("Caseloads", None, "report.caseloads()"),
-        ("Sickness absence", None, "report.absence()"),
-        ("Newly qualified social workers", None, "report.nqsw()"),
-        ("Agency spend against budget", None, "report.spend()"),
-        ("Teams", None, "report.teams()"),
-        ("How these figures are calculated", None, "report.definitions()"),
+        (
+            "Turnover and leavers",
+            None,
+            'views.turnover(data, months=24, title="Turnover rate of social workers over 12 '
+            'months")',
+        ),
+        (
+            "Vacancies and recruitment",
+            None,
+            'views.vacancies(data, months=24, title="Vacancy rate of social-work posts")',
+        ),
+        (
+            "Caseloads",
+            None,
+            'views.caseloads(data, months=24, title="Average caseload per case-holding FTE")',
+        ),
+        (
+            "Sickness absence",
+            None,
+            "views.absence(\n"
+            "    data,\n"
+            "    months=24,\n"
+            '    title="Sickness absence rate of social workers over 12 months '
+            '(monthly-weighted)",\n'
+            ")",
+        ),
+        ("Newly qualified social workers", None, "views.nqsw(data)"),
+        (
+            "Agency spend against budget",
+            None,
+            'views.spend(data, months=24, title="Agency spend and budget each month")',
+        ),
+        ("Teams", None, "views.teams(data)"),
+        ("How these figures are calculated", None, "views.definitions(data)"),
     ],
 )
 

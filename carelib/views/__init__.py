@@ -4,6 +4,8 @@ A view (:class:`carelib.blocks.View`) is plain data (a finding, sentences, figur
 alt text and the numbers behind them, tables) that displays itself through its Jinja2
 template in JupyterLab and in the exported page alike. Notebooks call these functions
 with the arguments an analyst may change, e.g. ``views.plan_burnup(plan_data, months=12)``.
+The workforce page's views are in :mod:`carelib.views.workforce` (``from carelib.views
+import workforce as views``).
 """
 
 from carelib.blocks import View

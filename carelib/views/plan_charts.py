@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from carelib import blocks, charts, dates, plan
+from carelib.month import Month
 from carelib.plan_data import PlanData
 from carelib.views import plan_words as w
 
@@ -120,7 +121,7 @@ def plan_burnup(
     top = float(burn["total"].max()) if len(burn) else 1.0
     charts.label_ends(ax, xs[-1] if xs else 0, ends, gap=0.07 * max(top, 1.0))
     ax.set_ylim(0, max(top, 1.0) * 1.08)
-    charts.month_ticks(ax, list(burn["month"]))
+    charts.month_ticks(ax, [Month(m).short_label for m in burn["month"]])
     ax.set_ylabel("Actions")
     ax.margins(x=0.02)
     ax.set_xlim(-0.5, len(xs) - 0.5 + max(2.5, len(xs) * 0.16))
@@ -302,7 +303,7 @@ def _measure_panel(
     )
     ax.set_ylabel(_UNIT_AXIS.get(unit, "Value"), fontsize=9)
     ax.tick_params(labelsize=8.5)
-    charts.month_ticks(ax, months, most=8)
+    charts.month_ticks(ax, [Month(m).short_label for m in months], most=8)
     ax.margins(x=0.04, y=0.18)
     return [
         {
