@@ -1,7 +1,7 @@
 """What a report notebook needs in its first cell: config, data and an output folder.
 
 Notebooks stay thin: the setup cell calls :func:`setup`, later cells call carelib
-functions and display the :class:`carelib.html.HTML` they return. The same call works in
+functions and display the :class:`carelib.blocks.View` they return. The same call works in
 JupyterLab on the defaults and under papermill in the monthly run.
 
 Only the monthly run quietens a notebook: its kernels have
