@@ -171,4 +171,7 @@ def test_is_month_like_tells_months_from_other_axes():
 def test_the_examples_in_the_docstrings_hold():
     import doctest
 
+    from carelib import tidy_charts
+
     assert doctest.testmod(charts).failed == 0
+    assert doctest.testmod(tidy_charts).failed == 0
