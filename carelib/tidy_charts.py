@@ -31,6 +31,11 @@ def _seaborn():
     return sns
 
 
+def _value_format(y: str, unit: str | None, data) -> dict:
+    """The table behind a chart writes its values as the chart labels them."""
+    return {} if data is not None else {y: lambda v: formatting.measure(v, unit)}
+
+
 def _series(frame: pd.DataFrame, hue: str | None) -> list:
     return list(dict.fromkeys(frame[hue])) if hue else []
 
@@ -132,6 +137,7 @@ def line(
         unit=unit,
         months=False,
         data=numbers.reset_index(drop=True),
+        formats=_value_format(y, unit, data),
     )
 
 
@@ -221,6 +227,7 @@ def bars(
         ylabel=None if horizontal else label,
         months=False,
         data=numbers.reset_index(drop=True),
+        formats=_value_format(y, unit, data),
     )
 
 
@@ -278,4 +285,5 @@ def points(
         unit=unit,
         months=False,
         data=numbers.reset_index(drop=True),
+        formats=_value_format(y, unit, data),
     )
