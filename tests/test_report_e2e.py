@@ -182,7 +182,12 @@ def test_rerun_skips_an_unchanged_month_and_force_rebuilds(built, demo_data, tmp
 
 
 def test_invalid_data_publishes_nothing_and_keeps_reports(built, demo_copy, tmp_path):
-    """Real validation, papermill and kernels; stand-in notebooks, as they never publish."""
+    """Real validation, papermill and kernels; stand-in notebooks, as they never publish.
+
+    The first notebook would take ten minutes: validation's verdict stops its kernel.
+    """
+    import time
+
     from tests.publish_support import write_standins
 
     out, _ = built
@@ -196,7 +201,11 @@ def test_invalid_data_publishes_nothing_and_keeps_reports(built, demo_copy, tmp_
     row[header.index("fte")] = "1.4"
     lines[3] = ",".join(row)
     wf.write_text("\n".join(lines) + "\n")
-    notebooks = write_standins(tmp_path / "notebooks")
+    marker = tmp_path / "notebook-finished"
+    notebooks = write_standins(
+        tmp_path / "notebooks", f"import time\ntime.sleep(600)\nopen({str(marker)!r}, 'w')\n"
+    )
+    started = time.perf_counter()
     result = carelib(
         "report",
         "--data",
@@ -209,6 +218,7 @@ def test_invalid_data_publishes_nothing_and_keeps_reports(built, demo_copy, tmp_
         "--notebooks",
         str(notebooks),
     )
+    assert time.perf_counter() - started < 300 and not marker.exists()
     assert result.returncode == 1
     assert "workforce" in result.stderr and "fte" in result.stderr and "4" in result.stderr
     assert tree_digest(copy) == before
