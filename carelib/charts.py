@@ -227,13 +227,24 @@ def is_month_like(values: Sequence) -> bool:
 
 
 def month_text(month) -> str:
-    """A month as chart axes write it: ``Sep 2025`` (from ``2025-09`` or a date)."""
+    """A month as chart axes write it: ``Sep 2025`` (from ``2025-09`` or a date).
+
+    Text that is not a month (``Sep 2025`` already) is kept as it is.
+    """
     if isinstance(month, str):
+        if not is_month_like([month]):
+            return month
         return dates.reference_date(month[:7]).strftime("%b %Y")
     return pd.Timestamp(month).strftime("%b %Y")
 
 
-def month_ticks(ax, months: Sequence, *, positions: Sequence[float] | None = None) -> None:
+def month_ticks(
+    ax,
+    months: Sequence,
+    most: int = MOST_MONTH_LABELS,
+    *,
+    positions: Sequence[float] | None = None,
+) -> None:
     """Label an axis's months as ``Sep 2025``: at most eight, evenly spaced, the last one too.
 
     Parameters
@@ -241,7 +252,10 @@ def month_ticks(ax, months: Sequence, *, positions: Sequence[float] | None = Non
     ax : matplotlib.axes.Axes
         The chart's axes.
     months : sequence
-        The months along the x axis, in order (``YYYY-MM`` strings or dates).
+        The months along the x axis, in order (``YYYY-MM`` strings, dates, or labels
+        already written as ``Sep 2025``).
+    most : int, default 8
+        The most labels shown.
     positions : sequence of float, optional
         Where each month sits on the axis; by default ``0, 1, 2, ...`` (a categorical
         axis, as ``ax.bar(month_strings, ...)`` or seaborn's bar and point plots draw).
@@ -250,10 +264,10 @@ def month_ticks(ax, months: Sequence, *, positions: Sequence[float] | None = Non
     if not months:
         return
     at = list(positions) if positions is not None else list(range(len(months)))
-    step = max(1, -(-len(months) // MOST_MONTH_LABELS))
+    step = max(1, -(-len(months) // most))
     keep = list(range(len(months) - 1, -1, -step))[::-1]
-    ax.set_xticks([at[k] for k in keep], [month_text(months[k]) for k in keep])
-    ax.tick_params(axis="x", labelrotation=0, labelsize=9)
+    ax.set_xticks([at[k] for k in keep])
+    ax.set_xticklabels([month_text(months[k]) for k in keep], rotation=0, fontsize=9)
 
 
 def _label_months(ax) -> None:
@@ -360,3 +374,118 @@ def house_chart(
         if months:
             _label_months(ax)
     return figure(fig, title=title, alt=alt, source=source, data=data, formats=formats)
+
+
+# --- workforce chart helpers (moved from workforce_report.py)
+
+
+def right_labels(ax, items: list[tuple]) -> None:
+    """Write direct labels in the right margin, at their values, never on top of each other.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        The chart.
+    items : list of tuple
+        ``(y, text, colour)`` or ``(y, text, colour, linestyle)``; items with no ``y`` or
+        no text are left out.
+
+    Notes
+    -----
+    Labels sit just outside the plot, so they never cover data; a short key line in the
+    series' colour and dash style comes before each. Labels that would touch are spread
+    apart around where they belong, keeping their order.
+    """
+    from matplotlib.transforms import blended_transform_factory
+
+    from carelib import formatting
+
+    items = sorted(
+        (i for i in items if not formatting.is_missing(i[0]) and i[1]), key=lambda i: i[0]
+    )
+    if not items:
+        return
+    low, high = ax.get_ylim()
+    # Half the height of each label in data units (a line of 9 pt text is about 8.5% of
+    # a 3.4 in chart's height).
+    half = [0.0425 * (high - low) * (1 + i[1].count("\n")) for i in items]
+    placed = [float(i[0]) for i in items]
+    for _ in range(200):
+        moved = False
+        for k in range(len(placed) - 1):
+            overlap = half[k] + half[k + 1] - (placed[k + 1] - placed[k])
+            if overlap > 1e-9:
+                placed[k] -= overlap / 2
+                placed[k + 1] += overlap / 2
+                moved = True
+        if not moved:
+            break
+    shift = max(0.0, low - placed[0]) - max(0.0, placed[-1] - high)
+    placed = [p + shift for p in placed]
+    edge = blended_transform_factory(ax.transAxes, ax.transData)
+    for item, y in zip(items, placed, strict=True):
+        text, colour = item[1], item[2]
+        style = item[3] if len(item) > 3 else "-"
+        ax.plot(
+            [1.01, 1.04],
+            [y, y],
+            transform=edge,
+            color=colour,
+            linestyle=style,
+            linewidth=2,
+            clip_on=False,
+        )
+        # Text in ink (or grey for reference lines) for contrast on white.
+        ax.annotate(
+            text,
+            (1.045, y),
+            xycoords=edge,
+            xytext=(3, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=9,
+            color=GREY if colour == GREY else INK,
+            annotation_clip=False,
+        )
+
+
+def drop_end_labels(ax) -> None:
+    """Remove the end-of-line labels and legend :func:`trend` adds (to label at the edge)."""
+    for text in list(ax.texts):
+        text.remove()
+    legend = ax.get_legend()
+    if legend is not None:
+        legend.remove()
+
+
+# --- plan chart helpers (moved from plan_report.py) --------------------------------------
+
+
+def label_ends(ax, x: float, ends: Sequence[tuple[float, str, str]], gap: float) -> None:
+    """Write each line's label at its right end, nudged apart so none overlap.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        The axes.
+    x : float
+        The x position of the lines' last points.
+    ends : sequence of (float, str, str)
+        Each line's last value, label and colour.
+    gap : float
+        The least vertical distance between two labels, in data units.
+    """
+    placed: list[float] = []
+    for y, text, colour in sorted(ends, key=lambda e: e[0]):
+        pos = y if not placed else max(y, placed[-1] + gap)
+        placed.append(pos)
+        ax.annotate(
+            text,
+            (x, y),
+            xytext=(x + 0.6, pos),
+            textcoords="data",
+            va="center",
+            fontsize=9,
+            color=colour,
+            fontweight="bold",
+        )

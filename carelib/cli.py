@@ -269,16 +269,26 @@ def cmd_report(args) -> int:
 
 
 def cmd_kpis(args) -> int:
-    """Print the month's council-level workforce indicators."""
-    from carelib import loading, workforce
+    """Print the month's council-level workforce indicators, as the workforce page shows them.
+
+    The figures are the page's own published tables (:func:`carelib.workforce_data.build`
+    on the same history), so the command line, the page and ``workforce_indicators.csv``
+    agree; with ``--publication`` (or ``publication.enabled``) suppressed figures show
+    ``c``.
+    """
+    from carelib import loading, notebook, workforce_data
 
     cfg = _config(args)
     data_dir = _data_dir(args, cfg)
     month = _month(args, data_dir)
-    history = loading.load_history(data_dir, month, n_months=25)
-    kpis = workforce.council_kpis(
-        history, month, fy_start_month=cfg["targets"]["financial_year_start_month"]
+    ctx = notebook.ReportContext(
+        month=month,
+        config=cfg,
+        history=loading.load_history(data_dir, month),
+        data_dir=data_dir,
+        publication=bool(args.publication or cfg["publication"]["enabled"]),
     )
+    kpis = workforce_data.headline_kpis(workforce_data.build(ctx))
     if args.json:
         print(json.dumps(kpis, indent=2, default=str))
         return EXIT_OK
@@ -288,23 +298,33 @@ def cmd_kpis(args) -> int:
     return EXIT_OK
 
 
-def _number(value) -> str:
-    if value is None:
-        return "-"
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+def _kpis_arguments(p) -> None:
+    _json_arguments(p)
+    p.add_argument(
+        "--publication",
+        action="store_true",
+        help="publication mode: figures resting on small numbers show c (suppressed)",
+    )
+
+
+#: What a missing figure's symbol means, on the command line.
+_SYMBOL_WORDS = {"z": "not applicable", "x": "not available", "c": "suppressed"}
 
 
 def _kpi_line(name: str, item: dict) -> str:
+    from carelib import formatting
+
     value = item.get("value")
     if value is None:
-        shown = f"{item.get('symbol') or 'z'} (not applicable)"
+        symbol = item.get("symbol") or "z"
+        shown = f"{symbol} ({_SYMBOL_WORDS.get(symbol, 'not applicable')})"
     elif item.get("unit") == "percent":
-        shown = f"{value:.1f}%"
+        shown = formatting.percent(value)
     else:
-        shown = _number(value)
-    ratio = _number(item.get("numerator"))
+        shown = formatting.plain(value)
+    ratio = formatting.plain(item.get("numerator"))
     if item.get("denominator") is not None:
-        ratio += f" / {_number(item.get('denominator'))}"
+        ratio += f" / {formatting.plain(item.get('denominator'))}"
     covered, window = item.get("months_covered"), item.get("window_months")
     note = ""
     if window and window > 1:
@@ -313,17 +333,19 @@ def _kpi_line(name: str, item: dict) -> str:
 
 
 def cmd_plan(args) -> int:
-    """Print the month's improvement-plan summary."""
-    from carelib import loading, plan, workforce
+    """Print the month's improvement-plan summary, from the tables the page reads.
+
+    The summary comes from :func:`carelib.plan_data.build`, as ``improvement_plan.html``,
+    ``actions.csv`` and ``measures.csv`` do, so the command line and the page agree.
+    """
+    from carelib import loading, plan, plan_data
 
     cfg = _config(args)
     data_dir = _data_dir(args, cfg)
     month = _month(args, data_dir)
     history = loading.load_history(data_dir, month)
-    fy_start = cfg["targets"]["financial_year_start_month"]
-    kpis = workforce.council_kpis(history, month, fy_start_month=fy_start)
-    assessment = plan.assess(history, month, cfg, kpi_values=kpis)
-    summary = assessment.summary()
+    data = plan_data.build(history, month, cfg, publication=bool(cfg["publication"]["enabled"]))
+    summary = data.summary
     if args.json:
         print(json.dumps(summary, indent=2, default=str))
         return EXIT_OK
@@ -443,7 +465,7 @@ COMMANDS: dict[str, Command] = {
     ),
     "report": Command("validate and build the month's HTML reports", _report_arguments, cmd_report),
     "kpis": Command(
-        "print the month's council-level workforce indicators", _json_arguments, cmd_kpis
+        "print the month's council-level workforce indicators", _kpis_arguments, cmd_kpis
     ),
     "plan": Command("print the month's improvement-plan summary", _json_arguments, cmd_plan),
     "forecast": Command(

@@ -2,13 +2,19 @@
 
 One suite per dataset (``workforce.json``, ``leavers.json`` ...) encodes the one-file
 rules of DATA_SPEC; :mod:`carelib.crosschecks` holds the rules that span files or months.
-Each expectation's ``meta`` carries the rule's name, severity (``error`` or ``warning``),
-column, a plain-English description and the problem a failing row has.
+Each expectation's ``meta`` carries the rule's name, severity (``error`` or ``warning``)
+and column. Its plain-English description and the problem a failing row has are
+generated from the expectation's type and parameters (:mod:`carelib.contract_messages`);
+only a rule whose meaning is more than its parameters words them in its ``meta``, and
+that wording is checked against the parameters when the suite is read.
 
 Month-relative bounds are Great Expectations suite parameters, written
 ``{"$PARAMETER": "reference_date"}`` in the JSON and given a value for each month at run
 time (:func:`month_parameters`): ``reference_date`` (last day), ``month_start`` (first
 day) and ``working_days``. The suites are therefore built once and validate any month.
+
+Reading the suites is :mod:`carelib.contract_suites` and the loader's checks are
+:mod:`carelib.loader_checks`; both are importable from here.
 
 Importing this module does not import great_expectations (about 6 s): :class:`Validator`
 imports it, once, when it is created. Build one Validator per process and pass it to
@@ -18,222 +24,39 @@ imports it, once, when it is created. Build one Validator per process and pass i
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import os
-import re
 import warnings
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from carelib import crosschecks, dates, resources, schema
-from carelib.loading import MonthData, Problem, Table, load_month, load_table
+from carelib import crosschecks, dates, schema
+from carelib.contract_suites import (  # noqa: F401  (part of this module's API, as before)
+    COLUMN_LEVEL,
+    CONTRACTS_DIR,
+    PARAMETERS,
+    ContractError,
+    Rule,
+    contract_path,
+    display_parameters,
+    expectation_columns,
+    fill,
+    load_contract,
+    load_contracts,
+    month_parameters,
+    rules,
+)
+from carelib.loader_checks import completeness, loader_checks, unreadable_reason
+from carelib.loading import MonthData, Table, load_month, load_table
 from carelib.validation import (
     FAILED,
     MAX_LISTED,
     NOT_CHECKED,
     PASSED,
-    SEVERITIES,
     Check,
     ValidationReport,
 )
-
-#: Where the suites live: the package ``carelib.data_contracts`` (the repository's
-#: ``data_contracts/`` folder, mapped into the package; see :mod:`carelib.resources`).
-CONTRACTS_DIR = resources.contracts_dir()
-
-#: The run-time parameters a suite may use, with what they mean.
-PARAMETERS = {
-    "reference_date": "the month's reference date (its last day)",
-    "month_start": "the first day of the month",
-    "working_days": "the month's working days (weekdays less bank holidays)",
-}
-
-#: Expectation types judged on the whole column rather than row by row.
-COLUMN_LEVEL = {"expect_column_to_exist", "expect_column_values_to_be_of_type"}
-
-_REQUIRED_META = ("rule", "severity", "column", "description", "problem")
-_PLACEHOLDER = re.compile(r"\{(" + "|".join(PARAMETERS) + r")\}")
-
-
-class ContractError(RuntimeError):
-    """A data contract file is missing, malformed or not fully understood by GX."""
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One expectation of a suite, as carelib reports it.
-
-    Attributes
-    ----------
-    rule : str
-        Stable machine name, ``<dataset>.<column>.<what>``.
-    dataset : str
-        The dataset the suite is for.
-    type : str
-        The Great Expectations expectation type.
-    column : str
-        The column the rule is about.
-    columns : tuple of str
-        Every column the rule reads (its values are shown for a failing row).
-    severity : str
-        ``error`` or ``warning``.
-    description : str
-        The rule in plain English; may hold ``{reference_date}``-style placeholders.
-    problem : str
-        What a failing row has (follows "N rows have"); may hold placeholders.
-    show_values : bool
-        Whether offending values may be echoed to the analyst.
-    """
-
-    rule: str
-    dataset: str
-    type: str
-    column: str
-    columns: tuple[str, ...]
-    severity: str
-    description: str
-    problem: str
-    show_values: bool = True
-
-    @property
-    def level(self) -> str:
-        """``column`` for whole-column rules, ``row`` for rules counted in rows."""
-        return "column" if self.type in COLUMN_LEVEL else "row"
-
-
-# --- Reading the contracts (no great_expectations needed) --------------------------------
-
-
-def contract_path(dataset: str, contracts_dir: Path | str | None = None) -> Path:
-    """Return the suite file of ``dataset``."""
-    return Path(contracts_dir or CONTRACTS_DIR) / f"{dataset}.json"
-
-
-def _condition_columns(condition) -> list[str]:
-    if not isinstance(condition, dict):
-        return []
-    if "conditions" in condition:
-        return [c for sub in condition["conditions"] for c in _condition_columns(sub)]
-    column = condition.get("column")
-    return [column["name"]] if isinstance(column, dict) and "name" in column else []
-
-
-def expectation_columns(expectation: dict) -> list[str]:
-    """Return every column an expectation reads (its own and its row condition's)."""
-    kwargs = expectation.get("kwargs", {})
-    found = [kwargs[k] for k in ("column", "column_A", "column_B") if k in kwargs]
-    found += list(kwargs.get("column_list", []))
-    found += _condition_columns(kwargs.get("row_condition"))
-    return list(dict.fromkeys(found))
-
-
-def _parameters_used(value) -> list[str]:
-    if isinstance(value, dict):
-        if "$PARAMETER" in value:
-            return [value["$PARAMETER"]]
-        return [p for v in value.values() for p in _parameters_used(v)]
-    if isinstance(value, list):
-        return [p for v in value for p in _parameters_used(v)]
-    return []
-
-
-def load_contract(dataset: str, contracts_dir: Path | str | None = None) -> dict:
-    """Read and check the suite JSON of ``dataset``.
-
-    Raises
-    ------
-    ContractError
-        Naming the file, when it is missing, not JSON, or an expectation lacks the
-        ``meta`` carelib needs, repeats a rule name or uses an unknown parameter.
-    """
-    path = contract_path(dataset, contracts_dir)
-    try:
-        contract = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ContractError(f"data contract {path} is missing") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ContractError(f"data contract {path} is not valid JSON: {exc}") from exc
-    expectations = contract.get("expectations") if isinstance(contract, dict) else None
-    if not isinstance(expectations, list) or not contract.get("name"):
-        raise ContractError(f"data contract {path} needs a name and a list of expectations")
-    seen: set[str] = set()
-    for i, exp in enumerate(expectations):
-        where = f"data contract {path}, expectation {i + 1}"
-        if not isinstance(exp, dict) or not exp.get("type") or "kwargs" not in exp:
-            raise ContractError(f"{where}: needs a type and kwargs")
-        meta = exp.get("meta") or {}
-        missing = [k for k in _REQUIRED_META if not meta.get(k)]
-        if missing:
-            raise ContractError(f"{where} ({exp['type']}): meta lacks {', '.join(missing)}")
-        if meta["severity"] not in SEVERITIES:
-            raise ContractError(f"{where}: severity {meta['severity']!r} is not error or warning")
-        if meta["rule"] in seen:
-            raise ContractError(f"{where}: rule {meta['rule']!r} appears twice")
-        seen.add(meta["rule"])
-        unknown = set(_parameters_used(exp["kwargs"])) - set(PARAMETERS)
-        if unknown:
-            raise ContractError(
-                f"{where}: unknown parameter(s) {', '.join(sorted(unknown))} "
-                f"(known: {', '.join(PARAMETERS)})"
-            )
-    return contract
-
-
-def load_contracts(contracts_dir: Path | str | None = None) -> dict[str, dict]:
-    """Read and check the six suites, keyed by dataset."""
-    return {ds: load_contract(ds, contracts_dir) for ds in schema.DATASETS}
-
-
-def rules(dataset: str, contract: dict) -> list[Rule]:
-    """Return the rules of a suite in file order."""
-    out = []
-    for exp in contract["expectations"]:
-        meta = exp["meta"]
-        out.append(
-            Rule(
-                rule=meta["rule"],
-                dataset=dataset,
-                type=exp["type"],
-                column=meta["column"],
-                columns=tuple(meta.get("columns") or expectation_columns(exp) or [meta["column"]]),
-                severity=meta["severity"],
-                description=meta["description"],
-                problem=meta["problem"],
-                show_values=bool(meta.get("show_values", True)),
-            )
-        )
-    return out
-
-
-def month_parameters(month: str) -> dict[str, object]:
-    """Return the suite parameter values for ``month``.
-
-    Dates are ISO datetimes (``2025-09-30T00:00:00``): pandas 3 will not compare a
-    datetime column with a bare date.
-    """
-    return {
-        "reference_date": f"{dates.reference_date(month).isoformat()}T00:00:00",
-        "month_start": f"{dates.month_start(month).isoformat()}T00:00:00",
-        "working_days": dates.month_working_days(month),
-    }
-
-
-def display_parameters(month: str) -> dict[str, str]:
-    """Return the parameter values as readers see them in rule descriptions."""
-    return {
-        "reference_date": dates.reference_date(month).isoformat(),
-        "month_start": dates.month_start(month).isoformat(),
-        "working_days": str(dates.month_working_days(month)),
-    }
-
-
-def fill(text: str, values: dict[str, str]) -> str:
-    """Replace ``{reference_date}``-style placeholders (and nothing else) in ``text``."""
-    return _PLACEHOLDER.sub(lambda m: values[m.group(1)], text)
-
 
 # --- Great Expectations --------------------------------------------------------------------
 
@@ -524,161 +347,6 @@ def load_previous(data_dir: Path | str, month: str) -> MonthData | None:
         return None
     tables = {ds: load_table(folder, ds) for ds in crosschecks.PREVIOUS_DATASETS}
     return MonthData(month=prev, folder=folder, tables=tables)
-
-
-# --- Loader problems and completeness ---------------------------------------------------
-
-_FORMAT_WORDS = {
-    "date": "a date (YYYY-MM-DD or DD/MM/YYYY)",
-    "number": "a number",
-    "integer": "a whole number",
-    "boolean": "yes/no (true/false, y/n, 1/0)",
-}
-
-
-def _file_problem_text(table: Table, problem: Problem) -> str:
-    if problem.rule == "file_present":
-        return f"the file is missing ({problem.message})"
-    text = problem.message
-    if table.path is not None and text.startswith(table.path.name):
-        text = text[len(table.path.name) :].lstrip(": ").strip()
-    if not text.startswith("the "):
-        text = "the file " + text
-    return text
-
-
-def unreadable_reason(table: Table) -> str | None:
-    """Return why a table's file cannot be checked at all, or None when it can."""
-    if any(p.column is None for p in table.problems):
-        name = table.path.name if table.path is not None else f"{table.dataset}.csv"
-        return f"{name} is missing or could not be read"
-    return None
-
-
-def loader_checks(table: Table) -> list[Check]:
-    """Turn the loader's findings on ``table`` into checks, passed ones included.
-
-    Every table gets the same checks, whatever its content: "the file is present and
-    readable"; for each optional column, "the column is in the file" (a warning: it is
-    read as blank); for each date, number, whole-number and yes/no column, "every value
-    can be read".
-    """
-    ds = table.dataset
-    file = table.path.name if table.path is not None else f"{ds}.csv"
-    file_problems = [p for p in table.problems if p.column is None]
-    skipped = unreadable_reason(table)
-    readable = Check(
-        rule=f"{ds}.file.readable",
-        dataset=ds,
-        column=None,
-        severity="error",
-        description=f"{ds}.csv (or .xlsx) is present and can be read as a table",
-        source="loader",
-        level="file",
-        file=file,
-    )
-    if file_problems:
-        readable.status = FAILED
-        readable.problem = "; ".join(_file_problem_text(table, p) for p in file_problems)
-    checks = [readable]
-    by_column: dict[tuple[str, str], Problem] = {(p.column, p.rule): p for p in table.problems}
-    for col in schema.columns(ds):
-        in_file = col.name in table.raw.columns
-        if not col.required:
-            check = Check(
-                rule=f"{ds}.{col.name}.in_file",
-                dataset=ds,
-                column=col.name,
-                severity="warning",
-                description=f"the file has the optional {col.name} column",
-                problem="the optional column is not in the file, so every row counts as blank",
-                source="loader",
-                level="column",
-                file=file,
-            )
-            if skipped:
-                check.status, check.cause, check.reason = NOT_CHECKED, "prerequisite", skipped
-            elif not in_file:
-                check.status = FAILED
-            checks.append(check)
-        if col.kind not in _FORMAT_WORDS:
-            continue
-        rules_here = [f"{col.kind}_format"] + (["integer"] if col.kind == "integer" else [])
-        for name in rules_here:
-            what = _FORMAT_WORDS[col.kind] if name.endswith("_format") else "a whole number"
-            check = Check(
-                rule=f"{ds}.{col.name}.{name}",
-                dataset=ds,
-                column=col.name,
-                severity="error",
-                description=f"every {col.name} value can be read as {what}",
-                source="loader",
-                level="row",
-                file=file,
-                unexpected_count=0,
-            )
-            problem = by_column.get((col.name, name))
-            if skipped or not in_file:
-                check.status, check.cause = NOT_CHECKED, "prerequisite"
-                check.unexpected_count = None
-                check.reason = skipped or f"the {col.name} column is missing"
-            elif problem is not None:
-                check.status = FAILED
-                check.severity = problem.severity
-                check.problem = f"a value that {problem.message}"
-                check.unexpected_count = problem.n_rows
-                check.rows = list(problem.rows)
-                check.values = list(problem.values)
-            checks.append(check)
-    known = {(c.column, c.rule.rsplit(".", 1)[-1]) for c in checks}
-    for p in table.problems:  # anything the loader found that the loop above did not name
-        if p.column is not None and (p.column, p.rule) not in known:
-            checks.append(
-                Check(
-                    rule=f"{ds}.{p.column}.{p.rule}",
-                    dataset=ds,
-                    column=p.column,
-                    severity=p.severity,
-                    description=f"every {p.column} value can be read",
-                    status=FAILED,
-                    problem=f"a value that {p.message}",
-                    source="loader",
-                    unexpected_count=p.n_rows,
-                    rows=list(p.rows),
-                    values=list(p.values),
-                    file=file,
-                )
-            )
-    return checks
-
-
-def completeness(month_data: MonthData) -> dict[str, dict]:
-    """Return rows per file and the share of blank cells per column, per dataset."""
-    out: dict[str, dict] = {}
-    for ds in schema.DATASETS:
-        table = month_data.tables[ds]
-        readable = not any(p.column is None for p in table.problems)
-        rows = len(table.raw) if readable else 0
-        columns = {}
-        for col in schema.columns(ds):
-            in_file = readable and col.name in table.raw.columns
-            if in_file:
-                blank = int((table.raw[col.name].astype("str").str.strip() == "").sum())
-            else:
-                blank = rows
-            columns[col.name] = {
-                "required": col.required,
-                "in_file": in_file,
-                "blank": blank,
-                "blank_share": round(blank / rows, 4) if rows else None,
-            }
-        out[ds] = {
-            "file": table.path.name if table.path is not None else None,
-            "readable": readable,
-            "rows": rows,
-            "columns": columns,
-        }
-    return out
 
 
 # --- The API the runner and the CLI use ----------------------------------------------------

@@ -1,9 +1,11 @@
 """Reporting months, reference dates and England and Wales working days.
 
 A reporting month is written ``YYYY-MM``; its reference date is its last calendar day
-(the DfE census uses 30 September). Working days are weekdays less England and Wales
-bank holidays, which are computed here (fixed rules, Easter, substitute days and the
-one-off holidays since 2012) so that no table needs maintaining.
+(the DfE census uses 30 September). The month functions here delegate to
+:class:`carelib.month.Month`, which carries all month arithmetic. Working days are
+weekdays less England and Wales bank holidays, which are computed here (fixed rules,
+Easter, substitute days and the one-off holidays since 2012) so that no table needs
+maintaining.
 
 Every date shown on a page is formatted here (:func:`long_date`, :func:`long_datetime`,
 :func:`month_label`) with directives every platform's ``strftime`` knows: glibc's
@@ -24,7 +26,8 @@ from functools import cache
 
 import numpy as np
 
-_MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+from carelib import month as month_type
+from carelib.month import Month
 
 # One-off holidays and moved dates, from gov.uk/bank-holidays.
 _ONE_OFF_ADDED = {
@@ -43,59 +46,48 @@ _MOVED = {
 
 def is_month(text: str) -> bool:
     """Return True when ``text`` is a reporting month written ``YYYY-MM``."""
-    return bool(_MONTH_RE.match(str(text)))
+    return month_type.is_month(text)
 
 
-def parse_month(text: str) -> str:
-    """Check and return a reporting month ``YYYY-MM``.
+def parse_month(text: str) -> Month:
+    """Check and return a reporting month ``YYYY-MM`` (a :class:`~carelib.month.Month`).
 
     Raises
     ------
     ValueError
         When ``text`` is not a month written ``YYYY-MM``.
     """
-    text = str(text).strip()
-    if not is_month(text):
-        raise ValueError(f"month {text!r} is not written YYYY-MM (for example 2025-09)")
-    return text
+    return Month(text)
 
 
 def reference_date(month: str) -> dt.date:
     """Return the reference date of a month: its last calendar day."""
-    year, mon = (int(p) for p in parse_month(month).split("-"))
-    return dt.date(year, mon, calendar.monthrange(year, mon)[1])
+    return Month(month).reference_date
 
 
 def month_start(month: str) -> dt.date:
     """Return the first day of a reporting month."""
-    year, mon = (int(p) for p in parse_month(month).split("-"))
-    return dt.date(year, mon, 1)
+    return Month(month).first_day
 
 
-def month_of(day: dt.date) -> str:
+def month_of(day: dt.date) -> Month:
     """Return the reporting month ``YYYY-MM`` that contains ``day``."""
-    return f"{day.year:04d}-{day.month:02d}"
+    return Month.of(day)
 
 
-def add_months(month: str, n: int) -> str:
+def add_months(month: str, n: int) -> Month:
     """Return the month ``n`` months after ``month`` (``n`` may be negative)."""
-    year, mon = (int(p) for p in parse_month(month).split("-"))
-    index = year * 12 + (mon - 1) + n
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+    return Month(month) + n
 
 
-def month_range(first: str, last: str) -> list[str]:
+def month_range(first: str, last: str) -> list[Month]:
     """Return every month from ``first`` to ``last`` inclusive."""
-    out, cur = [], parse_month(first)
-    while cur <= parse_month(last):
-        out.append(cur)
-        cur = add_months(cur, 1)
-    return out
+    return Month.range(first, last)
 
 
 def month_label(month: str) -> str:
     """Return a month as readers write it, e.g. ``September 2025``."""
-    return reference_date(month).strftime("%B %Y")
+    return Month(month).label
 
 
 def long_date(day: dt.date) -> str:

@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 #: The workforce indicators whose cells :func:`workforce_cells` models, with the key of
-#: the count behind each in ``carelib.workforce_report``.
+#: the count behind each in ``carelib.publication``.
 FLOW_INDICATORS = {
     "leavers_headcount_month": "leavers_hc_month",
     "leavers_headcount_12m": "leavers_hc_12m",
@@ -514,22 +514,20 @@ def published_workforce(data_dir, config_path, month: str) -> tuple[Cells, np.nd
 def publication_history(data_dir, config_path, month: str) -> tuple[Cells, dict]:
     """The flow cells up to ``month`` and, for each month's publication, which it shows.
 
-    Each month's workforce page is rebuilt as its publication run builds it
-    (:class:`carelib.workforce_report.WorkforceReport`, publication mode): its table
-    (the page and ``workforce_indicators.csv``) and its leavers-by-reason and
-    -by-destination tables.
+    Each month's workforce tables are rebuilt as its publication run builds them
+    (:func:`carelib.workforce_data.build`, publication mode): the indicator table (the
+    page and ``workforce_indicators.csv``) and the leavers-by-reason and -by-destination
+    tables.
 
     Returns
     -------
     (Cells, dict)
         The cells, and month -> booleans (per cell) of the cells that month shows.
     """
-    from carelib import notebook
+    from carelib import notebook, workforce_data
     from carelib import workforce as wf
-    from carelib.workforce_report import WorkforceReport
 
-    ctx = notebook.setup(month, data_dir, config_path, "", publication=True)
-    last = WorkforceReport(ctx)
+    last = workforce_data.build(notebook.setup(month, data_dir, config_path, "", publication=True))
     full = wf.indicators(last.history, None, by_team=True, fy_start_month=last.fy_start)
     cells = workforce_cells(last.history, full[full["month"] <= month], last.fy_start)
     index = {key: i for i, key in enumerate(cells.keys)}
@@ -537,7 +535,7 @@ def publication_history(data_dir, config_path, month: str) -> tuple[Cells, dict]
     for earlier in [m for m in last.history.months if m <= month]:
         page = last
         if earlier != month:
-            page = WorkforceReport(
+            page = workforce_data.build(
                 notebook.setup(earlier, data_dir, config_path, "", publication=True)
             )
         shown_by[earlier] = _shown_on(page, index, len(cells.keys))
@@ -545,9 +543,8 @@ def publication_history(data_dir, config_path, month: str) -> tuple[Cells, dict]
 
 
 def _shown_on(page, index: dict, n: int) -> np.ndarray:
-    """Which flow cells one month's workforce page shows as numbers."""
+    """Which flow cells one month's published workforce tables show as numbers."""
     from carelib import workforce as wf
-    from carelib.workforce_report import DESTINATION_LABELS, REASON_LABELS
 
     shown = np.zeros(n, dtype=bool)
     rows = page.table[page.table["indicator"].isin(list(FLOW_INDICATORS))]
@@ -557,9 +554,9 @@ def _shown_on(page, index: dict, n: int) -> np.ndarray:
         if symbol != "c" and not pd.isna(value):
             shown[index[(indicator, team, m)]] = True
     breakdown = wf.leavers_breakdown(page.ctx.history, page.month)
-    for column, labels in (("reason", REASON_LABELS), ("destination", DESTINATION_LABELS)):
+    for column in ("reason", "destination"):
         part = breakdown[breakdown["breakdown"] == column]
-        frame = page.leavers_frame(part, labels, column)
+        frame = page.leavers[column]
         for pos, category in enumerate([*part["category"], "total"]):
             for j, label in ((1, "month"), (2, "12m")):
                 if frame.iat[pos, j] == "c":

@@ -17,6 +17,7 @@ import pandas as pd
 
 from carelib import dates
 from carelib.loading import History
+from carelib.month import Month
 from carelib.projection import (
     INDICATORS,
     Projection,
@@ -67,7 +68,7 @@ def what_it_takes(
         (None when even no leavers would not do it), ``current_leavers_per_month``.
     """
     by = dates.month_of(target_date) if target_date else dates.add_months(rates.month, horizon)
-    steps = (int(by[:4]) - int(rates.month[:4])) * 12 + int(by[5:]) - int(rates.month[5:])
+    steps = Month(by) - Month(rates.month)
     current = rates.leave_rate * rates.p0
     result = {"by": by, "current_leavers_per_month": current}
     if steps < 1:
@@ -112,16 +113,13 @@ def year_end_recruitment(
         ``financial_year_end`` (``YYYY-MM``), ``hired_so_far``, ``projected`` (central,
         rounded), ``low``, ``high`` (the band), ``target``.
     """
-    origin = proj.rates.month
-    y, m = int(origin[:4]), int(origin[5:])
-    end_year = y if m < fy_start_month else y + 1
-    fy_end = dates.add_months(f"{end_year}-{fy_start_month:02d}", -1)
+    fy_end = Month(proj.rates.month).financial_year_end(fy_start_month)
     k = sum(1 for mm in proj.months if mm <= fy_end)
     r = proj.rates
     central = 0.0
     for mm in proj.months[:k]:
         rm = r.at(mm)
-        central += rm.starters + rm.intake.get(int(mm[5:]), 0.0) + rm.conversions
+        central += rm.starters + rm.intake.get(Month(mm).month, 0.0) + rm.conversions
     total = hired_so_far + proj.starts[:, :k].sum(axis=1)
     lo_q = (1 - proj.band) / 2
     return {

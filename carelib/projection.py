@@ -39,6 +39,7 @@ import pandas as pd
 from carelib import dates, retention, schema
 from carelib.errors import ConfigError
 from carelib.loading import History
+from carelib.month import Month
 
 __all__ = [
     "INDICATORS",
@@ -267,9 +268,9 @@ def fit(
     nq_months = pd.Series(start_m[nq_all]).value_counts()
     years: dict[int, int] = {}
     for m in months_all[1:]:
-        years[int(m[5:])] = years.get(int(m[5:]), 0) + 1
+        years[Month(m).month] = years.get(Month(m).month, 0) + 1
     history_mean = {
-        cal: float(sum(c for mm, c in nq_months.items() if int(mm[5:]) == cal) / years[cal])
+        cal: float(sum(c for mm, c in nq_months.items() if Month(mm).month == cal) / years[cal])
         for cal in years
     }
     if parsed["intake"]:
@@ -354,7 +355,7 @@ def _run(r: Rates, horizon: int, sims: int, rng, extra_starts: float = 0.0, leav
         if leave_cap is not None:
             n_leave = np.minimum(n_leave, leave_cap)
         n_start = draw(np.full(sims, rm.starters + extra_starts))
-        n_nq = draw(np.full(sims, rm.intake.get(int(m[5:]), 0.0)))
+        n_nq = draw(np.full(sims, rm.intake.get(Month(m).month, 0.0)))
         n_conv = draw(np.full(sims, rm.conversions))
         n_conv = np.minimum(n_conv, np.floor(a / max(rm.conversion_fte, 1e-9)))
         a_in = draw(np.full(sims, rm.agency_starters))

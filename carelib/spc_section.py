@@ -1,9 +1,10 @@
 """The SPC section of the workforce page: XmR charts, their readings and a summary table.
 
 The numbers come from :func:`carelib.spc.xmr`; this module words and draws them for
-:class:`carelib.workforce_report.WorkforceReport` (whose ``spc`` section and SPC
-sentences call it). Every reading is text (variation and assurance), so nothing rests on
-colour or a marker alone; each chart has alt text and its numbers as a table.
+:mod:`carelib.views.workforce_spc` (the workforce page's ``spc`` view and its SPC
+sentences), as blocks (:mod:`carelib.blocks`). Every reading is text (variation and
+assurance), so nothing rests on colour or a marker alone; each chart has alt text and
+its numbers as a table.
 """
 
 from __future__ import annotations
@@ -14,8 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from carelib import charts, dates, spc
-from carelib import html as h
+from carelib import blocks, charts, dates, formatting, spc
 
 
 @dataclass
@@ -48,9 +48,11 @@ class Series:
 
 
 def _fmt(value, unit: str) -> str:
-    from carelib.workforce_report import format_value
+    return formatting.value(value, unit)
 
-    return format_value(value, unit)
+
+def _text_frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=columns).astype("object")
 
 
 def _side_words(polarity: str) -> str:
@@ -257,8 +259,6 @@ def draw(s: Series):
     -------
     matplotlib.figure.Figure
     """
-    from carelib.workforce_report import _month_ticks, _right_labels
-
     chart = s.chart
     suffix = "%" if s.unit == "percent" else ""
     labels = list(chart["label"])
@@ -339,18 +339,16 @@ def draw(s: Series):
     if len(valid):
         i = valid[-1]
         edge.append((values[i], f"{labels[i]} {values[i]:,.1f}{suffix}", charts.GREY, "-"))
-    _month_ticks(ax, labels)
+    charts.month_ticks(ax, labels)
     ax.set_ylabel(f"{s.label}{' (%)' if s.unit == 'percent' else ''}", fontsize=9)
     ax.margins(x=0.03, y=0.22 if s.breaks else 0.18)
-    _right_labels(ax, edge)
+    charts.right_labels(ax, edge)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3, fontsize=8.5, frameon=False)
     return fig
 
 
 def _numbers(s: Series) -> pd.DataFrame:
     """The table behind a chart: one row per month, every rule that applies in words."""
-    from carelib.workforce_report import _text_frame, format_value
-
     rows = []
     for month, r in s.chart.iterrows():
         if r["special_cause"]:
@@ -365,17 +363,17 @@ def _numbers(s: Series) -> pd.DataFrame:
         rows.append(
             {
                 "Month": dates.month_label(month),
-                s.label: format_value(r["value"], s.unit, "z"),
-                "Mean": format_value(r["mean"], s.unit, "z"),
-                "Lower limit": format_value(r["lower"], s.unit, "z"),
-                "Upper limit": format_value(r["upper"], s.unit, "z"),
+                s.label: formatting.value(r["value"], s.unit, "z"),
+                "Mean": formatting.value(r["mean"], s.unit, "z"),
+                "Lower limit": formatting.value(r["lower"], s.unit, "z"),
+                "Upper limit": formatting.value(r["upper"], s.unit, "z"),
                 "Reading": reason,
             }
         )
     return _text_frame(rows, ["Month", s.label, "Mean", "Lower limit", "Upper limit", "Reading"])
 
 
-def figure(s: Series, source: str) -> h.HTML:
+def figure(s: Series, source: str) -> blocks.Figure:
     """The chart as an accessible figure (title, alt text, source, the numbers)."""
     labels = list(s.chart["label"])
     title = f"{s.label}: XmR chart, {labels[0]} to {labels[-1]}" if labels else s.label
@@ -393,8 +391,6 @@ def figure(s: Series, source: str) -> h.HTML:
 
 def summary_frame(series: list[Series]) -> pd.DataFrame:
     """One row per indicator: latest month, variation, assurance and notes, as text."""
-    from carelib.workforce_report import _text_frame
-
     rows = []
     for s in series:
         observed = _observed(s)
@@ -450,9 +446,9 @@ def summary_frame(series: list[Series]) -> pd.DataFrame:
     return _text_frame(rows, columns)
 
 
-def summary_table(series: list[Series]) -> h.HTML:
+def summary_table(series: list[Series]) -> blocks.Table:
     """The summary table of variation and assurance for every charted indicator."""
-    return h.table(
+    return blocks.table(
         summary_frame(series),
         "SPC summary: variation and assurance of each indicator at the latest month",
         numeric=[],
@@ -474,17 +470,17 @@ INTRO = (
 )
 
 
-def section(series: list[Series], notes: dict[str, str], source: str) -> h.HTML:
+def section(series: list[Series], notes: dict[str, str], source: str) -> list[blocks.Block]:
     """The whole SPC section: introduction, summary table, then each indicator's chart."""
-    parts = [h.paragraph(INTRO), summary_table(series)]
+    parts = [blocks.paragraph(INTRO), summary_table(series)]
     for s in series:
-        parts.append(h.heading(s.label, 3))
-        parts.append(h.paragraph(reading_sentence(s, warning=False)))
+        parts.append(blocks.Heading(s.label, 3))
+        parts.append(blocks.paragraph(reading_sentence(s, warning=False)))
         warning = spc.reading(s.chart).warning
         if warning and _has_limits(s):
-            parts.append(h.notice(warning, "warning"))
+            parts.append(blocks.notice(warning, "warning"))
         if notes.get(s.indicator):
-            parts.append(h.paragraph(notes[s.indicator]))
+            parts.append(blocks.paragraph(notes[s.indicator]))
         if s.chart["value"].notna().sum() >= 2:
             parts.append(figure(s, source))
-    return h.join(parts)
+    return parts

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from carelib import continuity, contracts, crosschecks, schema, validation
+from carelib import continuity, contract_messages, contracts, crosschecks, schema, validation
 from carelib.loading import load_month
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -68,8 +68,128 @@ def test_every_expectation_carries_meta(dataset, suites):
         assert meta["severity"] in ("error", "warning")
         assert meta["column"] in names
         assert meta["rule"].startswith(f"{dataset}.{meta['column']}.")
-        assert meta["description"] and meta["problem"]
         assert set(contracts.expectation_columns(exp)) <= set(names)
+    for rule in contracts.rules(dataset, suite):
+        assert rule.description and rule.problem
+
+
+def test_messages_are_generated_from_the_parameters(suites):
+    """Only rules whose meaning is more than their parameters are worded by hand."""
+    worded = [
+        (ds, e)
+        for ds, s in suites.items()
+        for e in s["expectations"]
+        if "description" in e["meta"] or "problem" in e["meta"]
+    ]
+    for ds, exp in worded:
+        generated = contract_messages.describe(ds, exp)
+        assert generated is None or generated[0] != exp["meta"]["description"], exp["meta"]
+        assert contract_messages.wording_drift(ds, exp) == [], exp["meta"]["rule"]
+    assert len(worded) == 13
+    total = sum(len(s["expectations"]) for s in suites.values())
+    assert total - len(worded) == 162
+
+
+def test_a_changed_bound_changes_the_message(suites):
+    (fte,) = [
+        e for e in suites["workforce"]["expectations"] if e["meta"]["rule"] == "workforce.fte.range"
+    ]
+    changed = {**fte, "kwargs": {**fte["kwargs"], "max_value": 1.5}}
+    assert contract_messages.messages("workforce", changed) == (
+        "fte is at least 0.01 and at most 1.5 (0.01 <= fte <= 1.5)",
+        "a value outside 0.01 <= fte <= 1.5",
+    )
+    (roles,) = [
+        e
+        for e in suites["workforce"]["expectations"]
+        if e["meta"]["rule"] == "workforce.role.allowed"
+    ]
+    fewer = {**roles, "kwargs": {**roles["kwargs"], "value_set": ["case_holder"]}}
+    assert contract_messages.messages("workforce", fewer)[0] == "role is one of: case_holder"
+
+
+@pytest.mark.parametrize(
+    "kwargs, description, problem",
+    [
+        (
+            {"column": "start_date", "max_value": {"$PARAMETER": "reference_date"}},
+            "start_date is not after the reference date ({reference_date})",
+            "a start_date after the reference date ({reference_date})",
+        ),
+        (
+            {"column": "start_date", "min_value": "2001-07-04T00:00:00"},
+            "start_date is not before 4 July 2001",
+            "a start_date before 4 July 2001",
+        ),
+        (
+            {"column": "start_date", "min_value": "1950-01-01T00:00:00"},
+            "start_date is not before 1 January 1950",
+            "a start_date before 1950",
+        ),
+        (
+            {
+                "column": "sickness_days",
+                "min_value": 0,
+                "max_value": {"$PARAMETER": "working_days"},
+            },
+            "sickness_days is 0 or more and not more than the month's {working_days} working days",
+            "a value outside 0 to {working_days} (the month's working days)",
+        ),
+        (
+            {"column": "cases", "min_value": 0},
+            "cases is blank or 0 or more",
+            "a negative number of cases",
+        ),
+        ({"column": "asye", "min_value": 1}, "asye is at least 1", "an asye below 1"),
+    ],
+)
+def test_between_messages(kwargs, description, problem):
+    exp = {"type": "expect_column_values_to_be_between", "kwargs": kwargs}
+    assert contract_messages.describe("workforce", exp) == (description, problem)
+
+
+def test_a_hand_worded_rule_that_drifted_is_refused(tmp_path):
+    folder = broken_contracts(
+        tmp_path,
+        "measures",
+        {
+            "type": "expect_column_values_to_be_between",
+            "kwargs": {
+                "column": "baseline",
+                "min_value": 0,
+                "max_value": 1000,
+                "row_condition": {
+                    "type": "comparison",
+                    "column": {"name": "unit"},
+                    "operator": "==",
+                    "parameter": "count",
+                },
+            },
+            "meta": {
+                **META,
+                "column": "baseline",
+                "rule": "measures.baseline.count_range",
+                "description": "a count measure's baseline is between 0 and 100",
+            },
+        },
+    )
+    with pytest.raises(contracts.ContractError, match=r"measures\.json.*does not mention '1000'"):
+        contracts.load_contracts(folder)
+
+
+def test_a_rule_that_cannot_be_phrased_needs_its_own_wording(tmp_path):
+    meta = {"severity": "error", "column": "team", "rule": "establishment.team.regex"}
+    folder = broken_contracts(
+        tmp_path,
+        "establishment",
+        {
+            "type": "expect_column_values_to_match_regex",
+            "kwargs": {"column": "team", "regex": "^[A-Z]"},
+            "meta": meta,
+        },
+    )
+    with pytest.raises(contracts.ContractError, match="needs a description and a problem"):
+        contracts.load_contracts(folder)
 
 
 def test_ranges_and_month_relative_bounds(suites):
@@ -160,7 +280,12 @@ def broken_contracts(tmp_path: Path, dataset: str, extra: dict) -> Path:
     return folder
 
 
-META = {"severity": "error", "column": "team", "description": "d", "problem": "p"}
+META = {
+    "severity": "error",
+    "column": "team",
+    "description": "team is wonderful",
+    "problem": "a team that is not wonderful",
+}
 
 
 def test_an_expectation_gx_does_not_know_is_a_contract_error(tmp_path, validator):
@@ -232,7 +357,7 @@ def test_rule_gx_cannot_evaluate_is_could_not_be_checked_and_blocks(tmp_path, de
         {
             "type": "expect_column_values_to_be_between",
             "kwargs": {"column": "team", "min_value": 0},
-            "meta": {**META, "severity": "warning", "rule": "establishment.team.numeric"},
+            "meta": {"column": "team", "severity": "warning", "rule": "establishment.team.numeric"},
         },
     )
     report = contracts.validate_month(demo_data, MONTH, validator=contracts.Validator(folder))
@@ -438,3 +563,13 @@ def test_docs_name_every_specific_rule(suites):
         *crosschecks.MONTH_ON_MONTH,
     ]
     assert [r for r in named if f"`{r}`" not in doc] == []
+
+
+def test_every_name_is_importable_from_contracts_after_the_split():
+    from carelib import contract_suites, loader_checks
+
+    assert contracts.load_contracts is contract_suites.load_contracts
+    assert contracts.Rule is contract_suites.Rule and contracts.fill is contract_suites.fill
+    assert contracts.ContractError is contract_suites.ContractError
+    assert contracts.loader_checks is loader_checks.loader_checks
+    assert contracts.completeness is loader_checks.completeness

@@ -405,3 +405,13 @@ def test_never_writes_through_a_link_outside_the_output_folder(tmp_path):
         demo.write_demo_data(out, seed=2025)
     assert list(outside.iterdir()) == []
     assert [p.name for p in out.iterdir()] == ["2024-01"]
+
+
+def test_demo_names_are_importable_from_demo_after_the_split():
+    from carelib import demo_people
+
+    assert demo.DEMO_MONTHS is demo_people.DEMO_MONTHS
+    assert demo.DEMO_TEAMS is demo_people.DEMO_TEAMS
+    assert demo.DEMO_COUNCIL == "Northmoor Borough Council"
+    assert callable(demo.build_demo_data) and callable(demo.write_demo_data)
+    assert demo.DEMO_MONTHS == tuple(dates.month_range("2023-10", "2025-09"))

@@ -298,7 +298,7 @@ def test_resource_digest_covers_every_kind_of_shipped_file(tmp_path):
     for label, relative in (
         ("carelib.data_contracts", "workforce.json"),
         ("carelib.notebooks", "02_improvement_plan.ipynb"),
-        ("carelib", "plan_report.py"),
+        ("carelib", "plan_data.py"),
         ("carelib", "templates/carelib/index.html.j2"),
         ("carelib", "static/report.css"),
         ("carelib", "reference/csww_indicators_2017_to_2025.csv"),

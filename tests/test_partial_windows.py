@@ -16,9 +16,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from carelib import cli, config, dictionary, loading, notebook, plan, workforce
-from carelib.plan_report import PlanReport
-from carelib.workforce_report import WorkforceReport
+from carelib import cli, config, dictionary, loading, notebook, plan, plan_data, workforce
+from carelib.views import workforce as views
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "carelib.toml"
@@ -34,19 +33,19 @@ def two_months(demo_data, tmp_path_factory):
         shutil.copytree(demo_data / month, data / month)
     out = tmp_path_factory.mktemp("two_out")
     ctx = notebook.setup(month="2025-09", data_dir=data, config_path=CONFIG, output_dir=out)
-    report = WorkforceReport(ctx)
-    report.publish_outputs()
-    return report, out
+    data = views.build(ctx)
+    views.publish_outputs(data)
+    return data, out
 
 
 def test_two_months_give_no_rating_and_no_n_of_m_for_12_month_figures(two_months):
     report, out = two_months
-    tiles = {t["label"]: t for t in report.tile_items()}
+    tiles = {t["label"]: t for t in views.tile_items(report)}
     turnover = tiles["Turnover rate (12 months)"]
     assert turnover["value"] == "Not available yet" and turnover["status"] is None
     assert "Only 2 of 12 months of data" in turnover["note"]
     assert tiles["Sickness absence rate (12 months)"]["status"] is None
-    sentence = report.summary_sentence()
+    sentence = views.summary_sentence(report)
     # Only the three month-end targets can be judged; the two 12-month ones are named.
     assert "of 3 workforce targets were met" in sentence
     assert "of 5 workforce targets" not in sentence
@@ -72,7 +71,7 @@ def test_published_csv_is_rounded_as_shown_with_a_dictionary(two_months):
         assert (values.round(decimals) == values).all(), unit
     assert (csv["numerator"].dropna().round(1) == csv["numerator"].dropna()).all()
     agency = csv[(csv["indicator"] == "agency_rate") & (csv["team"].isna())].iloc[-1]
-    assert f"{agency['value']:.1f}%" == report._text("agency_rate")
+    assert f"{agency['value']:.1f}%" == report.text("agency_rate")
     book = pd.read_csv(out / "workforce_dictionary.csv")
     assert list(book.columns) == dictionary.DICTIONARY_COLUMNS
     described = book[book["kind"] == "column"]
@@ -94,18 +93,21 @@ def _cli_plan(data: Path, month: str) -> dict:
 
 
 def test_cli_and_csv_agree_for_kpi_measures_in_every_month(demo_data):
+    """``carelib plan --json`` says what the page and measures.csv say, in every month."""
     cfg = config.load(CONFIG)
-    history = loading.load_history(demo_data, "2025-09")
-    # The page's path: every month's indicators through plan.kpis_by_month (PlanReport).
-    kpis = plan.kpis_by_month(history, cfg["targets"]["financial_year_start_month"])
-    fed = history.measures.dropna(subset=["kpi"])["measure_id"].unique()
-    assert "M11" in fed
+    fed = None
     partial_months = 0
+    # The page's path: plan_data.build, the tables the page, actions.csv and measures.csv
+    # read (from every month loaded once: a month's tables ignore later months, and the
+    # command line, which loads only up to the month, must agree all the same).
+    history = loading.load_history(demo_data, "2025-09")
     for month in history.months:
-        page = plan.assess(history, month, cfg, kpi_values=kpis.get(month), kpi_by_month=kpis)
-        rows = dictionary.round_measures(page.measures).set_index("measure_id")
-        said = _cli_plan(demo_data, month)["measure_ratings"]
-        assert said == rows["rag"].to_dict(), month
+        page = plan_data.build(history, month, cfg)
+        rows = page.csv_tables()["measures.csv"].set_index("measure_id")
+        said = _cli_plan(demo_data, month)
+        assert said == json.loads(json.dumps(page.summary, default=str)), month
+        assert said["measure_ratings"] == rows["rag"].to_dict(), month
+        fed = history.measures.dropna(subset=["kpi"])["measure_id"].unique()
         for measure in fed:
             row = rows.loc[measure]
             if row["complete"] is False or row["complete"] is pd.NA:
@@ -115,17 +117,18 @@ def test_cli_and_csv_agree_for_kpi_measures_in_every_month(demo_data):
             partial_months += 1
             assert "not available yet" in m11["rag_reason"]
             assert (m11["months_covered"], m11["window_months"]) == (
-                kpis[month]["turnover_rate_12m"]["months_covered"],
+                page.kpi_by_month[month]["turnover_rate_12m"]["months_covered"],
                 12,
             )
+    assert "M11" in fed
     # Turnover is complete from September 2024 (the demo starts in October 2023).
     assert partial_months == 11
 
 
-def test_plan_report_writes_the_same_measures_csv(demo_data, tmp_path):
+def test_plan_page_writes_the_same_measures_csv(demo_data, tmp_path):
     month = "2024-05"  # turnover covers 8 of 12 months
     ctx = notebook.setup(month=month, data_dir=demo_data, config_path=CONFIG, output_dir=tmp_path)
-    PlanReport(ctx).publish_outputs()
+    plan_data.write_csvs(plan_data.from_context(ctx), ctx)
     csv = pd.read_csv(tmp_path / "measures.csv").set_index("measure_id")
     said = _cli_plan(demo_data, month)["measure_ratings"]
     assert csv["rag"].to_dict() == said

@@ -1,4 +1,6 @@
-"""The improvement plan page: carelib.plan_report on the demo data, and its notebook."""
+"""The improvement plan page: carelib.plan_data and the carelib.views.plan_* views on the
+demo data, tested as data (findings, figures, tables), then their templates, then the
+notebook end to end."""
 
 from __future__ import annotations
 
@@ -12,98 +14,117 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from carelib import notebook, workforce
-from carelib.html import HTML
-from carelib.plan_report import PlanReport, format_value, long_date
+from carelib import blocks, notebook, plan_data, views, workforce
+from carelib.views import plan_words
 
 ROOT = Path(__file__).resolve().parents[1]
 MONTH = "2025-09"
 CONFIG = ROOT / "carelib.toml"
-SOURCE = "Source: Northmoor Borough Council improvement plan tracker, month-end snapshots"
-SECTIONS = [
-    "headline_tiles",
-    "exceptions",
-    "timeline",
-    "changes",
-    "by_recommendation",
-    "by_theme",
-    "burnup",
-    "recommendation_sections",
-    "rules",
-]
+SOURCE = "Northmoor Borough Council improvement plan tracker, month-end snapshots"
+SECTIONS = {
+    "tiles": views.plan_tiles,
+    "exceptions": views.plan_exceptions,
+    "timeline": views.plan_timeline,
+    "changes": views.plan_changes,
+    "by_recommendation": views.plan_by_recommendation,
+    "by_theme": views.plan_by_theme,
+    "burnup": views.plan_burnup,
+    "recommendation_sections": views.plan_recommendation_sections,
+    "rules": views.plan_rules,
+}
 EVIL_SCRIPT = "<script>alert(1)</script>"
 EVIL_BOLD = "Tom & Jerry <b>bold</b>"
 
 
-def build(data_dir: Path, month: str, out: Path, config: Path = CONFIG) -> PlanReport:
+def build(data_dir: Path, month: str, out: Path, config: Path = CONFIG):
     ctx = notebook.setup(month=month, data_dir=data_dir, config_path=config, output_dir=out)
-    return PlanReport(ctx)
+    return ctx, plan_data.from_context(ctx)
 
 
-def render(report: PlanReport) -> dict[str, HTML]:
-    return {name: getattr(report, name)() for name in SECTIONS}
+def render(data) -> dict[str, blocks.View]:
+    return {name: view(data) for name, view in SECTIONS.items()}
+
+
+def cells(table: blocks.Table, column: str) -> list[str]:
+    """A column's cells as a reader hears them (badges as their words)."""
+    return [blocks.text_of(c) for c in table.frame[column]]
 
 
 @pytest.fixture(scope="module")
-def report(demo_data, tmp_path_factory) -> PlanReport:
+def built(demo_data, tmp_path_factory):
     """September 2025 on the demo data (generated once per session by conftest)."""
     return build(demo_data, MONTH, tmp_path_factory.mktemp("plan_out"))
 
 
 @pytest.fixture(scope="module")
-def page(report) -> dict[str, HTML]:
-    return render(report)
+def data(built):
+    return built[1]
 
 
 @pytest.fixture(scope="module")
-def published(report):
-    result = report.publish_outputs()
-    return result, report.ctx.output_dir
+def page(data) -> dict[str, blocks.View]:
+    return render(data)
 
 
-def alts(markup: str) -> list[str]:
-    return [std_html.unescape(a) for a in re.findall(r'<img [^>]*alt="([^"]*)"', markup)]
+@pytest.fixture(scope="module")
+def html(page) -> dict[str, str]:
+    return {name: view._repr_html_() for name, view in page.items()}
 
 
 # --------------------------------------------------------------------- small pieces
 
 
 def test_dates_and_values_are_written_for_readers():
-    assert long_date(dt.date(2025, 9, 30)) == "30 September 2025"
-    assert long_date(pd.Timestamp("2024-03-01")) == "1 March 2024"
-    assert long_date(pd.NaT) == "no date"
-    assert format_value(83.44, "percent") == "83.4%"
-    assert format_value(29.9, "days") == "29.9 days"
-    assert format_value(30.0, "days") == "30 days"
-    assert format_value(1234.0, "count") == "1,234"
-    assert format_value(1200.4, "gbp") == "£1,200"
-    assert format_value(None, "percent") == "no value"
+    assert plan_words.long_date(dt.date(2025, 9, 30)) == "30 September 2025"
+    assert plan_words.long_date(pd.Timestamp("2024-03-01")) == "1 March 2024"
+    assert plan_words.long_date(pd.NaT) == "no date"
+    assert plan_words.value(83.44, "percent") == "83.4%"
+    assert plan_words.value(29.9, "days") == "29.9 days"
+    assert plan_words.value(30.0, "days") == "30 days"
+    assert plan_words.value(1234.0, "count") == "1,234"
+    assert plan_words.value(1200.4, "gbp") == "£1,200"
+    assert plan_words.value(None, "percent") == "no value"
+    assert plan_words.long_dates("overdue (due 30 Jun 2025)") == "overdue (due 30 June 2025)"
 
 
-# ------------------------------------------------------------------ every section
+# ------------------------------------------------------------------ the plan tables
 
 
-def test_every_section_is_html_without_a_level_two_heading(page):
-    for name, markup in page.items():
-        assert isinstance(markup, HTML), name
-        assert len(markup) > 100, name
-        assert "<h2" not in markup, name
-        assert "<h1" not in markup, name
+def test_plan_data_holds_the_month_and_the_month_before(data):
+    assert data.month == MONTH and data.previous_month == "2025-08"
+    assert data.previous is not None and data.previous.month == "2025-08"
+    assert data.summary["actions_total"] == len(data.actions)
+    assert data.due_to_date() == int(data.assessment.burnup["due_to_date"].iloc[-1])
+    assert set(data.measure_history["month"]) <= {m for m in data.kpi_by_month} | {MONTH}
 
 
-def test_ids_are_unique_across_the_page(page):
-    ids = re.findall(r'\bid="([^"]+)"', "".join(page.values()))
-    assert len(ids) == len(set(ids)), [i for i in ids if ids.count(i) > 1]
+def test_measures_use_council_indicators_with_full_windows_only(built, data):
+    ctx, _ = built
+    current = workforce.council_kpis(ctx.history, MONTH)
+    assert data.kpi_by_month[MONTH]["agency_rate"]["value"] == pytest.approx(
+        current["agency_rate"]["value"]
+    )
+    # a 12-month turnover worked out from one month of data is not complete: not judged
+    early = data.kpi_by_month["2023-10"]["turnover_rate_12m"]
+    assert (early["months_covered"], early["window_months"], early["complete"]) == (1, 12, False)
+    m11 = data.measure_history[data.measure_history["kpi"] == "turnover_rate_12m"]
+    assert m11.loc[m11["month"] == "2023-10", "value"].isna().all()
+    assert m11.loc[m11["month"] == MONTH, "value"].notna().all()
+    assert data.partial_kpis["turnover_rate_12m"] == ("2024-08", 12)
 
 
-def test_page_stays_small(page):
-    total = sum(len(markup.encode()) for markup in page.values())
-    assert total < 1_500_000, total
+def test_publication_mode_is_applied_once_and_keeps_the_plan_figures(data):
+    published = plan_data.published(data)
+    assert published.publication and not data.publication
+    assert published.summary == data.summary
+    for name, frame in data.csv_tables().items():
+        pd.testing.assert_frame_equal(published.csv_tables()[name], frame, obj=name)
 
 
-def test_publish_outputs_writes_the_csvs_and_hands_over_headlines(report, published):
-    result, out = published
-    assert result is None
+def test_csvs_are_written_and_headlines_handed_over(built, data):
+    ctx, _ = built
+    assert plan_data.write_csvs(data, ctx) is None
+    out = ctx.output_dir
     actions = pd.read_csv(out / "actions.csv")
     measures = pd.read_csv(out / "measures.csv")
     assert {
@@ -118,18 +139,19 @@ def test_publish_outputs_writes_the_csvs_and_hands_over_headlines(report, publis
     assert {"measure_id", "rag", "trajectory", "progress_text", "value_source"} <= set(
         measures.columns
     )
-    assert list(actions["action_id"]) == list(report.assessment.actions["action_id"])
-    assert list(actions["computed_rag"]) == list(report.assessment.actions["computed_rag"])
-    assert len(measures) == len(report.assessment.measures)
+    assert list(actions["action_id"]) == list(data.actions["action_id"])
+    assert list(actions["computed_rag"]) == list(data.actions["computed_rag"])
+    assert len(measures) == len(data.measures)
     # dates are written as dates, not timestamps
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(actions["due_date"].iloc[0]))
+    assert (out / "plan_dictionary.csv").is_file()
 
-    items = report.ctx.emitted
+    items = views.plan_headlines(data)
     json.dumps(items)  # the runner carries them as JSON
     assert set(items) == {"plan_tiles", "plan_summary"}
     keys = {"label", "value", "change", "target", "status", "comparison", "note"}
     assert all(set(tile) == keys for tile in items["plan_tiles"])
-    red = int((report.assessment.actions["computed_rag"] == "red").sum())
+    red = int((data.actions["computed_rag"] == "red").sum())
     tile = next(t for t in items["plan_tiles"] if t["label"] == "Actions rated red")
     assert tile["value"] == str(red)
     assert "August 2025" in tile["change"]
@@ -138,36 +160,58 @@ def test_publish_outputs_writes_the_csvs_and_hands_over_headlines(report, publis
     assert "30 September 2025" in summary
 
 
-def test_tiles_count_actions_by_rating_in_words(report, page):
-    markup = page["headline_tiles"]
-    counts = report.assessment.actions["computed_rag"].value_counts()
+# ------------------------------------------------------------------ each view as data
+
+
+def test_every_section_is_a_view_without_a_level_two_heading(page, html):
+    for name, view in page.items():
+        assert isinstance(view, blocks.View), name
+        assert view.name == f"plan_{name}"
+        assert len(html[name]) > 100, name
+        assert "<h2" not in html[name] and "<h1" not in html[name], name
+
+
+def test_ids_are_unique_across_the_page(html):
+    ids = re.findall(r'\bid="([^"]+)"', "".join(html.values()))
+    assert len(ids) == len(set(ids)), [i for i in ids if ids.count(i) > 1]
+
+
+def test_page_stays_small(html):
+    total = sum(len(markup.encode()) for markup in html.values())
+    assert total < 1_500_000, total
+
+
+def test_tiles_count_actions_by_rating_in_words(data, page):
+    by_rating, delivery = [
+        b for b in blocks.walk(page["tiles"].blocks) if isinstance(b, blocks.Tiles)
+    ]
+    counts = data.actions["computed_rag"].value_counts()
+    shown = {blocks.text_of(t.label): t.value for t in by_rating.items}
     for label, colour in [
         ("Red", "red"),
         ("Amber", "amber"),
         ("Green", "green"),
         ("Complete", "blue"),
     ]:
-        found = re.search(
-            rf"{re.escape(label)} actions</span></p>"
-            r'<p class="tile-value">(\d+)</p>',
-            markup,
-        )
-        assert found, label
-        assert int(found.group(1)) == int(counts.get(colour, 0)), label
-    summary = report.summary
-    for label, value in [
-        ("Overdue actions", summary["overdue"]),
-        ("Blocked actions", summary["blocked"]),
-        ("Actions completed this month", summary["completed_this_month"]),
-    ]:
-        assert f'{label}</p><p class="tile-value">{value}</p>' in markup
+        assert shown[f"{label} actions"] == str(int(counts.get(colour, 0))), label
+    assert all(isinstance(t.label, blocks.Rag) for t in by_rating.items)  # words and a symbol
+    summary = data.summary
+    delivered = {t.label: t.value for t in delivery.items}
+    assert delivered["Overdue actions"] == str(summary["overdue"])
+    assert delivered["Blocked actions"] == str(summary["blocked"])
+    assert delivered["Actions completed this month"] == str(summary["completed_this_month"])
     on_track = summary["measures_by_rag"]["green"]
-    assert f"{on_track} of {summary['measures_total']}" in markup
+    assert (
+        delivered["Progress measures on trajectory"] == f"{on_track} of {summary['measures_total']}"
+    )
+    assert page["tiles"].sentences[0] == (
+        views.plan_summary_sentence(data) + " Changes are since August 2025."
+    )
 
 
-def test_exceptions_list_every_overdue_blocked_and_worsening_item(report, page):
-    markup = page["exceptions"]
-    acts = report.assessment.actions
+def test_exceptions_list_every_overdue_blocked_and_worsening_item(data, page):
+    view = page["exceptions"]
+    acts = data.actions
     needing = acts[
         acts["overdue"]
         | acts["blocked"]
@@ -175,128 +219,177 @@ def test_exceptions_list_every_overdue_blocked_and_worsening_item(report, page):
         | (acts["rag_change"] == "worsened")
     ]
     assert len(needing) > 0
-    for action_id in needing["action_id"]:
-        assert f'<th scope="row">{action_id}: ' in markup, action_id
+    (table,) = view.tables
+    items = list(table.frame["Item"])
+    listed = {i.split(":")[0] for i in items}
+    assert set(needing["action_id"]) <= listed
     fine = acts[(acts["computed_rag"] == "blue") & ~acts["action_id"].isin(needing["action_id"])]
-    for action_id in fine["action_id"]:
-        assert f'<th scope="row">{action_id}: ' not in markup, action_id
-    rows = markup.count('<th scope="row">')
-    assert rows == len(report.assessment.exceptions)
-    assert "<caption>" in markup and 'scope="col"' in markup
-    assert 'class="rag rag-red"' in markup and "Red</span>" in markup  # badge with words
-    # reasons are written with dates in full and owners and updates are shown
-    assert "30 June 2025" in markup and "30 Jun 2025" not in markup
-    first = report.assessment.exceptions.iloc[0]
-    assert std_html.escape(first["owner"]) in markup
+    assert not set(fine["action_id"]) & listed
+    assert len(table.frame) == len(data.assessment.exceptions)
+    assert table.caption and table.row_header == "Item"
+    assert cells(table, "Rating")[0].startswith("Red")  # worst first, the rating in words
+    # reasons are written with dates in full, owners and updates are shown
+    shown = " ".join(blocks.text_of(c) for row in table.rows() for c in row)
+    assert "30 June 2025" in shown and "30 Jun 2025" not in shown
+    assert data.assessment.exceptions.iloc[0]["owner"] in set(table.frame["Owner"])
+    n_act = int((data.assessment.exceptions["kind"] == "action").sum())
+    assert view.finding.startswith(f"{n_act} actions and ")
+    only_measures = views.plan_exceptions(data, kinds=["measure"])
+    assert all(i.endswith("(progress measure)") for i in only_measures.tables[0].frame["Item"])
 
 
 def test_timeline_gives_the_statutory_dates(page):
-    markup = page["timeline"]
-    assert "<dl" in markup
-    for text in (
-        "25 August 2023",
-        "4 December 2023",
-        "70 working days",
-        "passed",
-        "24 months",
-        "1 October 2023",
-        "30 September 2025",
-    ):
-        assert text in markup, text
+    (dl,) = page["timeline"].blocks
+    pairs = {k: blocks.text_of(v) for k, v in dl.pairs}
+    assert pairs["Inspection report published"] == "25 August 2023"
+    assert pairs["Written action plan due"].startswith("4 December 2023: 70 working days")
+    assert "passed" in pairs["Has the due date passed?"]
+    assert pairs["Plan started"].startswith("1 October 2023")
+    assert pairs["How long the plan has run"].startswith("24 months")
+    assert pairs["Ratings judged at"].startswith("30 September 2025")
 
 
-def test_burnup_states_its_finding_and_shows_its_numbers(report, page):
-    markup = page["burnup"]
-    last = report.assessment.burnup.iloc[-1]
-    (alt,) = alts(markup)
+def test_burnup_states_its_finding_and_shows_its_numbers(data, page):
+    view = page["burnup"]
+    last = data.assessment.burnup.iloc[-1]
+    (figure,) = view.figures
     expected = (
         f"By September 2025, {last['complete']} of {last['total']} actions were "
         f"complete against {last['due_to_date']} due"
     )
-    assert alt.startswith(expected)
-    assert SOURCE in markup
-    assert "<table" in markup and "Due by month end" in markup
-    assert markup.count("<tr>") == len(report.assessment.burnup) + 1
+    assert figure.alt.startswith(expected) and view.finding == figure.alt
+    assert figure.source == SOURCE
+    assert figure.title.startswith("Fewer actions have been complete than due")
+    numbers = figure.data.frame
+    assert list(numbers.columns) == [
+        "Month",
+        "Actions in plan",
+        "Due by month end",
+        "Complete",
+        "Overdue",
+    ]
+    assert len(numbers) == len(data.assessment.burnup)
+    assert numbers["Complete"].iloc[-1] == last["complete"]
 
 
-def test_every_chart_has_title_alt_source_and_numbers(report, page):
-    markup = page["burnup"] + page["recommendation_sections"]
-    figures = markup.count("<figure")
-    with_measures = report.assessment.measures["recommendation_id"].nunique()
-    assert figures == with_measures + 1
-    assert markup.count('class="chart-title"') == figures
-    assert markup.count(SOURCE) == figures
-    assert markup.count("Show the numbers") == figures
-    assert all(len(a) > 40 for a in alts(markup)) and len(alts(markup)) == figures
+def test_burnup_months_and_title_are_the_analysts_to_change(data):
+    view = views.plan_burnup(data, months=6, title="Six months of delivery")
+    (figure,) = view.figures
+    assert figure.title == "Six months of delivery"
+    assert list(figure.data.frame["Month"]) == [
+        "April 2025",
+        "May 2025",
+        "June 2025",
+        "July 2025",
+        "August 2025",
+        "September 2025",
+    ]
 
 
-def test_recommendation_sections_show_wording_actions_and_measures(report, page):
-    markup = page["recommendation_sections"]
-    recs = report.assessment.recommendations
-    assert markup.count("<h3") == len(recs)
-    assert "<h2" not in markup
-    for rec in recs.to_dict("records"):
-        assert std_html.escape(rec["recommendation"]) in markup
-        assert f'id="plan-{rec["recommendation_id"].lower()}"' in markup
-    for m in report.assessment.measures.to_dict("records"):
-        assert std_html.escape(m["progress_text"]) in markup, m["measure_id"]
-    assert "higher is better" in markup and "lower is better" in markup
+def test_every_chart_has_title_alt_source_and_numbers(data, page):
+    figures = page["burnup"].figures + page["recommendation_sections"].figures
+    with_measures = data.measures["recommendation_id"].nunique()
+    assert len(figures) == with_measures + 1
+    for figure in figures:
+        assert figure.title and figure.png.startswith(b"\x89PNG")
+        assert figure.source.startswith(SOURCE)
+        assert figure.data is not None and len(figure.data.frame)
+        assert len(figure.alt) > 40
+
+
+def test_measure_charts_number_each_measure_by_its_id(data, page):
+    measured = {f"{m}: " for m in data.measures["measure_id"]}
+    for figure in page["recommendation_sections"].figures:
+        names = set(figure.data.frame["Measure"])
+        assert all(any(n.startswith(m) for m in measured) for n in names), names
+
+
+def test_recommendation_sections_show_wording_actions_and_measures(data, page, html):
+    view = page["recommendation_sections"]
+    sections = [b for b in view.blocks if isinstance(b, blocks.Section)]
+    recs = data.assessment.recommendations
+    assert len(sections) == len(recs) and all(s.level == 3 for s in sections)
+    assert {s.id for s in sections} == {f"plan-{r.lower()}" for r in recs["recommendation_id"]}
+    quotes = [b.text for b in blocks.walk(view.blocks) if isinstance(b, plan_words.PlanQuote)]
+    assert sorted(quotes) == sorted(recs["recommendation"])
+    said = " ".join(view.sentences)
+    for m in data.measures.to_dict("records"):
+        assert m["progress_text"] in said, m["measure_id"]
+    assert "higher is better" in said and "lower is better" in said
     # the owner's rating is flagged in words wherever it differs from the rules
-    assert markup.count("Differs</strong>") == int(report.assessment.actions["rag_disagrees"].sum())
-    for action_id in report.assessment.actions["action_id"]:
-        assert f'<th scope="row">{action_id}: ' in markup
+    owners = [
+        c for t in view.tables if "Owner's rating" in t.frame for c in cells(t, "Owner's rating")
+    ]
+    assert sum("Differs" in c for c in owners) == int(data.actions["rag_disagrees"].sum())
+    listed = {
+        a.split(":")[0] for t in view.tables if "Action" in t.frame for a in t.frame["Action"]
+    }
+    assert listed == set(data.actions["action_id"])
+    assert html["recommendation_sections"].count("<h3") == len(recs)
+    one = views.plan_recommendation_sections(data, recommendations=["R1"])
+    assert [b.id for b in one.blocks] == ["plan-r1"]
 
 
-def test_recommendation_and_theme_tables_name_what_decides_the_rating(report, page):
-    recs = page["by_recommendation"]
-    for rec in report.assessment.recommendations.to_dict("records"):
-        assert f'<th scope="row">{rec["recommendation_id"]}: ' in recs
+def test_recommendation_and_theme_tables_name_what_decides_the_rating(data, page):
+    (recs,) = page["by_recommendation"].tables
+    ids = [r.split(":")[0] for r in recs.frame["Recommendation"]]
+    assert ids == sorted(ids, key=lambda r: int(r[1:]))
+    for rec, decides in zip(
+        data.assessment.recommendations.set_index("recommendation_id")
+        .loc[ids]
+        .reset_index()
+        .to_dict("records"),
+        recs.frame["What decides the rating"],
+        strict=True,
+    ):
         if rec["driver_id"]:
-            assert f"{rec['driver_kind'].capitalize()} {rec['driver_id']}" in recs
-    order = re.findall(r'<th scope="row">(R\d+):', recs)
-    assert order == sorted(order, key=lambda r: int(r[1:]))
-    themes = page["by_theme"]
-    assert "Out of borough" in themes and "out_of_borough" not in themes
-    assert themes.count('<th scope="row">') == len(report.assessment.themes)
+            assert decides.startswith(f"{rec['driver_kind'].capitalize()} {rec['driver_id']}")
+    (themes,) = page["by_theme"].tables
+    assert "Out of borough" in list(themes.frame["Theme"])
+    assert "out_of_borough" not in list(themes.frame["Theme"])
+    assert len(themes.frame) == len(data.assessment.themes)
+    red = int((data.assessment.themes["rag"] == "red").sum())
+    assert page["by_theme"].finding.startswith(f"{red} of {len(themes.frame)} themes")
 
 
-def test_rules_are_plain_english(page):
-    markup = page["rules"]
-    assert "within 30 days" in markup and "10%" in markup and "2 months" in markup
-    assert "<a " not in markup and "http" not in markup
-    assert markup.count('class="rag ') >= 12
-
-
-def test_measures_use_council_indicators_with_full_windows_only(report):
-    current = workforce.council_kpis(report.ctx.history, MONTH)
-    assert report.kpi_by_month[MONTH]["agency_rate"]["value"] == pytest.approx(
-        current["agency_rate"]["value"]
-    )
-    # a 12-month turnover worked out from one month of data is not complete: not judged
-    early = report.kpi_by_month["2023-10"]["turnover_rate_12m"]
-    assert (early["months_covered"], early["window_months"], early["complete"]) == (1, 12, False)
-    m11 = report.measure_history[report.measure_history["kpi"] == "turnover_rate_12m"]
-    assert m11.loc[m11["month"] == "2023-10", "value"].isna().all()
-    assert m11.loc[m11["month"] == MONTH, "value"].notna().all()
+def test_rules_are_plain_english(page, html):
+    said = " ".join(page["rules"].sentences)
+    assert "within 30 days" in said and "10%" in said and "2 months" in said
+    assert "<a " not in html["rules"] and "http" not in html["rules"]
+    badges = [
+        p
+        for b in blocks.walk(page["rules"].blocks)
+        if isinstance(b, blocks.Bullets)
+        for i in b.items
+        for p in getattr(i, "parts", ())
+        if isinstance(p, blocks.Rag)
+    ]
+    assert len(badges) >= 12
 
 
 # ------------------------------------------------------------- other months, config
 
 
 def test_changes_list_each_kind_of_change(demo_data, tmp_path):
-    report = build(demo_data, "2024-09", tmp_path)
-    markup = report.changes()
-    acts = report.assessment.actions
-    assert acts["slipped_this_month"].any() and len(report.assessment.disappeared)
-    for action_id in acts.loc[acts["slipped_this_month"], "action_id"]:
-        assert f'<th scope="row">{action_id}: ' in markup
-    for action_id in acts.loc[acts["completed_this_month"], "action_id"]:
-        assert f'<th scope="row">{action_id}: ' in markup
-    for action_id in report.assessment.disappeared["action_id"]:
-        assert f'<th scope="row">{action_id}: ' in markup
-    assert 'id="plan-changes-slipped"' in markup and 'id="plan-changes-gone"' in markup
-    assert "182 days" in markup  # A03 moved 182 days later this month
-    assert "September 2024 compared with August 2024" in markup
+    _, data = build(demo_data, "2024-09", tmp_path)
+    view = views.plan_changes(data)
+    acts = data.actions
+    assert acts["slipped_this_month"].any() and len(data.assessment.disappeared)
+    listed = {
+        a.split(":")[0] for t in view.tables[1:] if "Action" in t.frame for a in t.frame["Action"]
+    }
+    assert set(acts.loc[acts["slipped_this_month"], "action_id"]) <= listed
+    assert set(acts.loc[acts["completed_this_month"], "action_id"]) <= listed
+    assert set(data.assessment.disappeared["action_id"]) <= listed
+    ids = {b.id for b in blocks.walk(view.blocks) if isinstance(b, blocks.Heading)}
+    assert {"plan-changes-slipped", "plan-changes-gone"} <= ids
+    slipped = next(t for t in view.tables if "Moved this month" in t.frame)
+    assert "182 days" in list(slipped.frame["Moved this month"])  # A03 moved 182 days later
+    assert view.finding.startswith("September 2024 compared with August 2024")
+    counts = view.tables[0].frame
+    assert counts["Number"].sum() == sum(len(t.frame) for t in view.tables[1:])
+    only = views.plan_changes(data, kinds=["slipped"])
+    assert len(only.tables) == 2 and len(only.tables[0].frame) == 1
 
 
 def test_first_month_and_configured_thresholds(demo_data, tmp_path):
@@ -305,24 +398,45 @@ def test_first_month_and_configured_thresholds(demo_data, tmp_path):
     text = text.replace("amber_gap_share = 0.10", "amber_gap_share = 0.15")
     config = tmp_path / "carelib.toml"
     config.write_text(text, encoding="utf-8")
-    report = build(demo_data, "2023-10", tmp_path / "out", config)
-    assert report.previous is None
-    assert "first month of data" in report.changes()
-    assert "First month of data" in report.headline_tiles()
-    rules = report.rules()
+    _, data = build(demo_data, "2023-10", tmp_path / "out", config)
+    assert data.previous is None
+    assert "first month of data" in " ".join(views.plan_changes(data).sentences)
+    changes = [
+        t.change
+        for b in blocks.walk(views.plan_tiles(data).blocks)
+        if isinstance(b, blocks.Tiles)
+        for t in b.items
+    ]
+    assert "First month of data: nothing to compare with" in changes
+    rules = " ".join(views.plan_rules(data).sentences)
     assert "within 21 days" in rules and "15%" in rules
-    page = render(report)
-    assert all("<h2" not in markup for markup in page.values())
+    assert all("<h2" not in view._repr_html_() for view in render(data).values())
 
 
-# ------------------------------------------------------------------------ escaping
+# ------------------------------------------------------------------ templates, escaping
+
+
+def test_plan_templates_render_badges_flags_and_quotes():
+    differs = plan_words.officer_cell("red", "green")
+    markup = blocks.render(differs)
+    assert '<strong class="rag-differs"><span aria-hidden="true">' in markup
+    assert "Differs</strong> (owner more optimistic)" in markup
+    assert 'class="rag rag-green"' in markup and "Green</span>" in markup
+    cell = blocks.render(plan_words.rating_cell("amber", "green"))
+    assert cell.startswith('<span class="rag rag-amber">')
+    assert '<span class="rag-differs"> Owner&#39;s rating: ' in cell
+    quote = blocks.render(plan_words.PlanQuote(EVIL_BOLD))
+    assert quote == (
+        '<blockquote class="recommendation-text"><p>Tom &amp; Jerry &lt;b&gt;bold&lt;/b&gt;'
+        "</p></blockquote>"
+    )
 
 
 def test_free_text_is_shown_as_text_never_markup(demo_data, tmp_path):
-    data = tmp_path / "data"
+    data_dir = tmp_path / "data"
     for month in ("2023-10", "2023-11"):
-        shutil.copytree(demo_data / month, data / month)
-    path = data / "2023-11" / "actions.csv"
+        shutil.copytree(demo_data / month, data_dir / month)
+    path = data_dir / "2023-11" / "actions.csv"
     actions = pd.read_csv(path, dtype=str, keep_default_na=False)
     rid = actions.loc[0, "recommendation_id"]
     actions.loc[actions["recommendation_id"] == rid, "recommendation"] = (
@@ -334,13 +448,13 @@ def test_free_text_is_shown_as_text_never_markup(demo_data, tmp_path):
     actions.loc[0, "status"] = "blocked"  # so it is listed among the exceptions too
     actions.loc[actions["theme"] == actions.loc[0, "theme"], "theme"] = EVIL_BOLD
     actions.to_csv(path, index=False)
-    path = data / "2023-11" / "measures.csv"
+    path = data_dir / "2023-11" / "measures.csv"
     measures = pd.read_csv(path, dtype=str, keep_default_na=False)
     measures.loc[0, "name"] = f"{EVIL_SCRIPT} costs $5 & $10 {EVIL_BOLD}"
     measures.to_csv(path, index=False)
 
-    report = build(data, "2023-11", tmp_path / "out")
-    page = render(report)
+    ctx, data = build(data_dir, "2023-11", tmp_path / "out")
+    page = {name: view._repr_html_() for name, view in render(data).items()}
     markup = "".join(page.values())
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in markup
     assert "Tom &amp; Jerry &lt;b&gt;bold&lt;/b&gt;" in markup
@@ -349,9 +463,10 @@ def test_free_text_is_shown_as_text_never_markup(demo_data, tmp_path):
     for name in ("exceptions", "by_recommendation", "by_theme", "recommendation_sections"):
         assert "&lt;script&gt;" in page[name] or "&lt;b&gt;" in page[name], name
     # alt text is escaped too (the measure name is in it)
-    assert any(EVIL_SCRIPT in a for a in alts(markup))
+    alts = [std_html.unescape(a) for a in re.findall(r'<img [^>]*alt="([^"]*)"', markup)]
+    assert any(EVIL_SCRIPT in a for a in alts)
     # the published CSV keeps the text exactly as written
-    report.publish_outputs()
+    plan_data.write_csvs(data, ctx)
     written = pd.read_csv(tmp_path / "out" / "actions.csv", dtype=str)
     assert written.loc[0, "action"] == f"{EVIL_SCRIPT} {EVIL_BOLD}"
 
@@ -387,3 +502,22 @@ def test_notebook_runs_top_to_bottom(demo_data, tmp_path):
     assert len(shown) == len(SECTIONS)
     assert all("<h2" not in markup for markup in shown)
     assert (out / "actions.csv").is_file() and (out / "measures.csv").is_file()
+    # each section is one visible call of a view, with the arguments an analyst changes
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    assert any("views.plan_burnup(plan_data, months=None, title=None)" in c for c in code)
+    assert sum(c.strip().splitlines()[-1].startswith("views.plan_") for c in code) == len(SECTIONS)
+
+
+def test_carelib_plan_prints_the_page_summary(demo_data, data, capsys):
+    """The command line's text and JSON come from the same tables as the page."""
+    from carelib import cli, plan
+
+    args = ["--config", str(CONFIG), "plan", "--data", str(demo_data), "--month", MONTH]
+    assert cli.main(args) == 0
+    assert capsys.readouterr().out.strip() == plan.summary_text(data.summary)
+    assert cli.main([*args, "--json"]) == 0
+    said = json.loads(capsys.readouterr().out)
+    assert said == json.loads(json.dumps(data.summary, default=str))
+    assert said["measure_ratings"] == dict(
+        zip(data.measures["measure_id"], data.measures["rag"], strict=True)
+    )

@@ -411,15 +411,16 @@ def test_summary_frame_says_variation_and_assurance_in_words():
 def test_workforce_page_shows_the_spc_summary(demo_reports, demo_data):
     import browser_support as bs
 
-    from carelib import notebook
-    from carelib.workforce_report import SPC_INDICATORS, WorkforceReport
+    from carelib import notebook, workforce_data
+    from carelib.views import workforce_spc
+    from carelib.workforce_data import SPC_INDICATORS
 
     html = (demo_reports / bs.MONTH / "workforce.html").read_text(encoding="utf-8")
     tables = {t.caption: t for t in bs.tables(html)}
     summary = tables["SPC summary: variation and assurance of each indicator at the latest month"]
     ctx = notebook.setup(bs.MONTH, demo_data, bs.ROOT / "carelib.toml", "", False)
-    report = WorkforceReport(ctx)
-    expected = spc_section.summary_frame([report._spc_series(i) for i in SPC_INDICATORS])
+    data = workforce_data.build(ctx)
+    expected = spc_section.summary_frame([workforce_spc.series(data, i) for i in SPC_INDICATORS])
     assert summary.header == list(expected.columns)
     assert summary.rows == expected.astype(str).values.tolist()
     assert summary.column("Indicator") == [
@@ -446,8 +447,9 @@ def test_workforce_page_rebases_from_the_config(demo_data, tmp_path):
     """``[spc] rebase_agency_rate`` reaches the agency chart, its sentence and the table."""
     import browser_support as bs
 
-    from carelib import notebook
-    from carelib.workforce_report import WorkforceReport
+    from carelib import blocks, notebook, workforce_data
+    from carelib.views import workforce as views
+    from carelib.views import workforce_spc
 
     text = (bs.ROOT / "carelib.toml").read_text(encoding="utf-8")
     assert "rebase_agency_rate = []" in text
@@ -458,8 +460,8 @@ def test_workforce_page_rebases_from_the_config(demo_data, tmp_path):
         ),
         encoding="utf-8",
     )
-    report = WorkforceReport(notebook.setup(bs.MONTH, demo_data, path, "", False))
-    chart = report._spc("agency_rate")
+    data = workforce_data.build(notebook.setup(bs.MONTH, demo_data, path, "", False))
+    chart = workforce_spc.chart(data, "agency_rate")
     assert chart.loc[:"2024-05", "segment"].eq(0).all()
     assert chart.loc["2024-06":, "segment"].eq(1).all()
     assert chart.loc[:"2024-05", "mean"].isna().all()  # 8 points: no limits of their own
@@ -467,9 +469,12 @@ def test_workforce_page_rebases_from_the_config(demo_data, tmp_path):
     later = chart.loc["2024-06":, "value"]
     assert chart.loc["2025-09", "mean"] == pytest.approx(later.mean())
     assert (chart.loc["2024-06":, "points"] == 16).all()
-    sentence = report._spc_reading("agency_rate")
+    sentence = workforce_spc.reading_sentence(data, "agency_rate")
     assert "recalculated from June 2024 (fixed agency pay rate)" in sentence
     assert "The 8 months before that are too few for limits" in sentence
-    html = str(report.spc())
-    assert "The limits rest on 16 points" in html
-    assert "recalculated from June 2024" in html  # the chart's alt text and sentence
+    view = views.spc(data)
+    said = " ".join(view.sentences)
+    assert "The limits rest on 16 points" in said
+    assert "recalculated from June 2024" in said  # the chart's sentence
+    assert "recalculated from June 2024" in view.figures[0].alt
+    assert isinstance(view.tables[0], blocks.Table)

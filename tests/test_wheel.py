@@ -206,7 +206,7 @@ def test_unchanged_month_is_skipped_and_any_shipped_file_change_is_seen(installe
     site = installed["site"] / "carelib"
     for relative in (
         "data_contracts/workforce.json",
-        "workforce_report.py",
+        "workforce_data.py",
         "templates/carelib/index.html.j2",
         "static/report.css",
         "reference/sn_model_2025_wide.csv",

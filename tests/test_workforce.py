@@ -23,6 +23,7 @@ import pandas as pd
 import pytest
 
 from carelib import loading, workforce
+from carelib.month import Month
 
 WF_HEADER = (
     "worker_id,team,role,employment,fte,start_date,start_origin,asye,cases,"
@@ -547,3 +548,21 @@ def test_fy_label():
     assert workforce.fy_label("2025-03") == "2024-25"
     assert workforce.fy_label("2025-04") == "2025-26"
     assert workforce.fy_label("2025-09", 9) == "2025-26"
+
+
+def test_every_name_is_importable_from_workforce_after_the_split():
+    from carelib import workforce_breakdowns, workforce_definitions, workforce_indicators
+
+    assert workforce.INDICATORS is workforce_definitions.INDICATORS
+    assert workforce.indicators is workforce_indicators.indicators
+    assert workforce.leavers_breakdown is workforce_breakdowns.leavers_breakdown
+    # Private helpers carelib.disclosure uses.
+    for name in ("_prepare", "_social_worker_leavers", "_sw_records", "_mi", "_fy_first"):
+        assert callable(getattr(workforce, name)), name
+    assert workforce._mi("2025-09") == Month("2025-09").ordinal
+
+
+def test_month_indices_agree_with_the_month_type():
+    assert workforce._month(workforce._mi("2024-02") + 11) == Month("2024-02") + 11
+    first = workforce._fy_first(workforce._mi("2026-03"), 4)
+    assert workforce._month(first) == Month("2026-03").financial_year_start(4) == "2025-04"

@@ -118,6 +118,9 @@ def compare(before: Path, after: Path) -> int:
                 differences += 1
                 continue
             x, y = a[name], b[name]
+            if not name.endswith(".csv"):  # records made before a mask was added
+                x = [_GENERATED.sub("<generated>", t) for t in x]
+                y = [_GENERATED.sub("<generated>", t) for t in y]
             if x == y:
                 continue
             if name.endswith(".csv"):

@@ -43,63 +43,118 @@ def notebook(title, intro, setup, sections):
 WORKFORCE = notebook(
     "Workforce stability",
     "Builds `workforce.html`. Run it top to bottom (the monthly run does the same with "
-    "papermill in a fresh kernel). Every figure is computed by `carelib.workforce`; this "
-    "notebook only lays out the page.",
+    "papermill in a fresh kernel). The setup cell builds the month's tables once "
+    "(`carelib.workforce_data`, suppressed there in publication mode); each section is "
+    "then a view of them (`carelib.views.workforce`): change its arguments (months shown, "
+    "title, comparators) or the words above it, or add a cell of your own that uses "
+    "`data` and `carelib.charts`.",
     "from carelib import notebook\n"
-    "from carelib.workforce_report import WorkforceReport\n\n"
+    "from carelib.views import workforce as views\n\n"
     "ctx = notebook.setup(month, data_dir, config_path, output_dir, publication)\n"
-    "report = WorkforceReport(ctx)\n"
-    "report.publish_outputs()",
+    "data = views.build(ctx)  # the month's tables, suppressed once in publication mode\n"
+    "views.publish_outputs(data)  # the CSVs behind the page; the overview page's tiles",
     [
-        ("At a glance", None, "report.headline_tiles()"),
-        ("What changed this month", None, "report.narrative()"),
+        ("At a glance", None, "views.tiles(data)"),
+        ("What changed this month", None, "views.narrative(data)"),
         (
             "Agency reliance",
             "Agency social workers cost more and move on sooner; reducing reliance on them is "
             "the heart of the improvement plan.",
-            "report.agency()",
+            "views.agency(data, months=24, target=True, england=True)",
         ),
         (
             "Real change or noise?",
             "Statistical process control charts separate real change from month-to-month "
             "noise, using the NHS *Making Data Count* rules.",
-            "report.spc()",
+            "views.spc(\n"
+            "    data,\n"
+            '    indicators=("agency_rate", "vacancy_rate", "average_caseload", '
+            '"turnover_rate_12m"),\n'
+            ")",
         ),
-        ("Turnover and leavers", None, "report.turnover()"),
-        ("Vacancies and recruitment", None, "report.vacancies()"),
-        ("Caseloads", None, "report.caseloads()"),
-        ("Sickness absence", None, "report.absence()"),
-        ("Newly qualified social workers", None, "report.nqsw()"),
-        ("Agency spend against budget", None, "report.spend()"),
-        ("Teams", None, "report.teams()"),
-        ("How these figures are calculated", None, "report.definitions()"),
+        (
+            "Turnover and leavers",
+            None,
+            'views.turnover(data, months=24, title="Turnover rate of social workers over 12 '
+            'months")',
+        ),
+        (
+            "Vacancies and recruitment",
+            None,
+            'views.vacancies(data, months=24, title="Vacancy rate of social-work posts")',
+        ),
+        (
+            "Caseloads",
+            None,
+            'views.caseloads(data, months=24, title="Average caseload per case-holding FTE")',
+        ),
+        (
+            "Sickness absence",
+            None,
+            "views.absence(\n"
+            "    data,\n"
+            "    months=24,\n"
+            '    title="Sickness absence rate of social workers over 12 months '
+            '(monthly-weighted)",\n'
+            ")",
+        ),
+        ("Newly qualified social workers", None, "views.nqsw(data)"),
+        (
+            "Agency spend against budget",
+            None,
+            'views.spend(data, months=24, title="Agency spend and budget each month")',
+        ),
+        ("Teams", None, "views.teams(data)"),
+        ("How these figures are calculated", None, "views.definitions(data)"),
     ],
 )
 
 PLAN = notebook(
     "Improvement plan",
     "Builds `improvement_plan.html`. Run it top to bottom (the monthly run does the same "
-    "with papermill in a fresh kernel). Ratings are computed by `carelib.plan` by the rules "
-    "in docs/plan_rules.md; this notebook only lays out the page.",
-    "from carelib import notebook\n"
-    "from carelib.plan_report import PlanReport\n\n"
+    "with papermill in a fresh kernel). The setup cell builds the month's plan tables once "
+    "(`carelib.plan_data`, rated by the rules in docs/plan_rules.md); each section below is "
+    "a view of those tables (`carelib.views.plan_*`): change a view's arguments, the "
+    "headings and the narrative here, or add your own cells that use `plan_data`.",
+    "from carelib import notebook, views\n"
+    "from carelib.plan_data import from_context, write_csvs\n\n"
     "ctx = notebook.setup(month, data_dir, config_path, output_dir, publication)\n"
-    "report = PlanReport(ctx)\n"
-    "report.publish_outputs()",
+    "# The month's plan tables, built (and published) once: the page, the CSVs and\n"
+    "# `carelib plan` all read them.\n"
+    "plan_data = from_context(ctx)\n"
+    "write_csvs(plan_data, ctx)  # actions.csv, measures.csv, plan_dictionary.csv\n"
+    "ctx.headlines(views.plan_headlines(plan_data))  # the plan's tiles on the landing page",
     [
-        ("At a glance", None, "report.headline_tiles()"),
+        ("At a glance", None, "views.plan_tiles(plan_data)"),
         (
             "What needs attention",
             "Overdue, blocked, slipped and worsening items first.",
-            "report.exceptions()",
+            'views.plan_exceptions(plan_data, kinds=("action", "measure"))',
         ),
-        ("Statutory timeline", None, "report.timeline()"),
-        ("Changes since last month", None, "report.changes()"),
-        ("Progress by recommendation", None, "report.by_recommendation()"),
-        ("Progress by theme", None, "report.by_theme()"),
-        ("Plan burn-up", None, "report.burnup()"),
-        ("Recommendations in detail", None, "report.recommendation_sections()"),
-        ("How ratings are worked out", None, "report.rules()"),
+        ("Statutory timeline", None, "views.plan_timeline(plan_data)"),
+        (
+            "Changes since last month",
+            None,
+            "views.plan_changes(plan_data, kinds=views.CHANGE_KINDS)",
+        ),
+        (
+            "Progress by recommendation",
+            None,
+            "views.plan_by_recommendation(plan_data, recommendations=None)  # None: all",
+        ),
+        ("Progress by theme", None, "views.plan_by_theme(plan_data, themes=None)"),
+        (
+            "Plan burn-up",
+            None,
+            "# months=12 shows the last 12 months only; title=None states the finding\n"
+            "views.plan_burnup(plan_data, months=None, title=None)",
+        ),
+        (
+            "Recommendations in detail",
+            None,
+            'views.plan_recommendation_sections(plan_data, recommendations=None)  # e.g. ["R1"]',
+        ),
+        ("How ratings are worked out", None, "views.plan_rules(plan_data)"),
     ],
 )
 
