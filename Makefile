@@ -49,7 +49,7 @@ node:
 	@$(MAKE) --no-print-directory node_modules/axe-core/axe.min.js || true
 
 test: $(STAMP) node  ## run every test
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --durations=15
 
 bench: demo-data  ## run the performance benchmark (writes benchmarks/results.json)
 	$(BIN)/python benchmarks/run.py

@@ -1,19 +1,49 @@
-"""Accessible charts: a colour-blind-safe palette, text labels, alt text and the numbers.
+"""Charts in the house look: a colour-blind-safe palette, text labels, alt text, numbers.
 
-Every chart in a report goes through :func:`figure`, which turns a matplotlib figure into
-a self-contained ``<figure>``: a title, the image (inlined, so the page works offline),
-alt text that states the finding, a source line and the numbers as a table. Lines are
-told apart by labels, markers and dash styles as well as colour.
+Every chart on a page is a :class:`carelib.blocks.Figure`: a title, the image (inlined,
+so the page works offline), alt text that states the finding, a source line and the
+numbers as a table. Lines are told apart by labels, markers and dash styles as well as
+colour. For analysts (docs/adding-a-section.md):
+
+- :func:`line`, :func:`bars` and :func:`points` draw a tidy table with seaborn (``hue``
+  for the series) and return the block;
+- :func:`house_chart` gives any chart drawn by hand the house look (month labels, the
+  unit once on the axis label, title, source line, alt text) and returns the block;
+- :func:`month_ticks` and :func:`axis_label` are the two touches on their own.
+
+carelib's own report charts (:func:`trend`, :func:`bar`) are in
+:mod:`carelib.report_charts`, the PNG rendering in :mod:`carelib.chart_images`.
 """
 
 from __future__ import annotations
 
-import io
+import datetime as dt
 from collections.abc import Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
-from carelib import blocks
+from carelib import blocks, dates
+from carelib.chart_images import figure_png, phone_png
+from carelib.report_charts import bar, trend
+from carelib.tidy_charts import bars, line, points
+
+__all__ = [
+    "HOUSE_STYLE",
+    "PALETTE",
+    "WHITEGRID",
+    "axis_label",
+    "bar",
+    "bars",
+    "figure",
+    "house_chart",
+    "line",
+    "month_ticks",
+    "new_figure",
+    "points",
+    "pyplot",
+    "trend",
+]
 
 #: Okabe-Ito palette: distinguishable with the common forms of colour blindness.
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
@@ -23,11 +53,69 @@ GREY = "#505a5f"
 MARKERS = ["o", "s", "^", "D", "v", "P", "X"]
 DASHES = ["-", "--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1)), (0, (1, 1))]
 
+#: seaborn's ``whitegrid`` theme at a font scale of 1.05: the values ``seaborn.set_theme``
+#: would set, written out so that no chart needs seaborn imported just to look like the
+#: others (tests/test_charts.py checks them against seaborn's own).
+WHITEGRID = {
+    "axes.axisbelow": True,
+    "axes.edgecolor": ".8",
+    "axes.grid": True,
+    "axes.labelcolor": ".15",
+    "axes.labelsize": 12.6,
+    "axes.linewidth": 1.25,
+    "axes.titlesize": 12.6,
+    "font.sans-serif": [
+        "Arial",
+        "DejaVu Sans",
+        "Liberation Sans",
+        "Bitstream Vera Sans",
+        "sans-serif",
+    ],
+    "font.size": 12.6,
+    "grid.color": ".8",
+    "grid.linewidth": 1.0,
+    "legend.fontsize": 11.55,
+    "legend.title_fontsize": 12.6,
+    "lines.solid_capstyle": "round",
+    "patch.edgecolor": "w",
+    "patch.force_edgecolor": True,
+    "text.color": ".15",
+    "xtick.bottom": False,
+    "xtick.color": ".15",
+    "xtick.labelsize": 11.55,
+    "xtick.major.size": 6.0,
+    "xtick.major.width": 1.25,
+    "xtick.minor.size": 4.0,
+    "xtick.minor.width": 1.0,
+    "ytick.left": False,
+    "ytick.color": ".15",
+    "ytick.labelsize": 11.55,
+    "ytick.major.size": 6.0,
+    "ytick.major.width": 1.25,
+    "ytick.minor.size": 4.0,
+    "ytick.minor.width": 1.0,
+}
+#: The house look: :data:`WHITEGRID` with carelib's own touches (no top or right spine,
+#: bold titles, near-black text).
+HOUSE_STYLE = {
+    **WHITEGRID,
+    "figure.dpi": 100,
+    "savefig.dpi": 110,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.titleweight": "bold",
+    "axes.labelcolor": INK,
+    "xtick.color": INK,
+    "ytick.color": INK,
+    "text.color": INK,
+    "svg.fonttype": "none",
+}
+
 _configured = False
 
 
 def pyplot():
-    """Import and configure matplotlib (and seaborn's theme) on first use.
+    """Import matplotlib and give it the house look (:data:`HOUSE_STYLE`) on first use.
 
     In IPython (a JupyterLab kernel, the monthly run's kernels, an IPython console) the
     backend is left as it is, so an analyst's own figures still show inline and reach
@@ -42,23 +130,10 @@ def pyplot():
     import matplotlib.pyplot as plt
 
     if not _configured:
-        import seaborn as sns
+        from cycler import cycler  # a dependency of matplotlib
 
-        sns.set_theme(style="whitegrid", palette=PALETTE, font_scale=1.05)
-        plt.rcParams.update(
-            {
-                "figure.dpi": 100,
-                "savefig.dpi": 110,
-                "axes.spines.top": False,
-                "axes.spines.right": False,
-                "axes.titleweight": "bold",
-                "axes.labelcolor": INK,
-                "xtick.color": INK,
-                "ytick.color": INK,
-                "text.color": INK,
-                "svg.fonttype": "none",
-            }
-        )
+        plt.rcParams.update(HOUSE_STYLE)
+        plt.rcParams["axes.prop_cycle"] = cycler(color=PALETTE)
         _configured = True
     return plt
 
@@ -75,72 +150,6 @@ def new_figure(width: float = 8.0, height: float = 3.6):
     """Return ``(fig, ax)`` sized for a report page."""
     plt = pyplot()
     return plt.subplots(figsize=(width, height), layout="constrained")
-
-
-#: Phone renditions: a narrower figure, so its text is still legible on a 360-400 px
-#: screen (the desktop image shrunk to that width has 4-5 px text).
-PHONE_WIDTH_IN = 4.2
-PHONE_DPI = 144
-#: The media query under which browsers pick the phone rendition (matches report.css).
-PHONE_MEDIA = "(max-width: 40em)"
-#: Colours kept when a chart PNG is palettised: charts are flat colours plus
-#: anti-aliasing, so 64 look the same and the file is about a third of the size.
-PNG_COLOURS = 64
-
-
-def figure_png(fig, *, close: bool = True, dpi: float | None = None) -> bytes:
-    """Render a figure to a small PNG (palettised) and, by default, close it."""
-    plt = pyplot()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", bbox_inches="tight", dpi=dpi or plt.rcParams["savefig.dpi"])
-    if close:
-        plt.close(fig)
-    return _palettised(buffer.getvalue())
-
-
-def _palettised(png: bytes) -> bytes:
-    from PIL import Image  # a dependency of matplotlib
-
-    with Image.open(io.BytesIO(png)) as image:
-        small = image.convert("RGB").quantize(
-            colors=PNG_COLOURS, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE
-        )
-    out = io.BytesIO()
-    small.save(out, format="PNG", optimize=True)
-    return out.getvalue() if out.tell() < len(png) else png
-
-
-#: Most x-axis labels a phone rendition keeps (month labels such as "Sep 2025").
-PHONE_MAX_XLABELS = 5
-
-
-def _thin_tick_labels(fig) -> None:
-    """Keep at most ``PHONE_MAX_XLABELS`` evenly spaced x tick labels on each axis.
-
-    Counting labels, rather than measuring them, saves a full draw of every chart.
-    """
-    for ax in fig.axes:
-        low, high = sorted(ax.get_xlim())
-        ticks = [t for t in ax.get_xticks() if low <= t <= high]
-        labels = [t.get_text() for t in ax.get_xticklabels() if low <= t.get_position()[0] <= high]
-        if len(labels) != len(ticks) or len(ticks) <= PHONE_MAX_XLABELS or not any(labels):
-            continue
-        step = -(-len(ticks) // PHONE_MAX_XLABELS)
-        ax.set_xticks(ticks[::step], labels[::step])
-
-
-def phone_png(fig) -> bytes | None:
-    """Render a narrower copy of ``fig`` for phones, or None if it is narrow already.
-
-    The figure is resized in place (the caller closes it afterwards); crowded x-axis
-    labels are thinned so they do not overlap.
-    """
-    width, height = fig.get_size_inches()
-    if width <= PHONE_WIDTH_IN * 1.15:
-        return None
-    fig.set_size_inches(PHONE_WIDTH_IN, height * 1.1)
-    _thin_tick_labels(fig)
-    return figure_png(fig, close=False, dpi=PHONE_DPI)
 
 
 def figure(
@@ -181,172 +190,193 @@ def figure(
     return blocks.Figure(title, desktop, alt, source, table, phone)
 
 
-def trend(
-    frame: pd.DataFrame,
-    x: str,
-    lines: Mapping[str, str],
-    *,
-    ylabel: str,
-    target: float | None = None,
-    target_label: str = "Target",
-    references: Mapping[str, float] | None = None,
-    percent: bool = False,
-    ax=None,
-):
-    """Draw labelled trend lines, a dashed target line and reference lines.
+# --- The house look for any chart (an analyst's own included) --------------------------
 
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        One row per period.
-    x : str
-        Column of x positions (e.g. month labels or dates).
-    lines : mapping
-        Legend label -> column to draw.
-    ylabel : str
-        Axis label, including the unit.
-    target : float, optional
-        Target value drawn as a dashed line with a text label.
-    references : mapping, optional
-        Label -> value (e.g. "England 2025: 13.0%") drawn as dotted lines with labels.
-    percent : bool
-        Whether values are percentages (axis starts at 0).
+#: How a unit is written once, on the value axis's label: "Agency rate (%)".
+UNIT_LABELS = {
+    "percent": "%",
+    "gbp": "£",
+    "days": "days",
+    "fte": "FTE",
+    "cases": "cases",
+    "count": "",
+}
+#: Most month labels on a desktop chart's x axis (the last month is always labelled).
+MOST_MONTH_LABELS = 8
 
-    Returns
-    -------
-    fig : matplotlib.figure.Figure
+
+def is_month_like(values: Sequence) -> bool:
+    """Whether every value is a month: ``2025-09``, a ``2025-09-01`` date or a timestamp.
+
+    Examples
+    --------
+    >>> is_month_like(["2025-08", "2025-09"]), is_month_like(["Team A"]), is_month_like([])
+    (True, False, False)
     """
-    if ax is None:
-        fig, ax = new_figure()
-    else:
-        fig = ax.figure
-    xs = list(range(len(frame)))
-    for i, (label, col) in enumerate(lines.items()):
-        ys = frame[col].astype("float64")
-        ax.plot(
-            xs,
-            ys,
-            color=PALETTE[i % len(PALETTE)],
-            marker=MARKERS[i % len(MARKERS)],
-            markersize=4,
-            linestyle=DASHES[i % len(DASHES)],
-            linewidth=2,
-            label=label,
+    values = list(values)
+    if not values:
+        return False
+    if all(isinstance(v, str) for v in values):
+        return all(
+            dates.is_month(v[:7]) and (len(v) == 7 or (len(v) == 10 and v.endswith("-01")))
+            for v in values
         )
-        last = ys.last_valid_index()
-        if last is not None:
-            pos = frame.index.get_loc(last)
-            ax.annotate(
-                f"{label}: {ys[last]:,.1f}{'%' if percent else ''}",
-                (xs[pos], ys[last]),
-                xytext=(6, 0),
-                textcoords="offset points",
-                va="center",
-                fontsize=9,
-                color=INK,
-            )
-    if target is not None:
-        ax.axhline(target, color=INK, linestyle=(0, (6, 3)), linewidth=1.4)
-        ax.annotate(
-            f"{target_label}: {target:,.1f}{'%' if percent else ''}",
-            (0, target),
-            xytext=(2, 4),
-            textcoords="offset points",
-            fontsize=9,
-            color=INK,
-        )
-    for j, (label, value) in enumerate((references or {}).items()):
-        if value is None or pd.isna(value):
-            continue
-        ax.axhline(value, color=GREY, linestyle=":", linewidth=1.4)
-        ax.annotate(
-            label,
-            (len(xs) - 1, value),
-            xytext=(0, 4 + 10 * j),
-            textcoords="offset points",
-            ha="right",
-            fontsize=9,
-            color=GREY,
-        )
-    ticks = xs[:: max(1, len(xs) // 8)]
-    ax.set_xticks(ticks)
-    ax.set_xticklabels([str(frame[x].iloc[t]) for t in ticks], rotation=0, fontsize=9)
-    ax.set_ylabel(ylabel)
-    if percent:
-        ax.set_ylim(bottom=0)
-    ax.margins(x=0.12)
-    if len(lines) > 1:
-        ax.legend(loc="best", fontsize=9, frameon=False)
-    return fig
+    if all(isinstance(v, dt.date | np.datetime64) for v in values):
+        return bool((pd.to_datetime(pd.Series(values)).dt.day == 1).all())
+    return False
 
 
-def bar(
-    labels: Sequence[str],
-    values: Sequence[float],
+def month_text(month) -> str:
+    """A month as chart axes write it: ``Sep 2025`` (from ``2025-09`` or a date).
+
+    Text that is not a month (``Sep 2025`` already) is kept as it is.
+    """
+    if isinstance(month, str):
+        if not is_month_like([month]):
+            return month
+        return dates.reference_date(month[:7]).strftime("%b %Y")
+    return pd.Timestamp(month).strftime("%b %Y")
+
+
+def month_ticks(
+    ax,
+    months: Sequence,
+    most: int = MOST_MONTH_LABELS,
     *,
-    xlabel: str,
-    highlight: float | None = None,
-    highlight_label: str = "Target",
-    value_format: str = "{:,.1f}",
-):
-    """Draw horizontal bars with their values written at the end of each bar."""
-    height = max(2.2, 0.42 * len(labels) + 0.8)
-    fig, ax = new_figure(8.0, height)
-    ypos = list(range(len(labels)))
-    ax.barh(ypos, values, color=PALETTE[0])
-    for y, v in zip(ypos, values, strict=True):
-        if v is not None and not pd.isna(v):
-            ax.annotate(
-                value_format.format(v),
-                (v, y),
-                xytext=(4, 0),
-                textcoords="offset points",
-                va="center",
-                fontsize=9,
-                color=INK,
-            )
-    ax.set_yticks(ypos)
-    ax.set_yticklabels(labels)
-    ax.invert_yaxis()
-    ax.set_xlabel(xlabel)
-    if highlight is not None:
-        ax.axvline(highlight, color=INK, linestyle=(0, (6, 3)), linewidth=1.4)
-        ax.annotate(
-            f"{highlight_label}: {value_format.format(highlight)}",
-            (highlight, -0.6),
-            xytext=(4, 0),
-            textcoords="offset points",
-            fontsize=9,
-            color=INK,
-        )
-    ax.margins(x=0.15)
-    return fig
-
-
-# --- workforce chart helpers (moved from workforce_report.py)
-
-
-def month_ticks(ax, labels: list[str], most: int = 8) -> None:
-    """Label at most ``most`` evenly spaced months on the x axis, always the last.
+    positions: Sequence[float] | None = None,
+) -> None:
+    """Label an axis's months as ``Sep 2025``: at most eight, evenly spaced, the last one too.
 
     Parameters
     ----------
     ax : matplotlib.axes.Axes
-        Axes whose x positions are ``0 .. len(labels) - 1``.
-    labels : list of str
-        The month of each position as on chart axes (``Sep 2025``).
+        The chart's axes.
+    months : sequence
+        The months along the x axis, in order (``YYYY-MM`` strings, dates, or labels
+        already written as ``Sep 2025``).
     most : int, default 8
         The most labels shown.
+    positions : sequence of float, optional
+        Where each month sits on the axis; by default ``0, 1, 2, ...`` (a categorical
+        axis, as ``ax.bar(month_strings, ...)`` or seaborn's bar and point plots draw).
     """
-    import math
-
-    n = len(labels)
-    if not n:
+    months = list(months)
+    if not months:
         return
-    step = max(1, math.ceil(n / most))
-    ticks = list(range(n - 1, -1, -step))[::-1]
-    ax.set_xticks(ticks)
-    ax.set_xticklabels([labels[t] for t in ticks], rotation=0, fontsize=9)
+    at = list(positions) if positions is not None else list(range(len(months)))
+    step = max(1, -(-len(months) // most))
+    keep = list(range(len(months) - 1, -1, -step))[::-1]
+    ax.set_xticks([at[k] for k in keep])
+    ax.set_xticklabels([month_text(months[k]) for k in keep], rotation=0, fontsize=9)
+
+
+def _label_months(ax) -> None:
+    """Give an axis whose x values are months the house month labels, if it has them."""
+    import matplotlib.dates as mdates
+
+    if isinstance(ax.xaxis.get_converter(), mdates.DateConverter | mdates._SwitchableDateConverter):
+        low, high = (mdates.num2date(v) for v in sorted(ax.get_xlim()))
+        starts = pd.date_range(low.date().replace(day=1), high.date(), freq="MS")
+        inside = [d for d in starts if low.timestamp() <= d.timestamp() <= high.timestamp()]
+        if inside:
+            month_ticks(ax, inside, positions=mdates.date2num(inside))
+        return
+    ticks = list(ax.get_xticks())
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    if len(labels) == len(ticks) and is_month_like(labels):
+        month_ticks(ax, labels, positions=ticks)
+
+
+def axis_label(label: str, unit: str | None) -> str:
+    """An axis label with its unit written once: ``axis_label("Agency rate", "percent")``.
+
+    Examples
+    --------
+    >>> axis_label("Agency rate", "percent"), axis_label("Caseload", None)
+    ('Agency rate (%)', 'Caseload')
+    """
+    suffix = UNIT_LABELS.get(unit, unit) if unit else ""  # a count needs none
+    if not suffix or label.endswith(f"({suffix})"):
+        return label
+    return f"{label} ({suffix})"
+
+
+def house_chart(
+    fig,
+    *,
+    title: str,
+    alt: str,
+    source: str,
+    ylabel: str | None = None,
+    xlabel: str | None = None,
+    unit: str | None = None,
+    months: bool = True,
+    data: pd.DataFrame | None = None,
+    formats: Mapping[str, object] | None = None,
+) -> blocks.Figure:
+    """Give any matplotlib or seaborn chart the house look and return it as a page block.
+
+    Draw the chart as you like (``plt.subplots()``, ``ax.plot``, ``sns.barplot``...),
+    then pass its figure here. The result shows in JupyterLab and, in the monthly run,
+    on the page exactly as carelib's own charts do: the title above the image, the alt
+    text on it, the source line under it and the numbers behind a "Show the numbers"
+    control.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The chart; it is rendered and closed (so it does not also show on its own).
+    title : str
+        What the chart shows, shown above it (an axes title of the same text is removed,
+        so it is not written twice).
+    alt : str
+        Alt text that states the finding, e.g. "Agency staff fell from 38% to 23%".
+    source : str
+        Where the numbers come from, e.g. "Monthly HR extract".
+    ylabel, xlabel : str, optional
+        Axis labels; ``ylabel`` gets the unit once, e.g. "Agency rate (%)".
+    unit : str, optional
+        ``percent``, ``gbp``, ``days``, ``fte``, ``cases`` or any text such as
+        ``"children per worker"``. A percentage axis starts at zero.
+    months : bool
+        Label an x axis of months (``YYYY-MM`` categories or dates) as ``Sep 2025``,
+        at most eight of them, always the last.
+    data : pandas.DataFrame, optional
+        The numbers behind the chart (shown as a table under the chart).
+    formats : mapping, optional
+        Column formats for that table (see :func:`carelib.blocks.table`).
+
+    Returns
+    -------
+    carelib.blocks.Figure
+
+    Raises
+    ------
+    ValueError
+        When ``title``, ``alt`` or ``source`` is empty: every chart needs all three.
+    """
+    for name, text in (("title", title), ("alt", alt), ("source", source)):
+        if not str(text or "").strip():
+            raise ValueError(f"a chart needs a {name}: pass {name}='...'")
+    if fig._suptitle is not None and fig._suptitle.get_text() == title:
+        fig._suptitle.set_text("")
+    for ax in fig.axes:
+        if ax.get_title() == title:
+            ax.set_title("")
+        for spine in ("top", "right"):
+            ax.spines[spine].set_visible(False)
+        if ylabel is not None or unit:
+            ax.set_ylabel(axis_label(ylabel if ylabel is not None else ax.get_ylabel(), unit))
+        if xlabel is not None:
+            ax.set_xlabel(xlabel)
+        if unit == "percent":
+            ax.set_ylim(bottom=0)
+        if months:
+            _label_months(ax)
+    return figure(fig, title=title, alt=alt, source=source, data=data, formats=formats)
+
+
+# --- workforce chart helpers (moved from workforce_report.py)
 
 
 def right_labels(ax, items: list[tuple]) -> None:

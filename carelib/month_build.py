@@ -69,7 +69,8 @@ def build_month(month: str, opts: RunOptions, validator=None) -> MonthResult:
     The month's notebooks start first, each in its own kernel (side by side, or one after
     the other when ``opts.notebooks_in_parallel`` is False); meanwhile this process
     validates the data and exports each notebook as soon as it has run. Pages are
-    published only when validation passed and every notebook succeeded.
+    published only when validation passed and every notebook succeeded; invalid data
+    stops the month's kernels as soon as validation has found it.
 
     Parameters
     ----------
@@ -162,7 +163,9 @@ def build_month(month: str, opts: RunOptions, validator=None) -> MonthResult:
                 warnings=len(report.warnings),
                 seconds=durations["validate"],
             )
-            if not report.has_errors:
+            if report.has_errors:
+                _stop_kernels(manager)  # their pages would never be published
+            else:
                 exporter()
             # Export each notebook as soon as it has run, while the other may still run.
             outcomes: dict[Path, object] = {}
@@ -348,10 +351,16 @@ def _kernel_stderr():
     path = Path(handle.name)
 
     class QuietKernelManager(AsyncKernelManager):
+        started: list = []  # this run's kernels, for _stop_kernels
+        stopped = False
+
         async def _async_launch_kernel(self, kernel_cmd, **kw):
+            if QuietKernelManager.stopped:
+                raise RuntimeError("the run stopped its notebooks before this one started")
             kw.setdefault("stdout", handle)
             kw.setdefault("stderr", handle)
             kw["env"] = {**(kw.get("env") or os.environ), **notebook.scheduled_run_env()}
+            QuietKernelManager.started.append(self)
             return await super()._async_launch_kernel(kernel_cmd, **kw)
 
     try:
@@ -360,6 +369,19 @@ def _kernel_stderr():
         handle.close()
         with contextlib.suppress(OSError):
             path.unlink()
+
+
+def _stop_kernels(manager) -> None:
+    """End a run's kernels now: the month's data is invalid, so nothing will be published.
+
+    Each notebook's papermill call then fails at once (the kernel died) instead of
+    running to its end; a kernel not started yet is never started.
+    """
+    manager.stopped = True
+    for km in manager.started:
+        process = getattr(km.provisioner, "process", None)
+        if process is not None and process.poll() is None:
+            process.kill()
 
 
 def _timed_execute(nb_path: Path, out: Path, parameters: dict, opts: RunOptions, manager=None):

@@ -1,8 +1,10 @@
 """What a report notebook needs in its first cell: config, data and an output folder.
 
 Notebooks stay thin: the setup cell calls :func:`setup`, later cells call carelib
-functions and display the :class:`carelib.blocks.View` they return. The same call works in
-JupyterLab on the defaults and under papermill in the monthly run.
+functions and display the blocks they return (:mod:`carelib.blocks`, shown through
+``_repr_html_``), or draw an analyst's own chart and finish it with
+:func:`carelib.charts.house_chart`. The same call works in JupyterLab on the defaults
+and under papermill in the monthly run.
 
 Only the monthly run quietens a notebook: its kernels have
 :data:`SCHEDULED_RUN_ENV` set (see :func:`carelib.runner.build_month`), and

@@ -94,12 +94,12 @@ class Builds:
         out = self.folder / key / "reports"
         out.parent.mkdir(parents=True, exist_ok=True)
         log = out.parent / "carelib.log"
-        with log.open("w") as handle:
+        with log.open("w") as handle, (out.parent / "stdout.txt").open("w") as stdout:
             proc = subprocess.Popen(
                 _command(data, out, args, config),
                 cwd=ROOT,
-                stdout=handle,
-                stderr=subprocess.STDOUT,
+                stdout=stdout,
+                stderr=handle,
                 start_new_session=True,
             )
         self._running[key] = (proc, out, log)
@@ -110,6 +110,10 @@ class Builds:
         code = proc.wait(timeout=timeout)
         assert code == 0, f"carelib report ({key}) exited {code}:\n{log.read_text()}"
         return out
+
+    def stdout(self, key: str) -> str:
+        """What a finished build printed on stdout (the path of the month's overview)."""
+        return (self._running[key][1].parent / "stdout.txt").read_text(encoding="utf-8")
 
     def stop(self) -> None:
         """End builds nobody waited for (a test run cut short)."""

@@ -2,8 +2,10 @@
 
 The cron line from README.md is run by the shell exactly as cron would (the project
 folder and the interpreter put in place of ``/srv/carelib`` and ``.venv/bin/carelib``),
-with the real report notebooks: on 5 October 2025 it must publish September 2025, and
-on 5 November 2025, with October's extract not there, exit 4 and publish nothing.
+in a project whose own ``notebooks/`` holds stand-in report notebooks (the real ones run
+in the session's demo build, tests/conftest.py): on 5 October 2025 it must publish
+September 2025, and on 5 November 2025, with October's extract not there, exit 4 and
+publish nothing.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import pytest
 
 from carelib import runlog
 from tests.conftest import ROOT
+from tests.publish_support import write_standins
 from tests.test_api import write_project
 
 README = ROOT / "README.md"
@@ -68,6 +71,7 @@ def scheduled(demo_data, tmp_path_factory):
     """The cron recipe run on 5 October 2025, in a project folder like /srv/carelib."""
     project = tmp_path_factory.mktemp("srv") / "carelib"
     write_project(project, demo_data)
+    write_standins(project / "notebooks")  # a project's own notebooks are the ones it runs
     (project / "logs").mkdir()
     result = run_on("2025-10-05", project)
     return project, result

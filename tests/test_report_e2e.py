@@ -44,12 +44,13 @@ def tree_digest(folder: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def built(demo_data, tmp_path_factory):
-    """One real monthly run on the demo data, shared by the read-only checks."""
-    out = tmp_path_factory.mktemp("built") / "reports"
-    result = carelib("report", "--data", str(demo_data), "--out", str(out), "--month", MONTH)
-    assert result.returncode == 0, result.stderr
-    return out, result
+def built(demo_reports, report_builds):
+    """The session's real monthly run on the demo data (conftest), and what it printed.
+
+    Shared by the read-only checks here and the browser tests; tests that run carelib
+    again work on a copy.
+    """
+    return demo_reports, report_builds.stdout("demo")
 
 
 def read(out: Path, name: str) -> str:
@@ -57,8 +58,8 @@ def read(out: Path, name: str) -> str:
 
 
 def test_run_publishes_every_page_and_prints_the_path(built):
-    out, result = built
-    assert result.stdout.strip().splitlines()[-1] == str(out / MONTH / "index.html")
+    out, stdout = built
+    assert stdout.strip().splitlines()[-1] == str(out / MONTH / "index.html")
     for name in PAGES + [
         "workforce_indicators.csv",
         "actions.csv",
@@ -181,6 +182,14 @@ def test_rerun_skips_an_unchanged_month_and_force_rebuilds(built, demo_data, tmp
 
 
 def test_invalid_data_publishes_nothing_and_keeps_reports(built, demo_copy, tmp_path):
+    """Real validation, papermill and kernels; stand-in notebooks, as they never publish.
+
+    The first notebook would take ten minutes: validation's verdict stops its kernel.
+    """
+    import time
+
+    from tests.publish_support import write_standins
+
     out, _ = built
     copy = tmp_path / "reports"
     shutil.copytree(out, copy)
@@ -192,23 +201,40 @@ def test_invalid_data_publishes_nothing_and_keeps_reports(built, demo_copy, tmp_
     row[header.index("fte")] = "1.4"
     lines[3] = ",".join(row)
     wf.write_text("\n".join(lines) + "\n")
-    result = carelib(
-        "report", "--data", str(demo_copy), "--out", str(copy), "--month", MONTH, "--force"
+    marker = tmp_path / "notebook-finished"
+    notebooks = write_standins(
+        tmp_path / "notebooks", f"import time\ntime.sleep(600)\nopen({str(marker)!r}, 'w')\n"
     )
+    started = time.perf_counter()
+    result = carelib(
+        "report",
+        "--data",
+        str(demo_copy),
+        "--out",
+        str(copy),
+        "--month",
+        MONTH,
+        "--force",
+        "--notebooks",
+        str(notebooks),
+    )
+    assert time.perf_counter() - started < 300 and not marker.exists()
     assert result.returncode == 1
     assert "workforce" in result.stderr and "fte" in result.stderr and "4" in result.stderr
     assert tree_digest(copy) == before
 
 
 def test_failing_notebook_exits_3_keeps_it_and_publishes_nothing(built, demo_data, tmp_path):
+    """A cell that raises, in the second of two stand-in notebooks (real kernels)."""
     import nbformat
+
+    from tests.publish_support import write_standins
 
     out, _ = built
     copy = tmp_path / "reports"
     shutil.copytree(out, copy)
     before = tree_digest(copy)
-    notebooks = tmp_path / "notebooks"
-    shutil.copytree(ROOT / "notebooks", notebooks)
+    notebooks = write_standins(tmp_path / "notebooks")
     nb = nbformat.read(notebooks / "02_improvement_plan.ipynb", as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell("raise ValueError('deliberate failure')"))
     nbformat.write(nb, notebooks / "02_improvement_plan.ipynb")
