@@ -1,0 +1,228 @@
+"""The quarterly return on agency child and family social workers (``carelib agency-return``).
+
+Since 31 October 2024 the data collection section of the DfE statutory guidance *Child
+and family social workers: agency rules* is a legal requirement: each quarter a council
+sends DfE data on every agency assignment and on its compliance with the rules. The first
+quarter collected was January to March 2025 (submitted between 1 April and 31 May 2025),
+so quarters are calendar quarters: ``2025-Q1`` is January to March.
+
+The public guidance describes what the return holds rather than a file layout, so the
+CSV written here is carelib's layout of those items (docs/agency_return.md lists each
+column, where it comes from, and which we had to infer):
+
+- an ``assignment`` row for every assignment active in any month of the quarter: its
+  role type, hourly pay and charge rates, start and end dates, project team and
+  supplier, and its compliance with each rule in its latest month in the quarter;
+- a ``compliance`` row per rule: assignments assessed, compliant, breaches, breaches
+  approved and not approved;
+- a ``monthly_cost`` row per month: the agency spend of the month (``agency_spend``).
+
+The return is checked before it is written (:func:`check`), from the same tables the
+agency page reads (:func:`carelib.agency_rules.check`), so the page and the return agree.
+It holds the pseudonymous worker id only: the social worker's Social Work England
+registration number, which DfE also asks for, is not in carelib's data, and is left for
+the council's HR system to add (column ``swe_registration``, blank).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from carelib import agency_rules, dates
+
+_QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$", re.I)
+
+#: The columns of the return, in order.
+COLUMNS = (
+    "record_type",
+    "la_code",
+    "quarter",
+    "month",
+    "assignment_id",
+    "worker_id",
+    "swe_registration",
+    "team",
+    "role_type",
+    "supplier",
+    "project_team",
+    "project_name",
+    "start_date",
+    "end_date",
+    "hourly_pay_rate",
+    "hourly_charge_rate",
+    "price_cap",
+    *(f"{rule}_status" for rule in agency_rules.RULES),
+    "breach_approved_by",
+    "rule",
+    "assessed",
+    "compliant",
+    "breaches",
+    "approved",
+    "unapproved",
+    "agency_spend_gbp",
+)
+
+
+@dataclass(frozen=True)
+class Quarter:
+    """A calendar quarter: ``label`` ``YYYY-Qn`` and its three months ``YYYY-MM``."""
+
+    label: str
+    months: tuple[str, str, str]
+
+
+def quarter(text: str) -> Quarter:
+    """Parse ``2025-Q3`` (or ``2025Q3``) into its months.
+
+    Raises
+    ------
+    ValueError
+        When the text is not a quarter written ``YYYY-Qn`` with n from 1 to 4.
+
+    Examples
+    --------
+    >>> quarter("2025-Q3").months
+    ('2025-07', '2025-08', '2025-09')
+    """
+    match = _QUARTER.match(str(text).strip())
+    if not match:
+        raise ValueError(
+            f"{text!r} is not a quarter written YYYY-Qn (calendar quarters: 2025-Q1 is "
+            "January to March 2025)"
+        )
+    year, n = int(match.group(1)), int(match.group(2))
+    first = f"{year:04d}-{3 * n - 2:02d}"
+    return Quarter(f"{year:04d}-Q{n}", tuple(dates.add_months(first, i) for i in range(3)))
+
+
+def build(
+    months: Mapping[str, Mapping[str, pd.DataFrame]],
+    which: Quarter,
+    rules: agency_rules.Settings,
+    la_code: str,
+) -> pd.DataFrame:
+    """Build the quarter's return.
+
+    Parameters
+    ----------
+    months : mapping
+        ``{month: {"agency_assignments": frame, "agency_spend": frame}}`` for each month of
+        the quarter (every one must be there: a return is never built from part of one).
+    which : Quarter
+        The quarter.
+    rules : carelib.agency_rules.Settings
+        The ``[agency]`` settings.
+    la_code : str
+        The council's DfE LA code.
+
+    Raises
+    ------
+    ValueError
+        When a month of the quarter, or its ``agency_assignments``, is missing.
+    """
+    missing = [m for m in which.months if "agency_assignments" not in months.get(m, {})]
+    if missing:
+        raise ValueError(
+            f"the {which.label} return needs agency_assignments for every month of the "
+            f"quarter; missing: {', '.join(missing)}"
+        )
+    latest: dict[str, dict] = {}
+    for month in which.months:
+        frame = months[month]["agency_assignments"]
+        checks = agency_rules.check(frame, month, rules)
+        status = checks.pivot(index="assignment_id", columns="rule", values="status")
+        approved = checks.groupby("assignment_id")["approved_by"].agg(
+            lambda s: next((v for v in s if v), "")
+        )
+        day = dates.reference_date(month)
+        for rec in frame.to_dict("records"):
+            ident = rec["assignment_id"]
+            latest[ident] = {
+                "record_type": "assignment",
+                "month": month,
+                "assignment_id": ident,
+                "worker_id": rec["worker_id"],
+                "swe_registration": "",
+                "team": rec["team"],
+                "role_type": rec["role_type"],
+                "supplier": rec.get("supplier", ""),
+                "project_team": bool(rec.get("project_team")),
+                "project_name": rec.get("project_name", ""),
+                "start_date": _iso(rec["start_date"]),
+                "end_date": _iso(rec.get("end_date")),
+                "hourly_pay_rate": rec["hourly_pay_rate"],
+                "hourly_charge_rate": rec["hourly_charge_rate"],
+                "price_cap": rules.cap(rec["role_type"], day),
+                **{f"{r}_status": status.at[ident, r] for r in agency_rules.RULES},
+                "breach_approved_by": approved.get(ident, ""),
+            }
+    rows = sorted(latest.values(), key=lambda r: str(r["assignment_id"]))
+    final = pd.DataFrame(rows)
+    for rule in agency_rules.RULES:
+        part = final[f"{rule}_status"]
+        breach = final[part == "breach"]
+        n_approved = int((breach["breach_approved_by"].astype(str) != "").sum())
+        rows.append(
+            {
+                "record_type": "compliance",
+                "rule": rule,
+                "assessed": int(part.isin(["compliant", "breach"]).sum()),
+                "compliant": int((part == "compliant").sum()),
+                "breaches": len(breach),
+                "approved": n_approved,
+                "unapproved": len(breach) - n_approved,
+            }
+        )
+    for month in which.months:
+        spend = months[month].get("agency_spend")
+        total = float(spend["spend_gbp"].sum()) if spend is not None else float("nan")
+        rows.append({"record_type": "monthly_cost", "month": month, "agency_spend_gbp": total})
+    out = pd.DataFrame(rows).reindex(columns=list(COLUMNS))
+    out["la_code"] = la_code
+    out["quarter"] = which.label
+    return out
+
+
+def _iso(value) -> str:
+    if value is None or pd.isna(value):
+        return ""
+    return pd.Timestamp(value).date().isoformat()
+
+
+def check(frame: pd.DataFrame) -> list[str]:
+    """Problems with a built return (empty when it can be sent).
+
+    Checks the columns and their order, one row per assignment, statuses from the known
+    set, compliance rows that add up to the assignment rows, and three monthly costs.
+    """
+    problems = []
+    if tuple(frame.columns) != COLUMNS:
+        problems.append("the columns are not the return's columns in order")
+        return problems
+    rows = frame[frame["record_type"] == "assignment"]
+    dupes = rows["assignment_id"][rows["assignment_id"].duplicated()]
+    if len(dupes):
+        problems.append(f"assignment(s) listed twice: {', '.join(map(str, dupes))}")
+    known = {"compliant", "breach", "not_in_scope", "not_assessed"}
+    for rule in agency_rules.RULES:
+        bad = rows[~rows[f"{rule}_status"].isin(known)]
+        if len(bad):
+            problems.append(f"{rule}_status has unknown values in {len(bad)} row(s)")
+        summary = frame[(frame["record_type"] == "compliance") & (frame["rule"] == rule)]
+        if len(summary) != 1:
+            problems.append(f"the compliance row for {rule} is missing or repeated")
+            continue
+        s = summary.iloc[0]
+        if int(s["breaches"]) != int((rows[f"{rule}_status"] == "breach").sum()):
+            problems.append(f"the {rule} breaches do not match the assignment rows")
+        if int(s["compliant"]) + int(s["breaches"]) != int(s["assessed"]):
+            problems.append(f"the {rule} counts do not add up")
+    if (frame["record_type"] == "monthly_cost").sum() != 3:
+        problems.append("the return needs one monthly_cost row for each month of the quarter")
+    if rows[["hourly_pay_rate", "hourly_charge_rate"]].lt(0).any().any():
+        problems.append("a rate is negative")
+    return problems
