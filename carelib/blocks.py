@@ -426,6 +426,11 @@ class Table(Block):
         return [self.caption]
 
 
+def text_frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
+    """Rows of figures already worded for readers, as a frame for :func:`table`."""
+    return pd.DataFrame(rows, columns=columns).astype("object")
+
+
 def table(
     frame: pd.DataFrame,
     caption: str,

@@ -51,10 +51,6 @@ def _fmt(value, unit: str) -> str:
     return formatting.value(value, unit)
 
 
-def _text_frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=columns).astype("object")
-
-
 def _side_words(polarity: str) -> str:
     return "or higher" if polarity == "higher_is_better" else "or lower"
 
@@ -370,7 +366,9 @@ def _numbers(s: Series) -> pd.DataFrame:
                 "Reading": reason,
             }
         )
-    return _text_frame(rows, ["Month", s.label, "Mean", "Lower limit", "Upper limit", "Reading"])
+    return blocks.text_frame(
+        rows, ["Month", s.label, "Mean", "Lower limit", "Upper limit", "Reading"]
+    )
 
 
 def figure(s: Series, source: str) -> blocks.Figure:
@@ -443,7 +441,7 @@ def summary_frame(series: list[Series]) -> pd.DataFrame:
         "Process limits",
         "Notes",
     ]
-    return _text_frame(rows, columns)
+    return blocks.text_frame(rows, columns)
 
 
 def summary_table(series: list[Series]) -> blocks.Table:

@@ -8,15 +8,10 @@ would reveal the pay of a few workers shows ``c`` in publication mode.
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from carelib import blocks, charts, dates, formatting
 from carelib.views.workforce_words import over_under
 from carelib.workforce_data import TREND_MONTHS, WorkforceData
-
-
-def _text_frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=columns).astype("object")
 
 
 def spend(
@@ -62,7 +57,7 @@ def spend(
     parts = [
         blocks.paragraph(finding),
         blocks.table(
-            _text_frame(rows, ["Period", "Spend", "Budget", "Difference"]),
+            blocks.text_frame(rows, ["Period", "Spend", "Budget", "Difference"]),
             "Agency spend against budget: whole council",
             numeric=["Spend", "Budget"],
         ),
@@ -123,7 +118,7 @@ def spend_figure(
         f"a budget of {money(budget['value'].iloc[-1])}; spend was over budget in "
         f"{over} of the {len(shown)} months."
     )
-    numbers = _text_frame(
+    numbers = blocks.text_frame(
         [
             {
                 "Month": dates.month_label(m),
@@ -156,7 +151,7 @@ def spend_by_team(data: WorkforceData) -> blocks.Table:
                 "Projected at year end": "c" if hidden else over_under(r["variance_projected"]),
             }
         )
-    frame = _text_frame(
+    frame = blocks.text_frame(
         rows, ["Team", "Spend to date", "Budget to date", "Difference", "Projected at year end"]
     )
     return blocks.table(

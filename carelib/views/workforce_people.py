@@ -11,16 +11,10 @@ from __future__ import annotations
 
 import math
 
-import pandas as pd
-
 from carelib import blocks, charts, dates, formatting, workforce
 from carelib.views import workforce_words as words
 from carelib.views.workforce_trends import trend
 from carelib.workforce_data import TREND_MONTHS, WorkforceData
-
-
-def _text_frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=columns).astype("object")
 
 
 def turnover(
@@ -218,7 +212,7 @@ def absence(
         }
         for team, name in [*((t, t) for t in data.teams()), ("", "Whole council")]
     ]
-    frame = _text_frame(
+    frame = blocks.text_frame(
         rows, ["Team", "Absence rate (12 months)", "Working days lost", "Months of data"]
     )
     parts.append(
@@ -313,7 +307,7 @@ def teams(data: WorkforceData, columns: dict[str, str] | None = None) -> blocks.
         {"Team": name, **{col: data.text(ind, team) for col, ind in spec.items()}}
         for team, name in [*((t, t) for t in data.teams()), ("", "Whole council")]
     ]
-    frame = _text_frame(rows, ["Team", *spec])
+    frame = blocks.text_frame(rows, ["Team", *spec])
     month = dates.month_label(data.month)
     targets = ", ".join(
         f"{workforce.INDICATORS[i].label.lower()} {formatting.value(data.target(i), u)}"

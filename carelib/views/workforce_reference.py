@@ -7,8 +7,6 @@ out, what the symbols mean and where the comparisons come from.
 
 from __future__ import annotations
 
-import pandas as pd
-
 from carelib import blocks, dates, formatting, workforce
 from carelib.workforce_data import WorkforceData, census_label
 
@@ -95,10 +93,6 @@ DEFINITIONS = [
 ]
 
 
-def _text_frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=columns).astype("object")
-
-
 def benchmarks(data: WorkforceData, indicators=BENCHMARKED) -> blocks.View:
     """The council's figures by DfE's definitions beside England, region and neighbours.
 
@@ -132,7 +126,7 @@ def benchmarks(data: WorkforceData, indicators=BENCHMARKED) -> blocks.View:
         rows.append(row)
     parts: list = [
         blocks.table(
-            _text_frame(rows, list(rows[0])),
+            blocks.text_frame(rows, list(rows[0])),
             f"{data.council} at {dates.month_label(data.month)} beside the latest "
             "published DfE figures",
         )
@@ -153,7 +147,7 @@ def benchmarks(data: WorkforceData, indicators=BENCHMARKED) -> blocks.View:
 def definitions(data: WorkforceData) -> blocks.View:
     """How each figure is calculated, the symbols, and where the comparisons come from."""
     hires_target = int(data.targets.get("qsw_hires_this_year", 25))
-    frame = _text_frame(
+    frame = blocks.text_frame(
         [
             {"Figure": a, "How it is calculated": b.format(hires_target=hires_target)}
             for a, b in DEFINITIONS

@@ -18,10 +18,6 @@ from carelib.views import workforce_words as words
 from carelib.workforce_data import TREND_MONTHS, WorkforceData, short_month
 
 
-def _text_frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=columns).astype("object")
-
-
 def _finding(data: WorkforceData, indicator: str, valid: pd.DataFrame, target: bool) -> str:
     ind = workforce.INDICATORS[indicator]
     if valid.empty:
@@ -121,7 +117,7 @@ def trend(
     charts.right_labels(ax, labels)
     alt = _finding(data, indicator, rows.dropna(subset=["value"]), target)
     columns = ["Month", ind.label, "Months of data"]
-    numbers = _text_frame(
+    numbers = blocks.text_frame(
         [
             {
                 "Month": dates.month_label(m),
@@ -198,7 +194,7 @@ def agency(
         f"{dates.month_label(shown[0])} to {afte[-1]} in {dates.month_label(data.month)}, "
         f"while social workers employed by the council went from {fte[0]} to {fte[-1]}."
     )
-    numbers = _text_frame(
+    numbers = blocks.text_frame(
         [
             {
                 "Month": dates.month_label(m),
@@ -358,7 +354,7 @@ def recruitment_figure(data: WorkforceData) -> blocks.Figure:
         f"{formatting.number(r['expected_by_now'])} expected on a straight-line profile and "
         f"a target of {target} for the year."
     )
-    numbers = _text_frame(
+    numbers = blocks.text_frame(
         [
             {
                 "Month": dates.month_label(m),
@@ -389,7 +385,7 @@ def starters_by_team(data: WorkforceData) -> blocks.Table:
     rows.append({"Team": "Whole council", "Starters (12 months)": data.count_text("starters_12m")})
     note = words.window_note(data, "starters_12m") or ""
     return blocks.table(
-        _text_frame(rows, ["Team", "Starters (12 months)"]),
+        blocks.text_frame(rows, ["Team", "Starters (12 months)"]),
         f"Qualified social workers who started, by team ({note}; "
         "headcount, team of their latest record)",
         numeric=["Starters (12 months)"],
