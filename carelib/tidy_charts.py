@@ -45,6 +45,24 @@ def _months_order(frame: pd.DataFrame, x: str) -> list | None:
     return sorted(values) if _charts().is_month_like(values) else None
 
 
+def _finish(fig, frame, columns, value_unit, data, **house):
+    """The chart as a page block, with the numbers behind it.
+
+    The numbers are ``data`` when given, else the drawn columns (``columns``: x, hue, y,
+    None left out), formatted in ``value_unit``; ``house`` goes to
+    :func:`carelib.charts.house_chart`.
+    """
+    y = columns[-1]
+    numbers = data if data is not None else frame[[col for col in columns if col]]
+    return _charts().house_chart(
+        fig,
+        months=False,
+        data=numbers.reset_index(drop=True),
+        formats=_value_format(y, value_unit, data),
+        **house,
+    )
+
+
 def line(
     frame: pd.DataFrame,
     x: str,
@@ -127,17 +145,17 @@ def line(
     ax.margins(x=0.12)
     if ax.get_legend() is not None:
         ax.legend(loc="best", fontsize=9, frameon=False, title=None)
-    numbers = data if data is not None else frame[[c for c in (x, hue, y) if c]]
-    return c.house_chart(
+    return _finish(
         fig,
+        frame,
+        (x, hue, y),
+        unit,
+        data,
         title=title,
         alt=alt,
         source=source,
         ylabel=ylabel or y,
         unit=unit,
-        months=False,
-        data=numbers.reset_index(drop=True),
-        formats=_value_format(y, unit, data),
     )
 
 
@@ -218,16 +236,16 @@ def bars(
         ax.margins(x=0.15)
     elif _months_order(frame, x):
         c.month_ticks(ax, order)
-    numbers = data if data is not None else frame[[c for c in (x, hue, y) if c]]
-    return c.house_chart(
+    return _finish(
         fig,
+        frame,
+        (x, hue, y),
+        unit,
+        data,
         title=title,
         alt=alt,
         source=source,
         ylabel=None if horizontal else label,
-        months=False,
-        data=numbers.reset_index(drop=True),
-        formats=_value_format(y, unit, data),
     )
 
 
@@ -275,15 +293,15 @@ def points(
         ax.legend(loc="best", fontsize=9, frameon=False, title=None)
     if _months_order(frame, x):
         c.month_ticks(ax, order)
-    numbers = data if data is not None else frame[[c for c in (x, hue, y) if c]]
-    return c.house_chart(
+    return _finish(
         fig,
+        frame,
+        (x, hue, y),
+        unit,
+        data,
         title=title,
         alt=alt,
         source=source,
         ylabel=ylabel or y,
         unit=unit,
-        months=False,
-        data=numbers.reset_index(drop=True),
-        formats=_value_format(y, unit, data),
     )
