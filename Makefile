@@ -48,8 +48,11 @@ node_modules/axe-core/axe.min.js: package.json
 node:
 	@$(MAKE) --no-print-directory node_modules/axe-core/axe.min.js || true
 
+# Two workers (pytest-xdist), one test file each at a time; the report builds the tests
+# share are made once per run (tests/conftest.py). `make test PYTEST_ARGS=-n0` runs serially.
+PYTEST_ARGS ?= -n 2 --dist loadfile
 test: $(STAMP) node  ## run every test
-	$(BIN)/python -m pytest -q --durations=15
+	$(BIN)/python -m pytest -q --durations=15 $(PYTEST_ARGS)
 
 bench: demo-data  ## run the performance benchmark (writes benchmarks/results.json)
 	$(BIN)/python benchmarks/run.py

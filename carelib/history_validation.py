@@ -13,6 +13,11 @@ month-on-month rules read), the contracts, carelib's version and the validation 
 are unchanged. The cache is a folder under the REPORTS folder (``reports/.cache/
 validation/``), never under the data folder; it holds checksums and counts only, no
 value from the data, and a month with an error is never cached (it is checked every run).
+
+The environment variable ``CARELIB_CACHE_DIR`` moves the cache to ``CACHE_DIR/validation``
+so that several reports folders share it (an analyst building into scratch folders, a
+test session): entries are keyed by the files' checksums, so a folder can never receive
+another data set's verdict. It is refused inside the data folder like the default one.
 """
 
 from __future__ import annotations
@@ -31,15 +36,19 @@ from carelib.validation import ValidationReport
 #: cached results made under the old rules are not trusted.
 RULES_VERSION = "trust-1"
 CACHE_FOLDER = Path(".cache") / "validation"
+#: The environment variable that moves the cache (see the module notes).
+CACHE_VARIABLE = "CARELIB_CACHE_DIR"
 
 
 def cache_dir(reports_dir: Path | str, data_dir: Path | str) -> Path | None:
-    """Return the validation cache folder under ``reports_dir``, or None if unsafe.
+    """Return the validation cache folder, or None if unsafe.
 
-    None when the reports folder is the data folder or inside it: nothing is ever
-    written under the data folder.
+    The folder is ``reports_dir/.cache/validation``, or ``$CARELIB_CACHE_DIR/validation``
+    when that variable is set. None when it would be the data folder or inside it:
+    nothing is ever written under the data folder.
     """
-    folder = Path(reports_dir) / CACHE_FOLDER
+    shared = os.environ.get(CACHE_VARIABLE, "").strip()
+    folder = Path(shared) / "validation" if shared else Path(reports_dir) / CACHE_FOLDER
     data = Path(data_dir).resolve()
     target = folder.resolve()
     if target == data or target.is_relative_to(data):

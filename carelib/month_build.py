@@ -163,7 +163,15 @@ def build_month(month: str, opts: RunOptions, validator=None) -> MonthResult:
                 warnings=len(report.warnings),
                 seconds=durations["validate"],
             )
-            if report.has_errors:
+            # Free text the pages may show: the reporting month as read. In publication
+            # mode a hit stops the run here, before the notebooks are waited for.
+            personal = (
+                []
+                if report.has_errors
+                else privacy.personal_data_checks(loading.load_month(opts.data_dir, month))
+            )
+            refused = opts.publication and any(c.failed for c in personal)
+            if report.has_errors or refused:
                 _stop_kernels(manager)  # their pages would never be published
             else:
                 exporter()
@@ -178,7 +186,11 @@ def build_month(month: str, opts: RunOptions, validator=None) -> MonthResult:
                 except Exception as exc:  # reported below, after validation's verdict
                     outcomes[nb_path] = exc
                     continue
-                if report.has_errors or any(isinstance(o, Exception) for o in outcomes.values()):
+                if (
+                    report.has_errors
+                    or refused
+                    or any(isinstance(o, Exception) for o in outcomes.values())
+                ):
                     continue  # nothing will be published: do not spend time on pages
                 t = time.perf_counter()
                 exported[nb_path] = _export_page(
@@ -199,6 +211,13 @@ def build_month(month: str, opts: RunOptions, validator=None) -> MonthResult:
             raise RunFailure(
                 f"{month}: the data is not valid, so no report was published.\n" + report.to_text(),
                 EXIT_INVALID,
+            )
+        hits = [c.sentence() for c in personal if c.failed]
+        if refused:
+            raise RunFailure(
+                f"{month}: free text looks like it holds personal data, so nothing was "
+                "published (publication mode):\n  " + "\n  ".join(hits),
+                EXIT_NOTEBOOK,
             )
         for nb_path in notebooks:
             outcome = outcomes[nb_path]
@@ -223,8 +242,6 @@ def build_month(month: str, opts: RunOptions, validator=None) -> MonthResult:
         for nb_path in notebooks:
             durations[f"execute:{nb_path.name}"] = outcomes[nb_path][1]
             headlines.update(exported[nb_path])
-        # Free text the pages may show: the reporting month as read (validated above).
-        personal = privacy.personal_data_checks(loading.load_month(opts.data_dir, month))
         report.checks += personal
         threshold = cfg["publication"]["threshold"] if opts.publication else None
         quality = validation.quality_page(report, threshold)
@@ -253,13 +270,6 @@ def build_month(month: str, opts: RunOptions, validator=None) -> MonthResult:
         ids = privacy.data_worker_ids(opts.data_dir)
         leaks = privacy.scan(stage, ids)
         durations["privacy_scan"] = round(time.perf_counter() - t, 3)
-        hits = [c.sentence() for c in personal if c.failed]
-        if hits and opts.publication:
-            raise RunFailure(
-                f"{month}: free text looks like it holds personal data, so nothing was "
-                "published (publication mode):\n  " + "\n  ".join(hits),
-                EXIT_NOTEBOOK,
-            )
         for sentence in hits:
             _log(opts, f"{month}: WARNING {sentence}")
         if leaks:

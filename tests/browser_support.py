@@ -13,6 +13,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,47 +79,100 @@ def report(
     )
 
 
+#: Runs a build and then writes its exit code to a file, so that any pytest worker (not
+#: only the one that started it) can tell when it has finished and how.
+_WRAPPER = """
+import os, subprocess, sys
+code = subprocess.call(sys.argv[2:])
+with open(sys.argv[1] + ".tmp", "w") as handle:
+    handle.write(str(code))
+os.replace(sys.argv[1] + ".tmp", sys.argv[1])
+"""
+
+
 class Builds:
     """Monthly runs started side by side, each waited for when a test first needs it.
 
     A run spends much of its time starting kernels and importing libraries, so two or
-    three at once finish well before the same runs one after another.
+    three at once finish well before the same runs one after another. The folder may be
+    shared by several pytest workers (``make test`` runs two): the first to ask starts a
+    build, under a file lock, and every worker waits for the same one.
+
+    Parameters
+    ----------
+    folder : path
+        Where the builds go: ``<folder>/<key>/reports``.
+    shared : bool
+        True when other workers use the folder too: a worker then lets the builds it
+        started finish at the end of its session (another worker may still need them)
+        instead of ending them.
     """
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, shared: bool = False):
+        from filelock import FileLock
+
         self.folder = folder
-        self._running: dict[str, tuple[subprocess.Popen, Path, Path]] = {}
+        self.shared = shared
+        #: Held while a build is started (a worker may hold it over several).
+        self.lock = FileLock(str(folder / "builds.lock"))
+        self._started: dict[str, subprocess.Popen] = {}
 
     def start(self, key: str, data: Path, *args: str, config: Path | None = None) -> None:
-        """Start building the test month from ``data`` into ``<folder>/<key>/reports``."""
+        """Start building the test month from ``data`` into ``<folder>/<key>/reports``.
+
+        Nothing happens when this or another worker has started the same build.
+        """
         out = self.folder / key / "reports"
-        out.parent.mkdir(parents=True, exist_ok=True)
-        log = out.parent / "carelib.log"
-        with log.open("w") as handle, (out.parent / "stdout.txt").open("w") as stdout:
-            proc = subprocess.Popen(
-                _command(data, out, args, config),
-                cwd=ROOT,
-                stdout=stdout,
-                stderr=handle,
-                start_new_session=True,
-            )
-        self._running[key] = (proc, out, log)
+        with self.lock:
+            if self.started(key):
+                return
+            out.parent.mkdir(parents=True)
+            log = out.parent / "carelib.log"
+            with log.open("w") as handle, (out.parent / "stdout.txt").open("w") as stdout:
+                self._started[key] = subprocess.Popen(
+                    [sys.executable, "-c", _WRAPPER, str(out.parent / "exit-code")]
+                    + _command(data, out, args, config),
+                    cwd=ROOT,
+                    stdout=stdout,
+                    stderr=handle,
+                    start_new_session=True,
+                )
+
+    def started(self, key: str) -> bool:
+        """Whether this or another worker has started the build ``key``."""
+        return (self.folder / key).exists()
 
     def wait(self, key: str, timeout: int = 600) -> Path:
         """Wait for a build; return its reports folder, or fail with carelib's output."""
-        proc, out, log = self._running[key]
-        code = proc.wait(timeout=timeout)
-        assert code == 0, f"carelib report ({key}) exited {code}:\n{log.read_text()}"
-        return out
+        folder = self.folder / key
+        done = folder / "exit-code"
+        deadline = time.monotonic() + timeout
+        while not done.exists():
+            proc = self._started.get(key)
+            if proc is not None and proc.poll() is not None and not done.exists():
+                raise AssertionError(f"the build of {key} ended without an exit code")
+            if time.monotonic() > deadline:
+                raise AssertionError(f"carelib report ({key}) still running after {timeout} s")
+            time.sleep(0.2)
+        code = int(done.read_text())
+        assert code == 0, f"carelib report ({key}) exited {code}:\n" + (
+            (folder / "carelib.log").read_text()
+        )
+        return folder / "reports"
 
     def stdout(self, key: str) -> str:
         """What a finished build printed on stdout (the path of the month's overview)."""
-        return (self._running[key][1].parent / "stdout.txt").read_text(encoding="utf-8")
+        return (self.folder / key / "stdout.txt").read_text(encoding="utf-8")
 
     def stop(self) -> None:
-        """End builds nobody waited for (a test run cut short)."""
-        for proc, _, _ in self._running.values():
-            if proc.poll() is None:
+        """End the builds this worker started that nobody waited for (a run cut short).
+
+        A shared folder's builds are let finish instead: another worker may need them.
+        """
+        for proc in self._started.values():
+            if proc.poll() is None and self.shared:
+                proc.wait(timeout=600)
+            elif proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGKILL)  # the run and its kernels
                 proc.wait()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -9,6 +10,26 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT.parent / "shared" / "reference"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_validation_cache(tmp_path_factory):
+    """One validation cache for every build of the session (``CARELIB_CACHE_DIR``).
+
+    Verdicts are keyed by the files' checksums, so a build on a copy of the demo data
+    validates only the months its test changed, as a council's monthly run does; the
+    cache's own tests set or clear the variable themselves.
+    """
+    from carelib import history_validation
+
+    name = history_validation.CACHE_VARIABLE
+    before = os.environ.get(name)
+    os.environ[name] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if before is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = before
 
 
 @pytest.fixture(scope="session")
@@ -57,23 +78,41 @@ def reference() -> Path:
 # --- Built reports and the browser (tests/browser_support.py has the helpers) -----------
 
 
+def _session_root(tmp_path_factory) -> tuple[Path, bool]:
+    """The folder every pytest worker of this run shares, and whether there are workers.
+
+    ``make test`` runs two workers (pytest-xdist); each has its own temporary folder
+    inside one shared by the run, where the report builds go, so each distinct build
+    is made once per run, not once per worker.
+    """
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return base.parent, True
+    return base, False
+
+
 @pytest.fixture(scope="session")
 def report_builds(request, demo_data, tmp_path_factory):
     """The report builds this session's tests ask for, started together in the background."""
     import browser_support
 
     wanted = {name for item in request.session.items for name in item.fixturenames}
-    builds = browser_support.Builds(tmp_path_factory.mktemp("builds"))
-    if "demo_reports" in wanted:
-        builds.start("demo", demo_data)
-    if "publication_reports" in wanted:
-        config = browser_support.config_with_marking(builds.folder / "publication.toml")
-        builds.start("publication", demo_data, "--publication", config=config)
-    if "hostile_reports" in wanted and not browser_support.browser_missing():
-        data = builds.folder / "hostile-data"
-        shutil.copytree(demo_data, data)
-        browser_support.poison(data)
-        builds.start("hostile", data)
+    root, shared = _session_root(tmp_path_factory)
+    folder = root / "builds"
+    folder.mkdir(exist_ok=True)
+    builds = browser_support.Builds(folder, shared=shared)
+    with builds.lock:  # another worker may be starting the same builds
+        if "demo_reports" in wanted and not builds.started("demo"):
+            builds.start("demo", demo_data)
+        if "publication_reports" in wanted and not builds.started("publication"):
+            config = browser_support.config_with_marking(folder / "publication.toml")
+            builds.start("publication", demo_data, "--publication", config=config)
+        hostile = "hostile_reports" in wanted and not browser_support.browser_missing()
+        if hostile and not builds.started("hostile"):
+            data = folder / "hostile-data"
+            shutil.copytree(demo_data, data)
+            browser_support.poison(data)
+            builds.start("hostile", data)
     yield builds
     builds.stop()
 

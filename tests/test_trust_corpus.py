@@ -603,7 +603,10 @@ def test_bad_input_is_refused(name, history_dir, tmp_path, capsys):
 # --- Valid variants: accepted, and what they must show ----------------------------------------
 
 
-def test_demo_history_is_valid_and_cached(history_dir, tmp_path, capsys):
+def test_demo_history_is_valid_and_cached(history_dir, tmp_path, capsys, monkeypatch):
+    from carelib import history_validation
+
+    monkeypatch.delenv(history_validation.CACHE_VARIABLE)  # the default place, reports/
     shutil.rmtree(tmp_path / "reports" / ".cache")
     config = write_config(tmp_path, history_dir)
     code, text = run_validate(config, capsys)
@@ -617,6 +620,29 @@ def test_demo_history_is_valid_and_cached(history_dir, tmp_path, capsys):
     set_cell(history_dir, "workforce", 0, "fte", "2", "2025-06")
     code, text = run_validate(config, capsys)
     assert code == 1 and "ERROR workforce.csv (2025-06): column fte:" in text
+
+
+def test_a_shared_cache_serves_every_reports_folder_and_never_the_data(
+    history_dir, tmp_path, monkeypatch
+):
+    from carelib import history_validation
+
+    shared = tmp_path / "shared-cache"
+    monkeypatch.setenv(history_validation.CACHE_VARIABLE, str(shared))
+    folder = history_validation.cache_dir(tmp_path / "reports-a", history_dir)
+    assert folder == shared / "validation"
+    assert history_validation.cache_dir(tmp_path / "reports-b", history_dir) == folder
+    first = history_validation.validate_upto(history_dir, MONTH, cache_dir=folder)
+    again = history_validation.validate_upto(history_dir, MONTH, cache_dir=folder)
+    assert not first.has_errors
+    assert not any(v["cached"] for v in first.earlier_months.values())
+    assert all(v["cached"] for v in again.earlier_months.values())
+    # Another data set's changed month is never taken from the shared verdicts.
+    set_cell(history_dir, "workforce", 0, "fte", "2", "2025-06")
+    changed = history_validation.validate_upto(history_dir, MONTH, cache_dir=folder)
+    assert changed.has_errors and not changed.earlier_months["2025-06"]["cached"]
+    monkeypatch.setenv(history_validation.CACHE_VARIABLE, str(history_dir / "cache"))
+    assert history_validation.cache_dir(tmp_path / "reports", history_dir) is None
 
 
 def test_thousands_separator_in_money_is_a_number(history_dir, tmp_path, capsys):
