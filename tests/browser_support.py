@@ -407,3 +407,20 @@ def poison(data: Path) -> None:
             rewrite(month / f"{dataset}.csv", teams)
         rewrite(month / "actions.csv", actions)
         rewrite(month / "measures.csv", measures)
+
+
+def printed_pages(browser, path: Path) -> int:
+    """How many A4 pages Chromium's print-to-PDF makes of the page at ``path``.
+
+    Uses the page's own print styles (``@media print``), as a reader's "Save as PDF" does.
+    """
+    import re
+
+    context = browser.new_context(viewport={"width": DESKTOP, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(path.resolve().as_uri(), wait_until="load")
+        pdf = page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
+    finally:
+        context.close()
+    return len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
