@@ -72,6 +72,9 @@ SCHEMA: dict[str, dict[str, tuple[str, Any]]] = {
         "csww_indicators": (_STR, ""),
         "statistical_neighbours_file": (_STR, ""),
     },
+    "report": {
+        "print_tables": (_BOOL, False),
+    },
     "paths": {
         "data": (_STR, "data"),
         "reports": (_STR, "reports"),

@@ -125,6 +125,7 @@ def build_month(month: str, opts: RunOptions, validator=None) -> MonthResult:
             "data_period": _data_period(opts.data_dir, month),
             "marking": cfg["publication"]["marking"] if opts.publication else None,
             "report_pages": tuple((p.filename, p.title) for p in found),
+            "print_tables": cfg["report"]["print_tables"],
         }
 
         t0 = time.perf_counter()

@@ -77,6 +77,9 @@ class PageInfo:
     #: The month's notebook pages, ``(file name, title)`` in navigation order; None:
     #: the packaged notebooks' (see :func:`month_pages`).
     report_pages: tuple[tuple[str, str], ...] | None = None
+    #: Print the tables behind charts too (``[report] print_tables``); by default a
+    #: printed page shows the charts and their findings, not the numbers under them.
+    print_tables: bool = False
 
 
 # --- Headings and the contents list --------------------------------------------------
@@ -231,6 +234,7 @@ def page_resources(info: PageInfo) -> dict:
         "toc": info.toc,
         "toc_columns_from": TOC_COLUMNS_FROM,
         "marking": info.marking,
+        "print_tables": info.print_tables,
         "marking_style": marking_print_style(info.marking) if info.marking else None,
         "stylesheet": stylesheet(),
         "nav": nav_links(info),
