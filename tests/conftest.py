@@ -14,17 +14,18 @@ REFERENCE = ROOT.parent / "shared" / "reference"
 
 @pytest.fixture(scope="session", autouse=True)
 def shared_validation_cache(tmp_path_factory):
-    """One validation cache for every build of the session (``CARELIB_CACHE_DIR``).
+    """One validation cache for every build of the run (``CARELIB_CACHE_DIR``).
 
     Verdicts are keyed by the files' checksums, so a build on a copy of the demo data
     validates only the months its test changed, as a council's monthly run does; the
-    cache's own tests set or clear the variable themselves.
+    cache's own tests set or clear the variable themselves. Both pytest workers share it.
     """
     from carelib import history_validation
 
     name = history_validation.CACHE_VARIABLE
     before = os.environ.get(name)
-    os.environ[name] = str(tmp_path_factory.mktemp("cache"))
+    root, _ = _session_root(tmp_path_factory)
+    os.environ[name] = str(root / "cache")
     yield
     if before is None:
         os.environ.pop(name, None)
@@ -34,11 +35,24 @@ def shared_validation_cache(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def demo_data(tmp_path_factory) -> Path:
-    """The 24 months of demo data, written once per test session (read-only use)."""
-    from carelib import demo
+    """The 24 months of demo data, written once per test session (read-only use).
+
+    Its history is validated once per run, before any build starts, so the shared cache
+    serves every build and copy (each worker writes the same data: the same checksums).
+    """
+    from filelock import FileLock
+
+    from carelib import demo, history_validation
 
     out = tmp_path_factory.mktemp("demo") / "data"
     demo.write_demo_data(out, seed=2025)
+    root, _ = _session_root(tmp_path_factory)
+    with FileLock(root / "demo-validated.lock"):
+        done = root / "demo-validated"
+        if not done.exists():
+            cache = history_validation.cache_dir(root / "reports", out)
+            history_validation.validate_upto(out, "2025-09", cache_dir=cache)
+            done.touch()
     return out
 
 
