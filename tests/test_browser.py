@@ -340,7 +340,10 @@ PRINT_JS = """(width) => {
   const style = sel => [...document.querySelectorAll(sel)].map(e => getComputedStyle(e));
   return {
     hidden: style('.pages-nav, .skip-link').every(c => c.display === 'none'),
-    detailTables: [...document.querySelectorAll('details table')].map(t => t.offsetHeight),
+    detailTables: [...document.querySelectorAll('details:not(.chart-data) table')]
+      .map(t => t.offsetHeight),
+    chartTables: [...document.querySelectorAll('details.chart-data table')]
+      .map(t => t.offsetHeight),
     tooWide: [...document.querySelectorAll('table, img, figure, .tiles')]
       .filter(e => e.getBoundingClientRect().right > width + 1)
       .map(e => e.tagName + ' ' + (e.getAttribute('aria-label') || e.className)),
@@ -362,13 +365,40 @@ def test_print_gives_clean_a4(chromium, demo_reports, name):
     finally:
         v.close()
     assert r["hidden"], "navigation printed"
-    assert all(h > 0 for h in r["detailTables"]), "the numbers behind a chart do not print"
+    assert all(h > 0 for h in r["detailTables"]), "open detail does not print"
+    # [report] print_tables is false by default: the numbers behind charts stay on screen.
+    assert all(h == 0 for h in r["chartTables"]), "the numbers behind a chart print"
     assert not r["tooWide"], f"cut off on A4: {r['tooWide'][:5]}"
     assert r["figuresWhole"] and r["rowsWhole"] and r["headsRepeat"]
     # Page count close to the printed height: nothing blank or cut into slivers.
     expected = r["height"] / A4_CONTENT_HEIGHT
     pages = _pdf_pages(pdf)
     assert math.floor(expected * 0.8) <= pages <= math.ceil(expected * 1.4) + 1, (pages, expected)
+
+
+@pytest.mark.browser
+def test_print_tables_prints_the_numbers_behind_every_chart(chromium, demo_reports):
+    """With ``[report] print_tables = true`` the page has class ``print-tables``."""
+    v = bs.visit(
+        chromium, demo_reports / bs.MONTH / "workforce.html", width=A4_CONTENT_WIDTH, media="print"
+    )
+    try:
+        before = v.page.evaluate(PRINT_JS, A4_CONTENT_WIDTH)["chartTables"]
+        v.page.evaluate("() => document.body.classList.add('print-tables')")
+        after = v.page.evaluate(PRINT_JS, A4_CONTENT_WIDTH)["chartTables"]
+    finally:
+        v.close()
+    assert before and all(h == 0 for h in before)
+    assert len(after) == len(before) and all(h > 0 for h in after)
+
+
+def test_print_tables_setting_marks_the_page(tmp_path):
+    from carelib import pages
+
+    info = dict(council="C", title="T", filename="t.html", toc=False)
+    on = pages.render([], pages.PageInfo(**info, print_tables=True))
+    off = pages.render([], pages.PageInfo(**info))
+    assert '<body class="print-tables">' in on and "<body>" in off
 
 
 # --- Hostile free text ------------------------------------------------------------------------
