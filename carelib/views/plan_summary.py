@@ -221,6 +221,7 @@ def plan_exceptions(data: PlanData, *, kinds: Iterable[str] = ("action", "measur
             "plan_exceptions",
             f"Nothing needs attention at {reference}: no action is overdue, blocked or "
             "slipped this month, and no rating is worse than last month.",
+            id="detail-attention",
         )
     acts = {r["action_id"]: r for r in data.actions.to_dict("records")}
     measures = data.measures.set_index("measure_id")
@@ -271,7 +272,7 @@ def plan_exceptions(data: PlanData, *, kinds: Iterable[str] = ("action", "measur
         numeric=[],
         class_="exceptions",
     )
-    return blocks.View("plan_exceptions", finding, [table])
+    return blocks.View("plan_exceptions", finding, [table], id="detail-attention")
 
 
 def plan_timeline(data: PlanData) -> blocks.View:
