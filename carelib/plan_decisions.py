@@ -184,8 +184,9 @@ def merged(found: list[Decision]) -> list[Decision]:
     for d in found:
         if d.ident in out:
             first = out[d.ident]
-            out[d.ident] = Decision(first.kind, first.ident, first.recommendation, first.what,
-                                    f"{first.why}; {d.why}")
+            out[d.ident] = Decision(
+                first.kind, first.ident, first.recommendation, first.what, f"{first.why}; {d.why}"
+            )
         else:
             out[d.ident] = d
     return list(out.values())

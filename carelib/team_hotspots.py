@@ -126,7 +126,10 @@ def find(data) -> list[Hotspot]:
                     )
                 )
         found += sorted(
-            mine, key=lambda h: -(h.team_value - h.council_value) / max(limits[JUDGED[h.indicator][0]], 1e-9)
+            mine,
+            key=lambda h: (
+                -(h.team_value - h.council_value) / max(limits[JUDGED[h.indicator][0]], 1e-9)
+            ),
         )
     return found
 

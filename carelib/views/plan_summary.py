@@ -106,7 +106,14 @@ def plan_headlines(data: PlanData) -> dict[str, Any]:
             "a recommendation is red if any of its actions or measures is red",
         ),
     ]
-    return {"plan_tiles": tiles, "plan_summary": plan_summary_sentence(data)}
+    from carelib import board_lines
+
+    return {
+        "plan_tiles": tiles,
+        "plan_summary": plan_summary_sentence(data),
+        "board_plan": board_lines.plan_lines(data),
+        "plan_decisions": board_lines.decision_items(data),
+    }
 
 
 def plan_tiles(data: PlanData) -> blocks.View:
