@@ -528,6 +528,8 @@ class View(Block):
     id : str, optional
         A stable anchor for the view (e.g. ``detail-agency``), the same whatever its
         heading says, so other pages can link to it; none when empty.
+    print : bool, default True
+        False leaves the view out of the printed page (shown on screen only).
     """
 
     kind: ClassVar[str] = "view"
@@ -535,6 +537,7 @@ class View(Block):
     finding: str | None = None
     blocks: list = field(default_factory=list)
     id: str = ""
+    print: bool = True
 
     def children(self) -> list:
         return list(self.blocks)

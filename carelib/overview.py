@@ -109,7 +109,8 @@ def at_a_glance(headlines: dict, report: str) -> blocks.View | None:
         # Where the England, region and neighbour figures on the tiles come from.
         parts.append(blocks.paragraph(f"Comparisons: {headlines['benchmark_source']}."))
     section = blocks.Section(title, [p for p in parts if p is not None])
-    return blocks.View(name=f"{report}_at_a_glance", finding=None, blocks=[section])
+    # On screen only: the board summary gives these figures on the printed page.
+    return blocks.View(name=f"{report}_at_a_glance", finding=None, blocks=[section], print=False)
 
 
 #: The link text of each board line's detail link (read on its own by screen readers).
@@ -203,7 +204,8 @@ def looking_forward(headlines: dict) -> blocks.View | None:
         return None
     link = blocks.Link("Workforce planning: the projections", "workforce_planning.html")
     section = blocks.Section("Looking forward", [blocks.paragraph(summary), blocks.paragraph(link)])
-    return blocks.View(name="looking_forward", blocks=[section])
+    # The forecast is in the board summary's agency line on the printed page.
+    return blocks.View(name="looking_forward", blocks=[section], print=False)
 
 
 def quality_line(quality: dict) -> str:
