@@ -95,6 +95,11 @@ def nqsw_line(data) -> dict[str, Any]:
             f"{formatting.value(row['denominator'], 'count')}) of those who started 13 to "
             "24 months ago are still in post"
         )
+    elif value == "c":
+        answer = (
+            "Suppressed (c): too few newly qualified social workers started 13 to 24 "
+            "months ago to publish the share still in post"
+        )
     else:
         answer = f"{value} of those who started 13 to 24 months ago are still in post"
     change = words.change_words(data, "nqsw_retained_1y")
