@@ -525,12 +525,19 @@ class View(Block):
         The finding in one sentence, shown first (and usable as a heading).
     blocks : list
         What the section shows, in page order.
+    id : str, optional
+        A stable anchor for the view (e.g. ``detail-agency``), the same whatever its
+        heading says, so other pages can link to it; none when empty.
+    print : bool, default True
+        False leaves the view out of the printed page (shown on screen only).
     """
 
     kind: ClassVar[str] = "view"
     name: str = ""
     finding: str | None = None
     blocks: list = field(default_factory=list)
+    id: str = ""
+    print: bool = True
 
     def children(self) -> list:
         return list(self.blocks)

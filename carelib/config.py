@@ -75,6 +75,11 @@ SCHEMA: dict[str, dict[str, tuple[str, Any]]] = {
     "report": {
         "print_tables": (_BOOL, False),
     },
+    "hotspots": {
+        "rate_points": (_FLOAT, 10.0),
+        "caseload_above": (_FLOAT, 4.0),
+        "min_team_fte": (_FLOAT, 5.0),
+    },
     "paths": {
         "data": (_STR, "data"),
         "reports": (_STR, "reports"),

@@ -252,6 +252,9 @@ def build_month(month: str, opts: RunOptions, validator=None) -> MonthResult:
             "checks": len(report.checks),
             "errors": len(report.errors),
             "warnings": len(report.warnings),
+            # The checks that block a report and those that only warn, counted apart.
+            "blocking": sum(c.severity == "error" for c in report.checks),
+            "warning_checks": sum(c.severity != "error" for c in report.checks),
         }
         info = pages.PageInfo(title="Monthly report", filename="index.html", **page_info)
         (stage / "index.html").write_text(

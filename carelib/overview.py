@@ -109,7 +109,92 @@ def at_a_glance(headlines: dict, report: str) -> blocks.View | None:
         # Where the England, region and neighbour figures on the tiles come from.
         parts.append(blocks.paragraph(f"Comparisons: {headlines['benchmark_source']}."))
     section = blocks.Section(title, [p for p in parts if p is not None])
-    return blocks.View(name=f"{report}_at_a_glance", finding=None, blocks=[section])
+    # On screen only: the board summary gives these figures on the printed page.
+    return blocks.View(name=f"{report}_at_a_glance", finding=None, blocks=[section], print=False)
+
+
+#: The link text of each board line's detail link (read on its own by screen readers).
+BOARD_LINKS = {
+    "agency": "Agency reliance in detail",
+    "recruitment": "Recruitment in detail",
+    "nqsw": "Newly qualified social workers in detail",
+    "budget": "Agency spend in detail",
+    "teams": "Teams in detail",
+    "plan_changes": "Plan changes in detail",
+    "decisions": "What needs attention in detail",
+}
+BOARD_TITLE = "Board summary"
+
+
+def board_lines(headlines: dict) -> list[dict]:
+    """The board's lines in order: the workforce notebook's, then the plan's.
+
+    The planning page's forecast (``planning_summary``) finishes the agency line.
+    """
+    lines = [dict(line) for line in headlines.get("board_workforce") or []]
+    lines += [dict(line) for line in headlines.get("board_plan") or []]
+    forecast = headlines.get("planning_summary")
+    for line in lines:
+        if line["key"] == "agency" and forecast:
+            line["answer"] = f"{line['answer']} {forecast}"
+    return lines
+
+
+def board_summary(headlines: dict) -> blocks.View | None:
+    """One row per question the improvement board asks: figure, answer, detail link.
+
+    Parameters
+    ----------
+    headlines : dict
+        Headline items handed over by the report notebooks (``board_workforce``,
+        ``board_plan``, ``plan_decisions``; see :mod:`carelib.board_lines`).
+
+    Returns
+    -------
+    carelib.blocks.View or None
+        None when no notebook handed over a board line.
+    """
+    lines = board_lines(headlines)
+    if not lines:
+        return None
+    rows = [
+        {
+            "Question": line["question"],
+            "Figure": line["figure"],
+            "Where we are": line["answer"],
+            "Detail": blocks.Link(BOARD_LINKS.get(line["key"], "In detail"), line["href"]),
+        }
+        for line in lines
+    ]
+    table = blocks.Table(
+        blocks.text_frame(rows, ["Question", "Figure", "Where we are", "Detail"]),
+        "The board's questions, each with its figure, direction, target and detail",
+        numeric=[],
+        class_="board-summary",
+    )
+    parts = [table]
+    items = headlines.get("plan_decisions")
+    if items is not None:
+        listed = [
+            [
+                blocks.Strong(
+                    f"{i['ident']} ({i['recommendation']})"
+                    if i["ident"] != i["recommendation"]
+                    else i["ident"]
+                ),
+                f" {i['what']}: {i['why']}.",
+            ]
+            if i["kind"] != "impact_not_seen"
+            else [blocks.Strong(i["ident"]), f": {i['why']}."]
+            for i in items
+        ]
+        heading = blocks.Heading("Needs a decision", 3, "board-needs-a-decision")
+        parts += [
+            heading,
+            blocks.bullets(listed) if listed else blocks.paragraph("Nothing this month."),
+        ]
+    section = blocks.Section(BOARD_TITLE, parts, id="board-summary")
+    return blocks.View(name="board_summary", blocks=[section])
 
 
 def looking_forward(headlines: dict) -> blocks.View | None:
@@ -119,16 +204,41 @@ def looking_forward(headlines: dict) -> blocks.View | None:
         return None
     link = blocks.Link("Workforce planning: the projections", "workforce_planning.html")
     section = blocks.Section("Looking forward", [blocks.paragraph(summary), blocks.paragraph(link)])
-    return blocks.View(name="looking_forward", blocks=[section])
+    # The forecast is in the board summary's agency line on the printed page.
+    return blocks.View(name="looking_forward", blocks=[section], print=False)
 
 
 def quality_line(quality: dict) -> str:
-    """The data quality page's line on the overview, from validation's counts."""
+    """The data quality page's line on the overview: blocking checks apart from warnings.
+
+    ``quality`` has validation's counts: ``checks`` (every rule checked), ``errors``
+    and ``warnings`` (failed rules of each severity) and, from a month's build,
+    ``blocking`` and ``warning_checks`` (the rules of each severity). Without the last
+    two every check is counted as blocking.
+    """
     checks = quality.get("checks", 0)
     warnings = quality.get("warnings", 0)
-    return f"All {checks} data checks that block a report passed" + (
-        f"; {warnings} warning{'s' if warnings != 1 else ''} to note." if warnings else "."
-    )
+    blocking = quality.get("blocking", checks)
+    warning_checks = quality.get("warning_checks", 0)
+    errors = quality.get("errors", 0)
+    plural = "s" if blocking != 1 else ""
+    if errors:
+        text = f"{errors} of the {blocking} data check{plural} that block a report failed"
+    else:
+        text = f"All {blocking} data check{plural} that block a report passed"
+    if warning_checks:
+        text += (
+            f"; {warnings} of the {warning_checks} warning check"
+            f"{'s' if warning_checks != 1 else ''} raised a warning to note."
+            if warnings
+            else f"; none of the {warning_checks} warning check"
+            f"{'s' if warning_checks != 1 else ''} raised a warning."
+        )
+    elif warnings:
+        text += f"; {warnings} warning{'s' if warnings != 1 else ''} to note."
+    else:
+        text += "."
+    return text
 
 
 def month_reports(month: str, quality: dict, report_pages=None) -> blocks.View:
@@ -163,6 +273,7 @@ def month_body(month: str, headlines: dict, quality: dict, report_pages=None) ->
         In page order.
     """
     views = [
+        board_summary(headlines),
         at_a_glance(headlines, "workforce"),
         at_a_glance(headlines, "plan"),
         looking_forward(headlines),

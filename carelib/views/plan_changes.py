@@ -218,6 +218,7 @@ def plan_changes(data: PlanData, *, kinds: Iterable[str] = CHANGE_KINDS) -> bloc
                     "it with: changes start next month."
                 )
             ],
+            id="detail-changes",
         )
     wanted = set(kinds)
     groups = [g for g in change_groups(data) if g[0] in wanted]
@@ -247,4 +248,4 @@ def plan_changes(data: PlanData, *, kinds: Iterable[str] = CHANGE_KINDS) -> bloc
         f"{month} compared with {since}. Each kind of change that happened is listed "
         "below the count."
     )
-    return blocks.View("plan_changes", finding, parts)
+    return blocks.View("plan_changes", finding, parts, id="detail-changes")

@@ -106,7 +106,14 @@ def plan_headlines(data: PlanData) -> dict[str, Any]:
             "a recommendation is red if any of its actions or measures is red",
         ),
     ]
-    return {"plan_tiles": tiles, "plan_summary": plan_summary_sentence(data)}
+    from carelib import board_lines
+
+    return {
+        "plan_tiles": tiles,
+        "plan_summary": plan_summary_sentence(data),
+        "board_plan": board_lines.plan_lines(data),
+        "plan_decisions": board_lines.decision_items(data),
+    }
 
 
 def plan_tiles(data: PlanData) -> blocks.View:
@@ -221,6 +228,7 @@ def plan_exceptions(data: PlanData, *, kinds: Iterable[str] = ("action", "measur
             "plan_exceptions",
             f"Nothing needs attention at {reference}: no action is overdue, blocked or "
             "slipped this month, and no rating is worse than last month.",
+            id="detail-attention",
         )
     acts = {r["action_id"]: r for r in data.actions.to_dict("records")}
     measures = data.measures.set_index("measure_id")
@@ -271,7 +279,7 @@ def plan_exceptions(data: PlanData, *, kinds: Iterable[str] = ("action", "measur
         numeric=[],
         class_="exceptions",
     )
-    return blocks.View("plan_exceptions", finding, [table])
+    return blocks.View("plan_exceptions", finding, [table], id="detail-attention")
 
 
 def plan_timeline(data: PlanData) -> blocks.View:

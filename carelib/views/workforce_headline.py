@@ -8,7 +8,7 @@ published tables (:func:`carelib.workforce_data.build`).
 
 from __future__ import annotations
 
-from carelib import blocks, dates, dictionary, formatting, workforce
+from carelib import blocks, board_lines, dates, dictionary, formatting, workforce
 from carelib.views import workforce_spc
 from carelib.views import workforce_words as words
 from carelib.workforce_data import (
@@ -146,6 +146,7 @@ def publish_outputs(data: WorkforceData) -> None:
             "workforce_tiles": tile_items(data),
             "workforce_summary": summary_sentence(data),
             "benchmark_source": data.bench.source,
+            "board_workforce": board_lines.workforce_lines(data),
         }
     )
 

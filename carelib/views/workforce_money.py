@@ -68,7 +68,7 @@ def spend(
             "the months with data, times 12."
         ),
     ]
-    return blocks.View("spend", None, parts)
+    return blocks.View("spend", None, parts, id="detail-spend")
 
 
 def spend_figure(

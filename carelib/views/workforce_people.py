@@ -252,7 +252,7 @@ def nqsw(data: WorkforceData) -> blocks.View:
     cohorts = data.nqsw
     if cohorts.empty:
         parts.append(blocks.paragraph("No newly qualified social workers are recorded."))
-        return blocks.View("nqsw", None, parts)
+        return blocks.View("nqsw", None, parts, id="detail-nqsw")
     frame = data.cohorts.copy()
     counts = ["Started", "Still in post", "Left"]
     for col in counts:
@@ -279,7 +279,7 @@ def nqsw(data: WorkforceData) -> blocks.View:
             numeric=[*counts, "Still in post (%)"],
         )
     )
-    return blocks.View("nqsw", None, parts)
+    return blocks.View("nqsw", None, parts, id="detail-nqsw")
 
 
 #: The columns of the teams table: heading -> indicator.
@@ -330,4 +330,8 @@ def teams(data: WorkforceData, columns: dict[str, str] | None = None) -> blocks.
             "not add up to them."
         ),
     ]
-    return blocks.View("teams", None, parts)
+    from carelib import team_hotspots
+
+    hotspots = team_hotspots.sentence(team_hotspots.find(data), data.config)
+    parts.insert(0, blocks.paragraph(blocks.Strong("Team hotspots. "), hotspots))
+    return blocks.View("teams", None, parts, id="detail-teams")

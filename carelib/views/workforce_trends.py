@@ -238,7 +238,7 @@ def agency(
         if change:
             text += f" {change}."
         parts.append(blocks.paragraph(text))
-    return blocks.View("agency", None, parts)
+    return blocks.View("agency", None, parts, id="detail-agency")
 
 
 def vacancies(
@@ -268,7 +268,7 @@ def vacancies(
         recruitment_figure(data),
         starters_by_team(data),
     ]
-    return blocks.View("vacancies", None, parts)
+    return blocks.View("vacancies", None, parts, id="detail-recruitment")
 
 
 def recruitment_sentence(data: WorkforceData) -> str:
