@@ -148,7 +148,7 @@ def test_csvs_are_written_and_headlines_handed_over(built, data):
 
     items = views.plan_headlines(data)
     json.dumps(items)  # the runner carries them as JSON
-    assert set(items) == {"plan_tiles", "plan_summary"}
+    assert set(items) == {"plan_tiles", "plan_summary", "board_plan", "plan_decisions"}
     keys = {"label", "value", "change", "target", "status", "comparison", "note"}
     assert all(set(tile) == keys for tile in items["plan_tiles"])
     red = int((data.actions["computed_rag"] == "red").sum())
