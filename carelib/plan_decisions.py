@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from carelib import dates
+
 #: The kinds of item, in the order the board reads them.
 KINDS = ("stale", "blocked", "measure_past_target", "impact_not_seen")
 
@@ -54,8 +56,15 @@ def _months(n: int) -> str:
 
 
 def _long(day) -> str:
-    day = pd.Timestamp(day)
-    return f"{day.day} {day:%B %Y}"
+    return dates.long_date(pd.Timestamp(day).date())
+
+
+def _decisions(kind: str, rows: pd.DataFrame, id_column: str, name_column: str, why) -> list:
+    """One :class:`Decision` per row, ``why(row)`` saying why it needs a decision."""
+    return [
+        Decision(kind, str(r[id_column]), str(r["recommendation_id"]), str(r[name_column]), why(r))
+        for _, r in rows.iterrows()
+    ]
 
 
 def _true(series: pd.Series) -> pd.Series:
@@ -66,31 +75,25 @@ def stale_red(actions: pd.DataFrame, months: int) -> list[Decision]:
     """Red actions whose latest update is ``months`` or more months old."""
     gone = pd.to_numeric(actions["months_since_update"], errors="coerce")
     rows = actions[(actions["computed_rag"] == "red") & (gone >= months)]
-    return [
-        Decision(
-            "stale",
-            str(r["action_id"]),
-            str(r["recommendation_id"]),
-            str(r["action"]),
-            f"red with no update for {_months(int(r['months_since_update']))}",
-        )
-        for _, r in rows.iterrows()
-    ]
+    return _decisions(
+        "stale",
+        rows,
+        "action_id",
+        "action",
+        lambda r: f"red with no update for {_months(int(r['months_since_update']))}",
+    )
 
 
 def blocked(actions: pd.DataFrame) -> list[Decision]:
     """Actions recorded as blocked."""
     rows = actions[_true(actions["blocked"])]
-    return [
-        Decision(
-            "blocked",
-            str(r["action_id"]),
-            str(r["recommendation_id"]),
-            str(r["action"]),
-            "blocked" + (f", {int(r['days_overdue'])} days overdue" if _overdue(r) else ""),
-        )
-        for _, r in rows.iterrows()
-    ]
+    return _decisions(
+        "blocked",
+        rows,
+        "action_id",
+        "action",
+        lambda r: "blocked" + (f", {int(r['days_overdue'])} days overdue" if _overdue(r) else ""),
+    )
 
 
 def _overdue(row) -> bool:
@@ -101,16 +104,13 @@ def red_past_target(measures: pd.DataFrame, day: dt.date) -> list[Decision]:
     """Progress measures rated red whose target date has passed."""
     due = pd.to_datetime(measures["target_date"], errors="coerce")
     rows = measures[(measures["rag"] == "red") & (due.dt.date < day)]
-    return [
-        Decision(
-            "measure_past_target",
-            str(r["measure_id"]),
-            str(r["recommendation_id"]),
-            str(r["name"]),
-            f"red, and its target date ({_long(r['target_date'])}) has passed",
-        )
-        for _, r in rows.iterrows()
-    ]
+    return _decisions(
+        "measure_past_target",
+        rows,
+        "measure_id",
+        "name",
+        lambda r: f"red, and its target date ({_long(r['target_date'])}) has passed",
+    )
 
 
 def impact_not_seen(actions: pd.DataFrame, measures: pd.DataFrame) -> list[Decision]:
