@@ -288,7 +288,7 @@ class CellRange:
         return self.high - self.low >= 1 - 1e-9
 
 
-def audit(cells: Cells, hidden, integer: bool = True) -> list[CellRange]:
+def audit(cells: Cells, hidden, integer: bool = True, exact: bool = True) -> list[CellRange]:
     """The least and greatest value of every suppressed cell, given all that is shown.
 
     Solves, for each suppressed cell, ``min`` and ``max`` of its sum over atoms >= 0
@@ -303,6 +303,14 @@ def audit(cells: Cells, hidden, integer: bool = True) -> list[CellRange]:
         Which cells are suppressed.
     integer : bool, default True
         Atoms are whole numbers (people).
+    exact : bool, default True
+        Find each cell's least and greatest value. When False, only whether each cell
+        is protected is settled, with fewer programmes: the true counts are one
+        solution, so a solution that moves a cell off its true value proves it
+        protected, and one programme over all the cells not yet proved moves many at
+        once. ``low`` and ``high`` are then the least and greatest values found (the
+        exact ones for a cell that is not protected); :attr:`CellRange.protected` is
+        the same either way.
 
     Returns
     -------
@@ -315,42 +323,90 @@ def audit(cells: Cells, hidden, integer: bool = True) -> list[CellRange]:
     found: dict[int, CellRange] = {}
     for rows, cols in _components(matrix):
         targets = rows[hidden[rows]]
-        for i, low, high in _ranges(matrix, values, hidden, rows, cols, targets, integer):
+        ranges = _ranges if exact else _witness_ranges
+        for i, low, high in ranges(matrix, values, hidden, rows, cols, targets, integer):
             found[i] = CellRange(cells.keys[i], values[i], low, high)
     return [found[i] for i in sorted(found)]
 
 
+class _Component:
+    """The programmes of one component: its shown cells as equations, atoms >= 0."""
+
+    def __init__(self, matrix, values, hidden, rows, cols, integer: bool):
+        # A cap far above any count keeps every programme bounded; a cell that reaches
+        # it is reported as unbounded.
+        self.cap = 10.0 * (values[rows].sum() + 1)
+        given = rows[~hidden[rows]]
+        self.a_eq = matrix[np.ix_(given, cols)] if len(given) else None
+        self.b_eq = values[given] if len(given) else None
+        self.integrality = np.ones(len(cols)) if integer else None
+        self.cols = cols
+
+    def solve(self, objective: np.ndarray) -> np.ndarray:
+        """The atoms (this component's) of a solution minimising ``objective``."""
+        from scipy.optimize import linprog
+
+        res = linprog(
+            objective,
+            A_eq=self.a_eq,
+            b_eq=self.b_eq,
+            bounds=(0, self.cap),
+            integrality=self.integrality,
+            method="highs",
+        )
+        if res.status != 0:
+            raise RuntimeError(f"the linear-relations audit failed: {res.message}")
+        return res.x
+
+    def extreme(self, row: np.ndarray, sign: float) -> float:
+        """The greatest (``sign`` 1) or least (-1) value of the cell ``row``."""
+        value = float(row @ self.solve(-sign * row))
+        return np.inf if value >= self.cap - 0.5 else value
+
+
 def _ranges(matrix, values, hidden, rows, cols, targets, integer: bool = True):
     """Yield (cell, least, greatest) for each target cell of one component."""
-    from scipy.optimize import linprog
-
     if not len(cols):  # cells of nobody: they can only be 0
         for i in targets:
             yield i, 0.0, 0.0
         return
-    # A cap far above any count keeps every programme bounded; a cell that reaches it is
-    # reported as unbounded.
-    cap = 10.0 * (values[rows].sum() + 1)
-    given = rows[~hidden[rows]]
-    a_eq = matrix[np.ix_(given, cols)] if len(given) else None
-    b_eq = values[given] if len(given) else None
-    integrality = np.ones(len(cols)) if integer else None
+    part = _Component(matrix, values, hidden, rows, cols, integer)
     for i in targets:
-        bounds = []
-        for sign in (1.0, -1.0):
-            res = linprog(
-                sign * matrix[i, cols],
-                A_eq=a_eq,
-                b_eq=b_eq,
-                bounds=(0, cap),
-                integrality=integrality,
-                method="highs",
-            )
-            if res.status != 0:
-                raise RuntimeError(f"the linear-relations audit failed: {res.message}")
-            value = sign * res.fun
-            bounds.append(np.inf if value >= cap - 0.5 else value)
-        yield i, bounds[0], bounds[1]
+        row = matrix[i, cols]
+        yield i, part.extreme(row, -1.0), part.extreme(row, 1.0)
+
+
+def _witness_ranges(matrix, values, hidden, rows, cols, targets, integer: bool = True):
+    """Yield (cell, least found, greatest found) for each target cell of one component.
+
+    The true counts are a solution, so each cell's true value is possible. Pushing the
+    sum of every cell not yet moved up (then down) moves many off their true value in
+    one programme; the cells no such programme moves get their exact extremes.
+    """
+    if not len(cols):
+        for i in targets:
+            yield i, 0.0, 0.0
+        return
+    part = _Component(matrix, values, hidden, rows, cols, integer)
+    low = {i: values[i] for i in targets}
+    high = dict(low)
+    for sign, found in ((1.0, high), (-1.0, low)):
+        waiting = [i for i in targets if high[i] - low[i] < 1 - 1e-9]
+        while waiting:
+            x = part.solve(-sign * matrix[np.ix_(waiting, cols)].sum(axis=0))
+            moved = []
+            for i in waiting:
+                value = float(matrix[i, cols] @ x)
+                if sign * (value - values[i]) >= 1 - 1e-9:
+                    found[i] = np.inf if value >= part.cap - 0.5 else value
+                    moved.append(i)
+            if not moved:
+                break
+            waiting = [i for i in waiting if i not in moved]
+        for i in waiting:  # no joint programme moved these: settle each exactly
+            found[i] = part.extreme(matrix[i, cols], sign)
+    for i in targets:
+        yield i, low[i], high[i]
 
 
 # --- The workforce page's counts of people across months and teams ----------------------
@@ -524,20 +580,29 @@ def publication_history(data_dir, config_path, month: str) -> tuple[Cells, dict]
     (Cells, dict)
         The cells, and month -> booleans (per cell) of the cells that month shows.
     """
-    from carelib import notebook, workforce_data
+    from carelib import benchmarks, loading, notebook, workforce_data
+    from carelib import config as config_mod
     from carelib import workforce as wf
 
-    last = workforce_data.build(notebook.setup(month, data_dir, config_path, "", publication=True))
+    # One load of the data and of the benchmarks serves every month's build: a month's
+    # publication reads the files up to that month only, which is the loaded history cut
+    # at the month (workforce_data.recent), as notebook.setup would load it.
+    cfg = config_mod.load(config_path)
+    everything = loading.load_history(data_dir, month)
+    bench = benchmarks.load_benchmarks(cfg)
+
+    def build(at: str):
+        history = workforce_data.recent(everything, at, len(everything.months))
+        ctx = notebook.ReportContext(at, cfg, history, data_dir, publication=True)
+        return workforce_data.build(ctx, bench)
+
+    last = build(month)
     full = wf.indicators(last.history, None, by_team=True, fy_start_month=last.fy_start)
     cells = workforce_cells(last.history, full[full["month"] <= month], last.fy_start)
     index = {key: i for i, key in enumerate(cells.keys)}
     shown_by = {}
     for earlier in [m for m in last.history.months if m <= month]:
-        page = last
-        if earlier != month:
-            page = workforce_data.build(
-                notebook.setup(earlier, data_dir, config_path, "", publication=True)
-            )
+        page = last if earlier == month else build(earlier)
         shown_by[earlier] = _shown_on(page, index, len(cells.keys))
     return cells, shown_by
 
