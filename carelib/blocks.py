@@ -265,10 +265,11 @@ class Heading(Block):
 
 @dataclass
 class Group(Block):
-    """Blocks shown one after the other with no wrapper."""
+    """Blocks shown one after the other (in a ``div`` of that class when given one)."""
 
     kind: ClassVar[str] = "group"
     blocks: list = field(default_factory=list)
+    class_: str | None = None  # e.g. ``spc-indicator``: laid out by report.css
 
     def children(self) -> list:
         return list(self.blocks)
@@ -300,6 +301,7 @@ class Details(Block):
     summary: Any = ""
     blocks: list = field(default_factory=list)
     open: bool = False
+    class_: str | None = None  # ``full-table``: printed only with [report] print_tables
 
     def children(self) -> list:
         return [self.summary, *self.blocks]

@@ -15,7 +15,7 @@ import pandas as pd
 
 from carelib import blocks, charts, dates, formatting, workforce, workforce_plan
 from carelib.views import workforce_words as words
-from carelib.workforce_data import WorkforceData, short_month
+from carelib.workforce_data import HEADLINE, SPC_INDICATORS, TARGETED, WorkforceData
 
 #: Section -> (heading id, the short name the contents list shows).
 SECTIONS = {
@@ -122,8 +122,107 @@ def trend_title(data: WorkforceData, indicator: str, months: list[str]) -> str:
     first = formatting.value(valid["value"].iloc[0], ind.unit)
     last = formatting.value(valid["value"].iloc[-1], ind.unit)
     return (
-        f"{ind.label} {verb} from {first} in {short_month(valid.index[0])} to {last} in "
-        f"{short_month(valid.index[-1])}"
+        f"{ind.label} {verb} from {first} in {dates.month_label(valid.index[0])} to {last} "
+        f"in {dates.month_label(valid.index[-1])}"
+    )
+
+
+# --- Each section's finding -------------------------------------------------------------
+
+
+def _tiles_finding(data: WorkforceData) -> str:
+    judged = [s for s in (words.target_status(data, i) for i in TARGETED) if s]
+    month = dates.month_label(data.month)
+    if not judged:
+        return f"At a glance: the headline figures for {month}"
+    met = sum(s == "met" for s in judged)
+    return f"At a glance: {met} of {len(judged)} workforce targets met in {month}"
+
+
+def _narrative_finding(data: WorkforceData) -> str:
+    moved = [direction(data, i) for i in HEADLINE]
+    better, worse = moved.count("better"), moved.count("worse")
+    before = data.months_since(dates.add_months(data.month, -1))
+    return (
+        f"What changed this month: {better} of {len(HEADLINE)} headline figures better "
+        f"and {worse} worse than in {before}"
+    )
+
+
+def _spc_finding(data: WorkforceData) -> str:
+    from carelib.views import workforce_spc
+
+    kinds = [workforce_spc.latest_kind(data, i) for i in SPC_INDICATORS]
+    special = [k for k in kinds if k and k != "common"]
+    n = len(SPC_INDICATORS)
+    if not special:
+        return f"Real change or noise? None of the {n} charted figures shows a real change"
+    parts = [f"{special.count(k)} {k}" for k in ("improvement", "concern") if special.count(k)]
+    return (
+        f"Real change or noise? {len(special)} of the {n} charted figures show a real "
+        f"change this month ({' and '.join(parts)})"
+    )
+
+
+def _spend_finding(data: WorkforceData) -> str:
+    over, months = spend_months_over(data)
+    council = data.spend[data.spend["scope"] == "council"].iloc[0]
+    return (
+        f"Agency spend was {words.over_under(council['variance_month'])} in "
+        f"{dates.month_label(data.month)}, and over budget in {over} of the last {months} "
+        "months"
+    )
+
+
+def spend_months_over(data: WorkforceData, months: int | None = None) -> tuple[int, int]:
+    """Months (of the trend months shown) with agency spend over budget, and how many."""
+    spent = data.series("agency_spend_month", months)["value"]
+    budget = data.series("agency_budget_month", months)["value"]
+    return int(((spent - budget) > 0).sum()), len(spent)
+
+
+def _teams_finding(data: WorkforceData) -> str:
+    from carelib import team_hotspots
+
+    named = team_hotspots.by_team(team_hotspots.find(data))
+    n = len(data.teams())
+    if not named:
+        return f"Teams: none of the {n} teams is well beyond the council's figures"
+    return (
+        f"Teams: {len(named)} of the {n} teams {'is' if len(named) == 1 else 'are'} well "
+        "beyond the council's figures"
+    )
+
+
+FINDINGS = {
+    "tiles": _tiles_finding,
+    "narrative": _narrative_finding,
+    "agency": lambda d: headline(d, "agency_rate", "Agency reliance"),
+    "spc": _spc_finding,
+    "turnover": lambda d: headline(d, "turnover_rate_12m", "Turnover over 12 months"),
+    "vacancies": lambda d: headline(d, "vacancy_rate", "The vacancy rate"),
+    "caseloads": lambda d: headline(d, "average_caseload", "The average caseload"),
+    "absence": lambda d: headline(d, "absence_rate_12m", "Sickness absence over 12 months"),
+    "nqsw": lambda d: headline(
+        d, "nqsw_retained_1y", "Newly qualified social workers retained into year two"
+    ),
+    "spend": _spend_finding,
+    "teams": _teams_finding,
+}
+
+
+def section_heading(data: WorkforceData, section: str) -> blocks.Heading:
+    """The section's heading: its finding (:data:`FINDINGS`), with its contents label."""
+    return heading(section, FINDINGS[section](data))
+
+
+def collapsed(table: blocks.Table, summary: str) -> blocks.Details:
+    """A full table collapsed on screen behind a visible summary (printed in full)."""
+    rows = len(table.frame)
+    return blocks.Details(
+        summary=f"{summary} ({rows} {words.plural(rows, 'row')})",
+        blocks=[table],
+        class_="full-table",
     )
 
 
@@ -142,8 +241,10 @@ def _actions(data: WorkforceData) -> pd.DataFrame | None:
 def _why(row: pd.Series) -> str:
     if row["status"] == "complete" and pd.notna(row["completed_date"]):
         return f"completed {dates.long_date(pd.Timestamp(row['completed_date']).date())}"
-    reason = str(row.get("rag_reason") or "")
-    return reason
+    if bool(row.get("overdue")) and pd.notna(row.get("days_overdue")):
+        due = dates.long_date(pd.Timestamp(row["due_date"]).date())
+        return f"overdue by {int(row['days_overdue'])} days (due {due})"
+    return str(row.get("rag_reason") or "")
 
 
 def plan_actions(data: WorkforceData, section: str) -> blocks.Block | None:
@@ -206,22 +307,23 @@ def after_actions(data: WorkforceData, indicator: str, done: pd.DataFrame) -> st
     ind = workforce.INDICATORS[indicator]
     unit = ind.unit
     d = 0 if unit == "count" else 1
+    now = data.value(indicator)
     parts = []
-    for _, r in done.iterrows():
+    picked = done.iloc[[0, -1]] if len(done) > 1 else done
+    for (_, r), which in zip(picked.iterrows(), ("the first", "the latest"), strict=False):
         then = data.value(indicator, month=r["month"])
-        now = data.value(indicator)
         if formatting.is_missing(then) or formatting.is_missing(now):
             continue
         a, b = round(then, d), round(now, d)
         if a == b:
-            moved = "has not moved since"
+            moved = "it has not moved since"
         else:
             better = (b < a) == (ind.polarity == "lower_is_better")
-            moved = f"has {'fallen' if b < a else 'risen'} ({'better' if better else 'worse'})"
+            moved = f"it has {'fallen' if b < a else 'risen'} ({'better' if better else 'worse'})"
+        name = which + " " if len(done) > 1 else ""
         parts.append(
-            f"{r['action_id']} was completed {dates.long_date(r['completed_date'])}, when the "
-            f"figure was {formatting.value(then, unit)}; it {moved} to "
-            f"{formatting.value(now, unit)}"
+            f"since {name}{r['action_id']} (completed {dates.long_date(r['completed_date'])}, "
+            f"at {formatting.value(then, unit)}) {moved} to {formatting.value(now, unit)}"
         )
     if not parts:
         return None
