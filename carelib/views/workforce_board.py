@@ -93,7 +93,10 @@ def headline(data: WorkforceData, indicator: str, name: str | None = None) -> st
     unit = data.unit(indicator)
     now = data.value(indicator)
     if formatting.is_missing(now) or data.partial(indicator):
-        return f"{name}: {data.text(indicator)} in {dates.month_label(data.month)}"
+        shown = data.partial(indicator) or data.text(indicator)
+        if shown == "c":
+            shown = words.suppressed_reason(data).split(" (")[0]
+        return f"{name}: {shown} in {dates.month_label(data.month)}"
     shown = formatting.value(now, unit)
     found = words.change(data, indicator)
     if found is None:
