@@ -28,8 +28,8 @@ def spend(
     data : carelib.workforce_data.WorkforceData
     months : int, default 24
         Months shown in the monthly chart.
-    title : str
-        The monthly chart's title.
+    title : str, optional
+        The monthly chart's title (default its finding: over budget in N of M months).
     """
     table = data.spend
     council = table[table["scope"] == "council"].iloc[0]

@@ -33,8 +33,8 @@ def turnover(
     data : carelib.workforce_data.WorkforceData
     months : int, default 24
         Months shown in the turnover chart.
-    title : str
-        The chart's title.
+    title : str, optional
+        The chart's title (default its finding, built from the figures).
     target, england : bool, default True
         Draw the target and England's figure.
     """
@@ -91,8 +91,8 @@ def caseloads(
     data : carelib.workforce_data.WorkforceData
     months : int, default 24
         Months shown in the trend chart.
-    title : str
-        The trend chart's title.
+    title : str, optional
+        The trend chart's title (default its finding, built from the figures).
     target, england : bool, default True
         Draw the target and England's figure.
     """
@@ -185,8 +185,8 @@ def absence(
     data : carelib.workforce_data.WorkforceData
     months : int, default 24
         Months shown in the chart.
-    title : str
-        The chart's title.
+    title : str, optional
+        The chart's title (default its finding, built from the figures).
     target, england : bool, default True
         Draw the target and England's figure (England publishes only DfE's definition,
         so there is none to draw for the monthly-weighted rate; the first sentence sets
