@@ -432,6 +432,7 @@ def recruitment_figure(data: WorkforceData) -> blocks.Figure:
             f"{r['financial_year']} by {dates.month_label(data.month)}, "
             f"{'on or ahead of' if r['on_track'] else 'behind'} the straight-line profile"
         ),
+        data_caption=f"Qualified social workers hired in {r['financial_year']}, month by month",
         alt=alt,
         source=data.source,
         data=numbers,
