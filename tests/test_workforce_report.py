@@ -167,7 +167,11 @@ def test_trend_views_take_the_analysts_arguments(page):
     assert "target" not in views.trend(data, "vacancy_rate", target=False).figures[0].alt
     # Any indicator can be drawn in the house style.
     starters = views.trend(data, "starters_12m", months=6)
-    assert starters.figures[0].title == workforce.INDICATORS["starters_12m"].label
+    # Its default title is its finding, from the first and last of the months shown.
+    assert starters.figures[0].title.startswith(
+        workforce.INDICATORS["starters_12m"].label + " "
+    ) and starters.figures[0].title.endswith(" in September 2025")
+    assert re.search(r" (rose|fell) from \d+ in \w+ 2025 to \d+ in", starters.figures[0].title)
     assert len(starters.figures[0].data.frame) <= 6
 
 
