@@ -160,10 +160,14 @@ def _spc_finding(data: WorkforceData) -> str:
     n = len(SPC_INDICATORS)
     if not special:
         return f"Real change or noise? None of the {n} charted figures shows a real change"
-    parts = [f"{special.count(k)} {k}" for k in ("improvement", "concern") if special.count(k)]
-    return (
-        f"Real change or noise? {len(special)} of the {n} charted figures show a real "
-        f"change this month ({' and '.join(parts)})"
+    parts = [
+        f"{special.count(k)} {words.plural(special.count(k), k)}"
+        for k in ("improvement", "concern")
+        if special.count(k)
+    ]
+    many = f"All {n}" if len(special) == n else f"{len(special)} of the {n}"
+    return f"Real change or noise? {many} charted figures show a real change this month" + (
+        f" ({' and '.join(parts)})" if parts else ""
     )
 
 
