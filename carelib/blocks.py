@@ -254,6 +254,7 @@ class Heading(Block):
     text: Any = ""
     level: int = 2
     id: str = ""
+    label: str = ""  # a short name for the contents list when the heading is a finding
 
     def __post_init__(self):
         self.id = self.id or slug(text_of(self.text))
@@ -264,10 +265,11 @@ class Heading(Block):
 
 @dataclass
 class Group(Block):
-    """Blocks shown one after the other with no wrapper."""
+    """Blocks shown one after the other (in a ``div`` of that class when given one)."""
 
     kind: ClassVar[str] = "group"
     blocks: list = field(default_factory=list)
+    class_: str | None = None  # e.g. ``spc-indicator``: laid out by report.css
 
     def children(self) -> list:
         return list(self.blocks)
@@ -299,6 +301,7 @@ class Details(Block):
     summary: Any = ""
     blocks: list = field(default_factory=list)
     open: bool = False
+    class_: str | None = None  # ``full-table``: printed only with [report] print_tables
 
     def children(self) -> list:
         return [self.summary, *self.blocks]
@@ -500,6 +503,8 @@ class Figure(Block):
     source: str = ""
     data: Table | None = None
     phone_png: bytes | None = None
+    id: str = ""  # an anchor other pages can link to
+    class_: str | None = None  # e.g. ``compact``: drawn smaller
 
     def children(self) -> list:
         return [self.title, self.data] if self.data is not None else [self.title]
@@ -541,6 +546,17 @@ class View(Block):
 
     def children(self) -> list:
         return list(self.blocks)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        # Headings given a contents label (findings as headings) are listed in the page's
+        # contents under that label, as the markdown cells' ``##`` headings are.
+        headings = [
+            {"id": b.id, "text": b.label}
+            for b in walk(self.blocks)
+            if isinstance(b, Heading) and b.level == 2 and b.label
+        ]
+        meta = {"carelib": {"headings": headings}} if headings else {}
+        return {"text/html": str(render(self))}, meta
 
     @property
     def figures(self) -> list[Figure]:

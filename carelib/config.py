@@ -50,6 +50,10 @@ SCHEMA: dict[str, dict[str, tuple[str, Any]]] = {
         "absence_rate_12m": (_FLOAT, 3.5),
         "qsw_hires_this_year": (_INT, 25),
         "financial_year_start_month": (_INT, 4),
+        # Optional (unset: no target line): percent in post under 2 years (lower is
+        # better), newly qualified social workers retained into year two (higher).
+        "in_post_under_2y_share": (_FLOAT, None),
+        "nqsw_retention": (_FLOAT, None),
     },
     "rag": {
         "due_soon_days": (_INT, 30),
@@ -200,6 +204,8 @@ RANGES: dict[str, tuple[float, float, str]] = {
     "targets.turnover_rate_12m": (0, 100, "a percent, 0 to 100"),
     "targets.absence_rate_12m": (0, 100, "a percent, 0 to 100"),
     "targets.average_caseload": (0.1, 100, "cases per case-holding FTE, 0.1 to 100"),
+    "targets.in_post_under_2y_share": (0, 100, "a percent, 0 to 100"),
+    "targets.nqsw_retention": (0, 100, "a percent, 0 to 100"),
     "targets.qsw_hires_this_year": (0, 10_000, "0 to 10,000"),
     "targets.financial_year_start_month": (1, 12, "a month, 1 to 12"),
     "rag.due_soon_days": (0, 366, "0 to 366 days"),
@@ -244,7 +250,7 @@ def _ranges(values: dict[str, dict[str, Any]]) -> list[str]:
     for name, (low, high, meaning) in RANGES.items():
         section, key = name.split(".")
         value = values[section][key]
-        if not low <= value <= high:
+        if value is not None and not low <= value <= high:
             problems.append(f"config key {name}: {value!r} is out of range ({meaning})")
     jobs, cores = values["run"]["jobs"], os.cpu_count() or 1
     if not 1 <= jobs <= cores:

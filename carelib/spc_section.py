@@ -373,8 +373,13 @@ def _numbers(s: Series) -> pd.DataFrame:
 
 def figure(s: Series, source: str) -> blocks.Figure:
     """The chart as an accessible figure (title, alt text, source, the numbers)."""
-    labels = list(s.chart["label"])
-    title = f"{s.label}: XmR chart, {labels[0]} to {labels[-1]}" if labels else s.label
+    months = list(s.chart.index)
+    title = (
+        f"{heading(s)} (XmR chart, {dates.month_label(months[0])} to "
+        f"{dates.month_label(months[-1])})"
+        if months
+        else s.label
+    )
     return charts.figure(
         draw(s),
         title=title,
@@ -468,17 +473,48 @@ INTRO = (
 )
 
 
-def section(series: list[Series], notes: dict[str, str], source: str) -> list[blocks.Block]:
-    """The whole SPC section: introduction, summary table, then each indicator's chart."""
-    parts = [blocks.paragraph(INTRO), summary_table(series)]
+def heading(s: Series, month: str | None = None) -> str:
+    """An indicator's finding for its heading: ``Agency rate: special cause improvement``."""
+    observed = _observed(s)
+    if not _has_limits(s) or not len(observed) or (month and month not in observed.index):
+        return f"{s.label}: too few months to tell real change from noise"
+    reading = spc.reading(s.chart)
+    latest = _fmt(observed["value"].iloc[-1], s.unit)
+    if reading.variation == "common_cause":
+        return f"{s.label} at {latest}: within normal variation, no real change"
+    return f"{s.label} at {latest}: {reading.variation_label.lower()}, a real change"
+
+
+def section(
+    series: list[Series], notes: dict[str, str], source: str, month: str | None = None
+) -> list[blocks.Block]:
+    """The whole SPC section: summary table, how to read it, then each compact chart.
+
+    The summary table comes first (the section's answer); the reading guide is
+    collapsed; each indicator's heading states its reading and its chart is drawn
+    compact (``compact``: smaller on screen and in print).
+    """
+    parts = [
+        summary_table(series),
+        blocks.Details(
+            summary="How to read these charts",
+            blocks=[blocks.paragraph(INTRO)],
+            # On screen only: "How these figures are calculated" says it for print too.
+            class_="no-print",
+        ),
+    ]
+    charts_ = []
     for s in series:
-        parts.append(blocks.Heading(s.label, 3))
-        parts.append(blocks.paragraph(reading_sentence(s, warning=False)))
+        one = [blocks.Heading(heading(s, month), 3)]
+        one.append(blocks.paragraph(reading_sentence(s, warning=False)))
         warning = spc.reading(s.chart).warning
         if warning and _has_limits(s):
-            parts.append(blocks.notice(warning, "warning"))
+            one.append(blocks.notice(warning, "warning"))
         if notes.get(s.indicator):
-            parts.append(blocks.paragraph(notes[s.indicator]))
+            one.append(blocks.paragraph(notes[s.indicator]))
         if s.chart["value"].notna().sum() >= 2:
-            parts.append(figure(s, source))
-    return parts
+            found = figure(s, source)
+            found.class_ = "compact"
+            one.append(found)
+        charts_.append(blocks.Group(one, class_="spc-indicator"))
+    return [*parts, blocks.Group(charts_, class_="spc-indicators")]

@@ -26,6 +26,7 @@ from carelib.loading import History
 
 if TYPE_CHECKING:
     from carelib.notebook import ReportContext
+    from carelib.plan_data import PlanData
 
 #: Source line under every chart (``{council}`` and ``{england}`` filled in).
 SOURCE = "{council} HR and case management monthly extracts; England: {england}"
@@ -61,7 +62,12 @@ TARGETED = (
     "turnover_rate_12m",
     "average_caseload",
     "absence_rate_12m",
+    "in_post_under_2y",
+    "nqsw_retained_1y",
 )
+#: Indicator -> its ``[targets]`` key where the two differ (optional targets: unset in
+#: the config means no target line and no rating).
+TARGET_KEYS = {"in_post_under_2y": "in_post_under_2y_share", "nqsw_retained_1y": "nqsw_retention"}
 #: A figure defined differently from DfE's is compared through the indicator computed by
 #: DfE's definition (the monthly-weighted absence rate is kept for the monthly trend;
 #: DfE's is days lost over FTE at the month end x 253).
@@ -149,6 +155,9 @@ class WorkforceData:
         :func:`carelib.workforce.agency_spend` by team.
     recruitment : dict
         :func:`carelib.workforce.recruitment_against_target`.
+    plan : carelib.plan_data.PlanData or None
+        The improvement plan's published tables (:func:`plan_tables`): the actions each
+        section lists and the completions its charts mark; None without a plan.
     """
 
     ctx: ReportContext
@@ -163,6 +172,7 @@ class WorkforceData:
     nqsw: pd.DataFrame = field(default_factory=pd.DataFrame)
     spend: pd.DataFrame = field(default_factory=pd.DataFrame)
     recruitment: dict = field(default_factory=dict)
+    plan: PlanData | None = None
     #: Derived tables views share (e.g. XmR charts), worked out once.
     cache: dict = field(default_factory=dict, repr=False)
 
@@ -303,9 +313,10 @@ class WorkforceData:
 
     def target(self, indicator: str) -> float | None:
         """The configured target, for an indicator that has one."""
-        if indicator not in TARGETED or indicator not in self.targets:
+        key = TARGET_KEYS.get(indicator, indicator)
+        if indicator not in TARGETED or self.targets.get(key) is None:
             return None
-        return float(self.targets[indicator])
+        return float(self.targets[key])
 
     def partial(self, indicator: str, team: str = "") -> str:
         """``not available yet: 2 of 12 months`` for a figure short of its window, else ``""``."""
@@ -333,7 +344,26 @@ class WorkforceData:
         return self.bench.at(indicator, which, last_census)
 
 
-def build(ctx: ReportContext, bench: benchmarks.Benchmarks | None = None) -> WorkforceData:
+def plan_tables(ctx: ReportContext) -> PlanData | None:
+    """The improvement plan's published tables for the month, or None without a plan.
+
+    The same tables as the plan page's (:func:`carelib.plan_data.from_context`, published
+    in publication mode), so the ratings the workforce page shows are the plan page's,
+    ``actions.csv``'s and ``carelib plan``'s.
+    """
+    actions = ctx.history.frame("actions")
+    if actions.empty or "month" not in actions or not (actions["month"] == ctx.month).any():
+        return None
+    from carelib import plan_data
+
+    return plan_data.from_context(ctx)
+
+
+def build(
+    ctx: ReportContext,
+    bench: benchmarks.Benchmarks | None = None,
+    plan: PlanData | None = None,
+) -> WorkforceData:
     """Build the month's workforce tables once, suppressed in publication mode.
 
     Parameters
@@ -343,6 +373,9 @@ def build(ctx: ReportContext, bench: benchmarks.Benchmarks | None = None) -> Wor
     bench : carelib.benchmarks.Benchmarks, optional
         England's, the region's and the neighbours' figures, when already loaded for
         the same configuration (several months in one process); loaded otherwise.
+    plan : carelib.plan_data.PlanData, optional
+        The plan's published tables (:func:`plan_tables`); without them the page shows
+        no plan actions and its charts no completion markers.
 
     Returns
     -------
@@ -377,6 +410,7 @@ def build(ctx: ReportContext, bench: benchmarks.Benchmarks | None = None) -> Wor
         bench=bench if bench is not None else benchmarks.load_benchmarks(cfg),
         spend=workforce.agency_spend(history, month, fy_start, by_team=True),
         recruitment=workforce.recruitment_against_target(history, month, target, fy_start),
+        plan=plan,
     )
     _breakdowns(data, hidden, threshold)
     return data

@@ -85,7 +85,15 @@ def _rate_specs():
             low,
         ),
         Indicator(
-            "in_post_under_2y", "In post less than 2 years", "percent", 1, "under_2y_fte", "sw_fte"
+            # Lower is better: a high share in post under 2 years is an inexperienced
+            # workforce (the churn agency reliance and turnover leave behind).
+            "in_post_under_2y",
+            "In post less than 2 years",
+            "percent",
+            1,
+            "under_2y_fte",
+            "sw_fte",
+            low,
         ),
         Indicator(
             "agency_cover_rate",

@@ -340,9 +340,11 @@ PRINT_JS = """(width) => {
   const style = sel => [...document.querySelectorAll(sel)].map(e => getComputedStyle(e));
   return {
     hidden: style('.pages-nav, .skip-link').every(c => c.display === 'none'),
-    detailTables: [...document.querySelectorAll('details:not(.chart-data) table')]
+    detailTables: [...document.querySelectorAll('details:not(.chart-data):not(.full-table) table')]
       .map(t => t.offsetHeight),
     chartTables: [...document.querySelectorAll('details.chart-data table')]
+      .map(t => t.offsetHeight),
+    fullTables: [...document.querySelectorAll('details.full-table table')]
       .map(t => t.offsetHeight),
     tooWide: [...document.querySelectorAll('table, img, figure, .tiles')]
       .filter(e => e.getBoundingClientRect().right > width + 1)
@@ -368,6 +370,8 @@ def test_print_gives_clean_a4(chromium, demo_reports, name):
     assert all(h > 0 for h in r["detailTables"]), "open detail does not print"
     # [report] print_tables is false by default: the numbers behind charts stay on screen.
     assert all(h == 0 for h in r["chartTables"]), "the numbers behind a chart print"
+    # Full tables collapsed on screen (class full-table) print only with print_tables too.
+    assert all(h == 0 for h in r["fullTables"]), "a collapsed full table prints"
     assert not r["tooWide"], f"cut off on A4: {r['tooWide'][:5]}"
     assert r["figuresWhole"] and r["rowsWhole"] and r["headsRepeat"]
     # Page count close to the printed height: nothing blank or cut into slivers.
@@ -383,12 +387,14 @@ def test_print_tables_prints_the_numbers_behind_every_chart(chromium, demo_repor
         chromium, demo_reports / bs.MONTH / "workforce.html", width=A4_CONTENT_WIDTH, media="print"
     )
     try:
-        before = v.page.evaluate(PRINT_JS, A4_CONTENT_WIDTH)["chartTables"]
+        found = v.page.evaluate(PRINT_JS, A4_CONTENT_WIDTH)
+        before = found["chartTables"] + found["fullTables"]
         v.page.evaluate("() => document.body.classList.add('print-tables')")
-        after = v.page.evaluate(PRINT_JS, A4_CONTENT_WIDTH)["chartTables"]
+        found = v.page.evaluate(PRINT_JS, A4_CONTENT_WIDTH)
+        after = found["chartTables"] + found["fullTables"]
     finally:
         v.close()
-    assert before and all(h == 0 for h in before)
+    assert before and found["fullTables"] and all(h == 0 for h in before)
     assert len(after) == len(before) and all(h > 0 for h in after)
 
 

@@ -119,7 +119,10 @@ def test_pages_have_contents_and_expected_sections(built):
         "Newly qualified social workers",
         "Teams",
     ):
-        assert re.search(rf"<h2[^>]*>{heading}</h2>", workforce), heading
+        # Listed in the contents under its name; the heading itself states the finding.
+        link = re.search(rf'<a href="#([^"]+)">{heading}</a>', workforce)
+        assert link, heading
+        assert re.search(rf'<h2[^>]*id="{link[1]}"[^>]*>\s*\S', workforce), heading
     assert 'aria-label="Contents"' in workforce
     plan = read(out, "improvement_plan.html")
     for heading in ("What needs attention", "Progress by recommendation", "Plan burn-up"):

@@ -108,14 +108,28 @@ def kpi_text(record: dict) -> str:
 # ------------------------------------------------------------------- every view
 
 
-def test_every_section_is_a_view_without_a_level_2_heading(page):
+def test_every_section_is_a_view_opening_with_its_finding(page):
+    # Each section's view opens with its one level-2 heading, the finding, listed in the
+    # page's contents under the section's short name; the definitions keep the notebook's
+    # markdown heading and have none.
+    from carelib.views import workforce_board
+
     _, _, out = page
     for name, view in out.items():
         assert isinstance(view, blocks.View) and view.name, name
         assert view.blocks, name
-        assert not [b for b in blocks.walk(view.blocks) if getattr(b, "level", 3) == 2], name
+        level2 = [b for b in blocks.walk(view.blocks) if getattr(b, "level", 3) == 2]
         markup = view._repr_html_()
-        assert "<h2" not in markup and "<script" not in markup.lower(), name
+        assert "<script" not in markup.lower(), name
+        if name == "definitions":
+            assert not level2 and "<h2" not in markup
+            continue
+        anchor, label = workforce_board.SECTIONS[name]
+        assert len(level2) == 1 and view.blocks[0] is level2[0], name
+        assert (level2[0].id, level2[0].label) == (anchor, label), name
+        assert level2[0].text != label and markup.count("<h2") == 1, name
+        _, meta = view._repr_mimebundle_()
+        assert meta["carelib"]["headings"] == [{"id": anchor, "text": label}], name
 
 
 def test_every_chart_has_title_alt_text_source_and_numbers(page):
@@ -142,14 +156,22 @@ def test_trend_views_take_the_analysts_arguments(page):
     assert "from" in fig.alt and "in October 2024" in fig.alt
     assert len(view.figures[1].data.frame) == 12
     default = views.agency(data)
-    assert default.figures[0].title == "Agency rate, Oct 2023 to Sep 2025"
+    rates = data.series("agency_rate")["value"]
+    assert default.figures[0].title == (
+        f"Agency rate {'fell' if rates.iloc[-1] < rates.iloc[0] else 'rose'} from "
+        f"{rates.iloc[0]:.1f}% in October 2023 to {rates.iloc[-1]:.1f}% in September 2025"
+    )
     assert len(default.figures[0].data.frame) == 24
     # A target left off the chart is left out of its alt text too.
     assert "target" in default.figures[0].alt
     assert "target" not in views.trend(data, "vacancy_rate", target=False).figures[0].alt
     # Any indicator can be drawn in the house style.
     starters = views.trend(data, "starters_12m", months=6)
-    assert starters.figures[0].title == workforce.INDICATORS["starters_12m"].label
+    # Its default title is its finding, from the first and last of the months shown.
+    assert starters.figures[0].title.startswith(
+        workforce.INDICATORS["starters_12m"].label + " "
+    ) and starters.figures[0].title.endswith(" in September 2025")
+    assert re.search(r" (rose|fell) from \d+ in \w+ 2025 to \d+ in", starters.figures[0].title)
     assert len(starters.figures[0].data.frame) <= 6
 
 
@@ -224,7 +246,7 @@ def test_narrative_numbers_come_from_the_figures(page):
     # Every percentage in the narrative is a figure of the data, a target, a benchmark or
     # an SPC limit: none is typed by hand.
     allowed = {f"{v:.1f}%" for v in frame.loc[frame["unit"] == "percent", "value"].dropna()}
-    allowed |= {f"{v:.1f}%" for v in ctx.config["targets"].values()}
+    allowed |= {f"{v:.1f}%" for v in ctx.config["targets"].values() if v is not None}
     bench = benchmarks.load_benchmarks(ctx.config)
     for name in benchmarks.COLUMNS:
         for series in (bench.england(name), bench.region(name), bench.neighbours_median(name)):

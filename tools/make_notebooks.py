@@ -19,14 +19,19 @@ publication = False  # publication mode: suppress small numbers, show the markin
 
 
 def notebook(title, intro, setup, sections):
-    """Return a report notebook: hidden title, parameters, setup, then h2 sections."""
+    """Return a report notebook: hidden title, parameters, setup, then h2 sections.
+
+    A section whose heading is None has no markdown cell: its view opens with its own
+    level-2 heading (a finding built from the figures, listed in the contents).
+    """
     cells = [
         new_markdown_cell(f"# {title}\n\n{intro}", metadata={"tags": ["remove_cell"]}),
         new_code_cell(PARAMETERS, metadata={"tags": ["parameters"]}),
         new_code_cell(setup, metadata={"tags": ["setup"]}),
     ]
     for heading, text, code in sections:
-        cells.append(new_markdown_cell(f"## {heading}" + (f"\n\n{text}" if text else "")))
+        if heading is not None:
+            cells.append(new_markdown_cell(f"## {heading}" + (f"\n\n{text}" if text else "")))
         cells.append(new_code_cell(code))
     nb = new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {
@@ -47,64 +52,37 @@ WORKFORCE = notebook(
     "(`carelib.workforce_data`, suppressed there in publication mode); each section is "
     "then a view of them (`carelib.views.workforce`): change its arguments (months shown, "
     "title, comparators) or the words above it, or add a cell of your own that uses "
-    "`data` and `carelib.charts`.",
+    "`data` and `carelib.charts`. Each section's view opens with its finding as its "
+    "heading (`carelib.views.workforce_board`) and lists the improvement-plan actions on "
+    "its theme (`carelib.workforce_plan`).",
     "from carelib import notebook\n"
     "from carelib.views import workforce as views\n\n"
     "ctx = notebook.setup(month, data_dir, config_path, output_dir, publication)\n"
-    "data = views.build(ctx)  # the month's tables, suppressed once in publication mode\n"
+    "# The plan's published tables (as 02_improvement_plan builds them; None without a plan)\n"
+    "# give each section its plan actions and each chart its completed actions.\n"
+    "plan = views.plan_tables(ctx)\n"
+    "data = views.build(ctx, plan=plan)  # the month's tables, suppressed once if publishing\n"
     "views.publish_outputs(data)  # the CSVs behind the page; the overview page's tiles",
     [
-        ("At a glance", None, "views.tiles(data)"),
-        ("What changed this month", None, "views.narrative(data)"),
+        (None, None, "views.tiles(data)"),
+        (None, None, "views.narrative(data)"),
+        (None, None, "views.agency(data, months=24, target=True, england=True)"),
         (
-            "Agency reliance",
-            "Agency social workers cost more and move on sooner; reducing reliance on them is "
-            "the heart of the improvement plan.",
-            "views.agency(data, months=24, target=True, england=True)",
-        ),
-        (
-            "Real change or noise?",
-            "Statistical process control charts separate real change from month-to-month "
-            "noise, using the NHS *Making Data Count* rules.",
+            None,
+            None,
             "views.spc(\n"
             "    data,\n"
             '    indicators=("agency_rate", "vacancy_rate", "average_caseload", '
             '"turnover_rate_12m"),\n'
             ")",
         ),
-        (
-            "Turnover and leavers",
-            None,
-            'views.turnover(data, months=24, title="Turnover rate of social workers over 12 '
-            'months")',
-        ),
-        (
-            "Vacancies and recruitment",
-            None,
-            'views.vacancies(data, months=24, title="Vacancy rate of social-work posts")',
-        ),
-        (
-            "Caseloads",
-            None,
-            'views.caseloads(data, months=24, title="Average caseload per case-holding FTE")',
-        ),
-        (
-            "Sickness absence",
-            None,
-            "views.absence(\n"
-            "    data,\n"
-            "    months=24,\n"
-            '    title="Sickness absence rate of social workers over 12 months '
-            '(monthly-weighted)",\n'
-            ")",
-        ),
-        ("Newly qualified social workers", None, "views.nqsw(data)"),
-        (
-            "Agency spend against budget",
-            None,
-            'views.spend(data, months=24, title="Agency spend and budget each month")',
-        ),
-        ("Teams", None, "views.teams(data)"),
+        (None, None, "views.turnover(data, months=24, title=None)  # None: the finding"),
+        (None, None, "views.vacancies(data, months=24, title=None)"),
+        (None, None, "views.caseloads(data, months=24, title=None)"),
+        (None, None, "views.absence(data, months=24, title=None)"),
+        (None, None, "views.nqsw(data)"),
+        (None, None, "views.spend(data, months=24, title=None)"),
+        (None, None, "views.teams(data)"),
         ("How these figures are calculated", None, "views.definitions(data)"),
     ],
 )

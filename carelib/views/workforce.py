@@ -35,7 +35,7 @@ from carelib.views.workforce_people import absence, caseloads, nqsw, teams, turn
 from carelib.views.workforce_reference import benchmarks, definitions
 from carelib.views.workforce_spc import spc
 from carelib.views.workforce_trends import agency, trend, vacancies
-from carelib.workforce_data import build
+from carelib.workforce_data import build, plan_tables
 
 __all__ = [
     "absence",
@@ -46,6 +46,7 @@ __all__ = [
     "definitions",
     "narrative",
     "nqsw",
+    "plan_tables",
     "publish_outputs",
     "spc",
     "spend",

@@ -9,6 +9,7 @@ published tables (:func:`carelib.workforce_data.build`).
 from __future__ import annotations
 
 from carelib import blocks, board_lines, dates, dictionary, formatting, workforce
+from carelib.views import workforce_board as board
 from carelib.views import workforce_spc
 from carelib.views import workforce_words as words
 from carelib.workforce_data import (
@@ -17,7 +18,6 @@ from carelib.workforce_data import (
     TARGETED,
     TILE_LABELS,
     WorkforceData,
-    short_month,
 )
 
 
@@ -63,8 +63,7 @@ def tile(data: WorkforceData, indicator: str) -> blocks.Tile:
         value = "Not available yet"
         note = (
             f"Only {int(row['months_covered'])} of {int(row['window_months'])} months "
-            f"of data ({short_month(row['period_start'])} to "
-            f"{short_month(row['period_end'])})"
+            f"of data ({words.month_span(row['period_start'], row['period_end'])})"
             + (": not rated against the target" if data.target(indicator) else "")
         )
     elif indicator in COMPARED_AS:
@@ -72,6 +71,8 @@ def tile(data: WorkforceData, indicator: str) -> blocks.Tile:
             "Monthly-weighted: days lost over the working days each month's FTE could "
             "work (for the monthly trend)"
         )
+    if value == "c":
+        note = words.suppressed_reason(data) + (f". {note}" if note else "")
     return blocks.Tile(
         label=TILE_LABELS[indicator],
         value=value,
@@ -102,7 +103,7 @@ def summary_sentence(data: WorkforceData) -> str:
     met = sum(s == "met" for s in judged)
     tail = f"; {met} of {len(judged)} workforce targets were met" if judged else ""
     names = {"turnover_rate_12m": "turnover", "absence_rate_12m": "sickness absence"}
-    partial = [names.get(i, i) for i in TARGETED if data.partial(i)]
+    partial = [names.get(i, i) for i in TARGETED if data.partial(i) and data.target(i) is not None]
     if partial:
         joined = " and ".join(partial)
         tail += (
@@ -178,7 +179,7 @@ def tiles(data: WorkforceData, indicators=HEADLINE) -> blocks.View:
         )
     items = [tile(data, name) for name in indicators]
     parts.append(blocks.Tiles(items, label="Workforce headline figures"))
-    return blocks.View("tiles", None, parts)
+    return blocks.View("tiles", None, [board.section_heading(data, "tiles"), *parts])
 
 
 def _paragraph(topic: str, body: str) -> blocks.Paragraph:
@@ -256,4 +257,9 @@ def narrative(data: WorkforceData) -> blocks.View:
         if compared:
             text += f" {compared[0].upper()}{compared[1:]}."
     paras.append(("Sickness absence", text))
-    return blocks.View("narrative", None, [_paragraph(topic, body) for topic, body in paras])
+    return blocks.View(
+        "narrative",
+        None,
+        [board.section_heading(data, "narrative")]
+        + [_paragraph(topic, body) for topic, body in paras],
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from carelib import blocks, charts, dates, formatting
+from carelib.views import workforce_board as board
 from carelib.views.workforce_words import over_under
 from carelib.workforce_data import TREND_MONTHS, WorkforceData
 
@@ -18,7 +19,7 @@ def spend(
     data: WorkforceData,
     *,
     months: int = TREND_MONTHS,
-    title: str = "Agency spend and budget each month",
+    title: str | None = None,
 ) -> blocks.View:
     """Agency spend against budget: the month, the year to date and projected year end.
 
@@ -27,8 +28,8 @@ def spend(
     data : carelib.workforce_data.WorkforceData
     months : int, default 24
         Months shown in the monthly chart.
-    title : str
-        The monthly chart's title.
+    title : str, optional
+        The monthly chart's title (default its finding: over budget in N of M months).
     """
     table = data.spend
     council = table[table["scope"] == "council"].iloc[0]
@@ -47,14 +48,17 @@ def spend(
             ("projected", f"{fy} projected year end"),
         )
     ]
+    over, shown = board.spend_months_over(data, months)
     finding = (
         f"Agency spend in {dates.month_label(data.month)} was "
         f"{money(council['spend_month'])} against a budget of "
         f"{money(council['budget_month'])} ({over_under(council['variance_month'])}). "
+        f"Spend was over budget in {over} of the last {shown} months. "
         f"If spending continues at this year's average rate, {fy} will end "
         f"{over_under(council['variance_projected'])}."
     )
     parts = [
+        board.section_heading(data, "spend"),
         blocks.paragraph(finding),
         blocks.table(
             blocks.text_frame(rows, ["Period", "Spend", "Budget", "Difference"]),
@@ -62,7 +66,7 @@ def spend(
             numeric=["Spend", "Budget"],
         ),
         spend_figure(data, months=months, title=title),
-        spend_by_team(data),
+        board.collapsed(spend_by_team(data), "Agency spend by team"),
         blocks.paragraph(
             "The projection is straight-line: spend so far this financial year divided by "
             "the months with data, times 12."
@@ -75,7 +79,7 @@ def spend_figure(
     data: WorkforceData,
     *,
     months: int = TREND_MONTHS,
-    title: str = "Agency spend and budget each month",
+    title: str | None = None,
 ) -> blocks.Figure:
     """Monthly agency spend against budget, in £ thousands, with the numbers behind it."""
     shown = data.trend_months(months)
@@ -129,6 +133,10 @@ def spend_figure(
             for m in shown
         ],
         ["Month", "Spend", "Budget", "Difference"],
+    )
+    title = title or (
+        f"Agency spend was over budget in {over} of the {len(shown)} months from "
+        f"{dates.month_label(shown[0])} to {dates.month_label(data.month)}"
     )
     return charts.figure(fig, title=title, alt=alt, source=data.source, data=numbers)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 
 from carelib import blocks, charts, dates, formatting, workforce
+from carelib.views import workforce_board as board
 from carelib.views import workforce_words as words
 from carelib.views.workforce_trends import trend
 from carelib.workforce_data import TREND_MONTHS, WorkforceData
@@ -21,7 +22,7 @@ def turnover(
     data: WorkforceData,
     *,
     months: int = TREND_MONTHS,
-    title: str = "Turnover rate of social workers over 12 months",
+    title: str | None = None,
     target: bool = True,
     england: bool = True,
 ) -> blocks.View:
@@ -32,14 +33,20 @@ def turnover(
     data : carelib.workforce_data.WorkforceData
     months : int, default 24
         Months shown in the turnover chart.
-    title : str
-        The chart's title.
+    title : str, optional
+        The chart's title (default its finding, built from the figures).
     target, england : bool, default True
         Draw the target and England's figure.
     """
     parts = [
-        trend(data, "turnover_rate_12m", months=months, title=title, target=target, england=england)
+        board.section_heading(data, "turnover"),
+        trend(
+            data, "turnover_rate_12m", months=months, title=title, target=target, england=england
+        ),
     ]
+    actions = board.plan_actions(data, "turnover")
+    if actions is not None:
+        parts.append(actions)
     covered = data.leavers_covered
     month = dates.month_label(data.month)
     parts.append(
@@ -54,7 +61,7 @@ def turnover(
         ("reason", "Leavers by reason for leaving"),
         ("destination", "Leavers by destination"),
     ):
-        parts.append(leavers_table(data, breakdown, title_))
+        parts.append(board.collapsed(leavers_table(data, breakdown, title_), title_))
     return blocks.View("turnover", None, parts)
 
 
@@ -73,7 +80,7 @@ def caseloads(
     data: WorkforceData,
     *,
     months: int = TREND_MONTHS,
-    title: str = "Average caseload per case-holding FTE",
+    title: str | None = None,
     target: bool = True,
     england: bool = True,
 ) -> blocks.View:
@@ -84,14 +91,18 @@ def caseloads(
     data : carelib.workforce_data.WorkforceData
     months : int, default 24
         Months shown in the trend chart.
-    title : str
-        The trend chart's title.
+    title : str, optional
+        The trend chart's title (default its finding, built from the figures).
     target, england : bool, default True
         Draw the target and England's figure.
     """
     parts = [
-        trend(data, "average_caseload", months=months, title=title, target=target, england=england)
+        board.section_heading(data, "caseloads"),
+        trend(data, "average_caseload", months=months, title=title, target=target, england=england),
     ]
+    actions = board.plan_actions(data, "caseloads")
+    if actions is not None:
+        parts.append(actions)
     bands = data.bands
     labels = list(bands["Caseload (cases per FTE)"])
     counts = bands["Workers"]
@@ -125,7 +136,8 @@ def caseloads(
     parts.append(
         charts.figure(
             fig,
-            title=f"Caseloads by band, {dates.month_label(data.month)}",
+            title=f"Caseloads by band, {dates.month_label(data.month)}: "
+            + (high_caseloads(data) or "").rstrip("."),
             alt=alt,
             source=data.source,
             data=numbers.reset_index(drop=True),
@@ -161,7 +173,7 @@ def absence(
     data: WorkforceData,
     *,
     months: int = TREND_MONTHS,
-    title: str = "Sickness absence rate of social workers over 12 months (monthly-weighted)",
+    title: str | None = None,
     target: bool = True,
     england: bool = True,
     teams: bool = True,
@@ -173,8 +185,8 @@ def absence(
     data : carelib.workforce_data.WorkforceData
     months : int, default 24
         Months shown in the chart.
-    title : str
-        The chart's title.
+    title : str, optional
+        The chart's title (default its finding, built from the figures).
     target, england : bool, default True
         Draw the target and England's figure (England publishes only DfE's definition,
         so there is none to draw for the monthly-weighted rate; the first sentence sets
@@ -190,6 +202,7 @@ def absence(
         + (f": {compared[0].lower()}{compared[1:]}." if compared else ".")
     )
     parts = [
+        board.section_heading(data, "absence"),
         blocks.paragraph(finding),
         trend(data, "absence_rate_12m", months=months, title=title, target=target, england=england),
     ]
@@ -222,11 +235,14 @@ def absence(
         )
     )
     parts.append(
-        blocks.table(
-            frame,
-            "Sickness absence by team, 12 months (FTE working days "
-            "lost as a share of FTE working days available)",
-            numeric=["Absence rate (12 months)", "Working days lost"],
+        board.collapsed(
+            blocks.table(
+                frame,
+                "Sickness absence by team, 12 months (FTE working days "
+                "lost as a share of FTE working days available)",
+                numeric=["Absence rate (12 months)", "Working days lost"],
+            ),
+            "Sickness absence by team",
         )
     )
     return blocks.View("absence", None, parts)
@@ -248,7 +264,13 @@ def nqsw(data: WorkforceData) -> blocks.View:
             f"Newly qualified social workers retained into their second year: {value} "
             "(counts too small to publish are shown as c)."
         )
-    parts = [blocks.paragraph(finding)]
+    parts = [board.section_heading(data, "nqsw"), blocks.paragraph(finding)]
+    against = words.against_target(data, "nqsw_retained_1y")
+    if against:
+        parts.append(blocks.paragraph(board.sentence_case(against) + "."))
+    actions = board.plan_actions(data, "nqsw")
+    if actions is not None:
+        parts.append(actions)
     cohorts = data.nqsw
     if cohorts.empty:
         parts.append(blocks.paragraph("No newly qualified social workers are recorded."))
@@ -272,11 +294,14 @@ def nqsw(data: WorkforceData) -> blocks.View:
     )
     frame["Note"] = notes
     parts.append(
-        blocks.table(
-            frame.reset_index(drop=True),
-            f"Newly qualified social workers by financial year of starting, and whether "
-            f"still in post at {dates.month_label(data.month)} (headcount)",
-            numeric=[*counts, "Still in post (%)"],
+        board.collapsed(
+            blocks.table(
+                frame.reset_index(drop=True),
+                f"Newly qualified social workers by financial year of starting, and whether "
+                f"still in post at {dates.month_label(data.month)} (headcount)",
+                numeric=[*counts, "Still in post (%)"],
+            ),
+            "Newly qualified social workers by year of starting",
         )
     )
     return blocks.View("nqsw", None, parts, id="detail-nqsw")
@@ -334,4 +359,8 @@ def teams(data: WorkforceData, columns: dict[str, str] | None = None) -> blocks.
 
     hotspots = team_hotspots.sentence(team_hotspots.find(data), data.config)
     parts.insert(0, blocks.paragraph(blocks.Strong("Team hotspots. "), hotspots))
+    parts.insert(0, board.section_heading(data, "teams"))
+    actions = board.plan_actions(data, "teams")
+    if actions is not None:
+        parts.append(actions)
     return blocks.View("teams", None, parts, id="detail-teams")

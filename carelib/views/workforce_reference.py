@@ -8,6 +8,7 @@ out, what the symbols mean and where the comparisons come from.
 from __future__ import annotations
 
 from carelib import blocks, dates, formatting, workforce
+from carelib.views import workforce_board as board
 from carelib.workforce_data import WorkforceData, census_label
 
 #: The indicators set beside DfE's figures, in order.
@@ -125,10 +126,13 @@ def benchmarks(data: WorkforceData, indicators=BENCHMARKED) -> blocks.View:
                     notes.setdefault(note, []).append(ind.label.split(" (")[0])
         rows.append(row)
     parts: list = [
-        blocks.table(
-            blocks.text_frame(rows, list(rows[0])),
-            f"{data.council} at {dates.month_label(data.month)} beside the latest "
-            "published DfE figures",
+        board.collapsed(
+            blocks.table(
+                blocks.text_frame(rows, list(rows[0])),
+                f"{data.council} at {dates.month_label(data.month)} beside the latest "
+                "published DfE figures",
+            ),
+            "The council beside England, the region and its neighbours",
         )
     ]
     if notes:
@@ -161,7 +165,7 @@ def definitions(data: WorkforceData) -> blocks.View:
             "(the census itself is taken at 30 September). Each month is worked "
             "out from the data up to that month only."
         ),
-        blocks.table(frame, "How each figure is calculated"),
+        board.collapsed(blocks.table(frame, "How each figure is calculated"), "Definitions"),
         blocks.Heading("Symbols", 3),
         blocks.bullets(
             [

@@ -62,6 +62,20 @@ def latest_sentence(data: WorkforceData, indicator: str) -> str:
     return spc_section.latest_sentence(series(data, indicator), data.month)
 
 
+def latest_kind(data: WorkforceData, indicator: str) -> str:
+    """Return the month's reading: ``improvement``, ``concern``, ``common``, ``neither`` or ``""``.
+
+    ``""`` when the chart has too few points or no point for this month.
+    """
+    found = chart(data, indicator)
+    if data.month not in found.index or pd.isna(found.at[data.month, "value"]):
+        return ""
+    variation = str(found.at[data.month, "variation"])
+    if variation == "common_cause":
+        return "common"
+    return "neither" if variation.startswith("neither") else variation
+
+
 def reading_sentence(data: WorkforceData, indicator: str) -> str:
     """The sentences under an XmR chart, in the Making Data Count way of reading it."""
     return spc_section.reading_sentence(series(data, indicator))
@@ -76,6 +90,12 @@ def spc(data: WorkforceData, indicators=SPC_INDICATORS) -> blocks.View:
     indicators : sequence of str
         The indicators charted, in order.
     """
+    from carelib.views import workforce_board as board
+
     notes = {i: data.trend_series(i)[1] for i in indicators}
     found = [series(data, i) for i in indicators]
-    return blocks.View("spc", None, spc_section.section(found, notes, data.source))
+    parts = [
+        board.section_heading(data, "spc"),
+        *spc_section.section(found, notes, data.source, month=data.month),
+    ]
+    return blocks.View("spc", None, parts)

@@ -13,9 +13,10 @@ import math
 
 import pandas as pd
 
-from carelib import blocks, charts, dates, formatting, workforce
+from carelib import blocks, charts, dates, formatting, workforce, workforce_plan
+from carelib.views import workforce_board as board
 from carelib.views import workforce_words as words
-from carelib.workforce_data import TREND_MONTHS, WorkforceData, short_month
+from carelib.workforce_data import TREND_MONTHS, WorkforceData
 
 
 def _finding(data: WorkforceData, indicator: str, valid: pd.DataFrame, target: bool) -> str:
@@ -31,9 +32,8 @@ def _finding(data: WorkforceData, indicator: str, valid: pd.DataFrame, target: b
         f" to {formatting.value(last['value'], ind.unit)} in "
         f"{dates.month_label(valid.index[-1])}"
     )
-    goal = data.target(indicator) if target else None
-    if goal is not None:
-        text += f"; the target is {formatting.value(goal, ind.unit)} or lower"
+    if target and data.target(indicator) is not None:
+        text += f"; the target is {words.target_text(data, indicator).removeprefix('Target: ')}"
     fig = data.benchmark(indicator)
     if fig is not None and fig.value is not None:
         text += (
@@ -83,7 +83,7 @@ def trend(
         frame,
         "label",
         {"Council": "value"},
-        ylabel=f"{ind.label}{' (%)' if percent else ''}",
+        ylabel=words.axis_label(indicator),
         percent=percent,
         ax=ax,
     )
@@ -108,12 +108,18 @@ def trend(
         (words.references(data, indicator) if england else {}).items()
     ):
         style = [":", "-."][j % 2]
+        if goal is not None and round(value, 1) == round(goal, 1):
+            # The lines coincide: one label names both, so neither hides the other.
+            labels[-1] = (goal, f"Target and {text}", charts.INK, (0, (3, 1.5)))
+            continue
         ax.axhline(value, color=charts.GREY, linestyle=style, linewidth=1.4)
         labels.append((value, text, charts.GREY, style))
     charts.month_ticks(ax, list(frame["label"]))
     ax.margins(x=0.02)
     if percent:
         ax.set_ylim(bottom=0)
+    done = board.completions(data, indicator, list(rows.index))
+    board.mark_completions(ax, done, list(rows.index))
     charts.right_labels(ax, labels)
     alt = _finding(data, indicator, rows.dropna(subset=["value"]), target)
     columns = ["Month", ind.label, "Months of data"]
@@ -130,11 +136,28 @@ def trend(
     )
     if ind.window == 1:
         numbers = numbers.drop(columns=["Months of data"])
-    parts = [
-        charts.figure(fig, title=title or ind.label, alt=alt, source=data.source, data=numbers)
-    ]
+    if not done.empty:
+        alt += (
+            " Dotted vertical lines mark completed plan actions: "
+            + ", ".join(
+                f"{r['action_id']} ({dates.month_label(r['month'])})" for _, r in done.iterrows()
+            )
+            + "."
+        )
+    found = charts.figure(
+        fig,
+        title=title or board.trend_title(data, indicator, list(rows.index)),
+        alt=alt,
+        source=data.source,
+        data=numbers,
+    )
+    found.id = workforce_plan.chart_anchor(indicator)
+    parts = [found]
     if left_out:
         parts.insert(0, blocks.paragraph(left_out))
+    after = board.after_actions(data, indicator, done)
+    if after:
+        parts.append(blocks.paragraph(after, class_="after-actions"))
     return blocks.View(f"trend_{indicator}", None, parts)
 
 
@@ -154,13 +177,22 @@ def agency(
     months : int, default 24
         Months shown in both charts.
     title : str, optional
-        The agency rate chart's title (default ``Agency rate, Oct 2023 to Sep 2025``).
+        The agency rate chart's title (default its finding, ``Agency rate fell from ...``).
     target, england : bool, default True
         Draw the target and England's figure on the agency rate chart.
     """
     shown = data.trend_months(months)
-    title = title or f"Agency rate, {short_month(shown[0])} to {short_month(data.month)}"
-    parts = [trend(data, "agency_rate", months=months, title=title, target=target, england=england)]
+    parts = [
+        board.section_heading(data, "agency"),
+        blocks.paragraph(
+            "Agency social workers cost more and move on sooner; reducing reliance on them is "
+            "the heart of the improvement plan."
+        ),
+        trend(data, "agency_rate", months=months, title=title, target=target, england=england),
+    ]
+    actions = board.plan_actions(data, "agency")
+    if actions is not None:
+        parts.append(actions)
     sw, ag = data.series("social_worker_fte", months), data.series("agency_fte", months)
     cover = data.series("agency_cover_rate", months)
     frame = pd.DataFrame({"label": sw["label"], "sw": sw["value"], "agency": ag["value"]})
@@ -210,10 +242,14 @@ def agency(
         ],
         ["Month", "Social workers (FTE)", "Agency (FTE)", "Agency covering a vacancy"],
     )
+    moved = "fell" if ag["value"].iloc[-1] < ag["value"].iloc[0] else "rose"
     parts.append(
         charts.figure(
             fig,
-            title="Agency and council-employed social workers (FTE)",
+            title=(
+                f"Agency social workers {moved} from {afte[0]} to {afte[-1]} FTE since "
+                f"{dates.month_label(shown[0])}; council-employed from {fte[0]} to {fte[-1]}"
+            ),
             alt=alt,
             source=data.source,
             data=numbers,
@@ -245,7 +281,7 @@ def vacancies(
     data: WorkforceData,
     *,
     months: int = TREND_MONTHS,
-    title: str = "Vacancy rate of social-work posts",
+    title: str | None = None,
     target: bool = True,
     england: bool = True,
 ) -> blocks.View:
@@ -256,19 +292,41 @@ def vacancies(
     data : carelib.workforce_data.WorkforceData
     months : int, default 24
         Months shown in the vacancy rate chart.
-    title : str
-        The vacancy rate chart's title.
+    title : str, optional
+        The vacancy rate chart's title (default its finding).
     target, england : bool, default True
         Draw the target and England's figure.
     """
     parts = [
+        board.section_heading(data, "vacancies"),
         trend(data, "vacancy_rate", months=months, title=title, target=target, england=england),
-        blocks.Heading("Recruitment against this year's target", 3),
+    ]
+    actions = board.plan_actions(data, "vacancies")
+    if actions is not None:
+        parts.append(actions)
+    parts += [
+        blocks.Heading(recruitment_heading(data), 3),
         blocks.paragraph(recruitment_sentence(data)),
         recruitment_figure(data),
-        starters_by_team(data),
+        board.collapsed(starters_by_team(data), "Starters by team"),
     ]
     return blocks.View("vacancies", None, parts, id="detail-recruitment")
+
+
+def recruitment_heading(data: WorkforceData) -> str:
+    """``Recruitment: 18 of 25 hired so far in 2025-26, ahead of the profile of 12.5``."""
+    r = data.recruitment
+    hires = data.text("starters_fytd") if data.row("starters_fytd") is not None else str(r["hires"])
+    side = "on or ahead of" if r["on_track"] else "behind"
+    if hires == "c":
+        return (
+            f"Recruitment in {r['financial_year']}: suppressed (c), against a target of "
+            f"{r['target']}"
+        )
+    return (
+        f"Recruitment: {hires} of {r['target']} qualified social workers hired so far in "
+        f"{r['financial_year']}, {side} the profile of {formatting.number(r['expected_by_now'])}"
+    )
 
 
 def recruitment_sentence(data: WorkforceData) -> str:
@@ -369,7 +427,12 @@ def recruitment_figure(data: WorkforceData) -> blocks.Figure:
     )
     return charts.figure(
         fig,
-        title=f"Qualified social workers hired in {r['financial_year']}",
+        title=(
+            f"{data.text('starters_fytd')} qualified social workers hired in "
+            f"{r['financial_year']} by {dates.month_label(data.month)}, "
+            f"{'on or ahead of' if r['on_track'] else 'behind'} the straight-line profile"
+        ),
+        data_caption=f"Qualified social workers hired in {r['financial_year']}, month by month",
         alt=alt,
         source=data.source,
         data=numbers,

@@ -16,7 +16,6 @@ from carelib.workforce_data import (
     WorkforceData,
     census_label,
     census_words,
-    short_month,
 )
 
 
@@ -167,13 +166,10 @@ def window_note(data: WorkforceData, indicator: str) -> str | None:
     if row is None:
         return None
     covered, window = int(row["months_covered"]), int(row["window_months"])
-    start, end = short_month(row["period_start"]), short_month(row["period_end"])
     if workforce.INDICATORS[indicator].window == 12:
         if covered < window:
-            return (
-                f"Covers only {covered} of 12 months ({start} to {end}): fewer than "
-                "12 months of data"
-            )
+            span = month_span(row["period_start"], row["period_end"])
+            return f"Covers only {covered} of 12 months ({span}): fewer than 12 months of data"
         return f"12 months to {dates.month_label(data.month)}"
     return None
 
@@ -215,17 +211,47 @@ def movement(data: WorkforceData, indicator: str) -> str:
 
 
 def against_target(data: WorkforceData, indicator: str) -> str:
-    """``meeting the target of 18.0% or lower`` / ``2.1 points above the target ...``."""
-    target = data.target(indicator)
-    status = target_status(data, indicator)
-    if target is None or status is None:
+    """``meeting the target of 18.0% or lower`` / ``2.1 points above the target ...``.
+
+    The side of the target follows the figure and the words follow the polarity: a
+    figure above a higher-is-better target is ``... above the target of 80.0% or
+    higher, so meeting it``, never short of it.
+    """
+    target = target_status(data, indicator)
+    goal = data.target(indicator)
+    if goal is None or target is None:
         return ""
     unit = data.unit(indicator)
-    if status == "met":
-        return f"meeting the target of {formatting.value(target, unit)} or lower"
-    gap = round(data.value(indicator), 1) - target
+    wanted = target_text(data, indicator).removeprefix("Target: ")
+    if target == "met":
+        return f"meeting the target of {wanted}"
+    gap = round(round(data.value(indicator), 1) - goal, 1)
     points = " points" if unit == "percent" else ""
-    return f"{abs(gap):.1f}{points} above the target of {formatting.value(target, unit)}"
+    side = "above" if gap > 0 else "below"
+    return f"{abs(gap):.1f}{points} {side} the target of {formatting.value(goal, unit)}"
+
+
+def axis_label(indicator: str) -> str:
+    """A chart's value axis, the unit once: ``Turnover rate, 12 months (%)``."""
+    ind = workforce.INDICATORS[indicator]
+    label = ind.label.replace(" (12 months)", ", 12 months")
+    unit = {"percent": " (%)", "cases": " (cases per FTE)"}.get(ind.unit, "")
+    return label + unit
+
+
+def month_span(first: str, last: str) -> str:
+    """``October 2024 to September 2025``, or one month's name when the two are the same."""
+    if first == last:
+        return dates.month_label(first)
+    return f"{dates.month_label(first)} to {dates.month_label(last)}"
+
+
+def suppressed_reason(data: WorkforceData) -> str:
+    """Why a figure shows c: ``c: fewer than 6, suppressed`` (from the configured threshold)."""
+    return (
+        f"c: fewer than {data.threshold + 1}, suppressed to protect individuals (or a "
+        "figure that would let such a count be worked out)"
+    )
 
 
 def plural(n: float, word: str, plural: str | None = None) -> str:
