@@ -248,4 +248,14 @@ def plan_changes(data: PlanData, *, kinds: Iterable[str] = CHANGE_KINDS) -> bloc
         f"{month} compared with {since}. Each kind of change that happened is listed "
         "below the count."
     )
-    return blocks.View("plan_changes", finding, parts, id="detail-changes")
+    n = {key: len(frame) for key, _, frame, _ in groups}
+    ratings = n.get("worse", 0) + n.get("better", 0) + n.get("measures", 0)
+    title = (
+        f"Since {since}: {w.plural(n.get('completed', 0), 'action')} completed, "
+        f"{w.plural(n.get('slipped', 0), 'due date')} moved later and "
+        f"{w.plural(ratings, 'rating')} changed"
+    )
+    shown = [parts[0]]
+    if len(parts) > 1:
+        shown.append(w.PlanDetails("Each change, listed", parts[1:]))
+    return w.view("plan_changes", title, finding, shown, "detail-changes")

@@ -76,6 +76,55 @@ class PlanQuote(blocks.Block):
         return [self.text]
 
 
+@dataclass
+class PlanView(blocks.View):
+    """A section of the plan page whose ``h2`` heading states its finding.
+
+    Attributes
+    ----------
+    title : str
+        The heading: what the reader learns, built from the figures.
+    id : str
+        The heading's id (the contents list links to it).
+    """
+
+    kind: ClassVar[str] = "plan_view"
+    title: str = ""
+    id: str = ""
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        # The page's contents list reads the headings from the output's metadata.
+        from carelib import pages
+
+        headings = [{"id": self.id, "text": self.title}]
+        return {"text/html": self._repr_html_()}, {
+            pages.HEADINGS_METADATA: {"headings": headings}
+        }
+
+
+@dataclass
+class PlanDetails(blocks.Block):
+    """Detail collapsed by default on screen and left out of print.
+
+    Its ``summary`` is visible and carries the finding; the print rule for
+    ``details.plan-detail`` hides it, so only put detail here whose findings and red items
+    are also shown outside it.
+    """
+
+    kind: ClassVar[str] = "plan_details"
+    summary: Any = ""
+    blocks: list = field(default_factory=list)
+
+    def children(self) -> list:
+        """The summary and what it hides."""
+        return [self.summary, *self.blocks]
+
+
+def view(name: str, title: str, finding: str | None, parts: list, id: str) -> PlanView:
+    """A plan page section: its finding as the ``h2``, then its finding sentence and parts."""
+    return PlanView(name, finding, parts, title=title, id=id)
+
+
 def text(*parts: object) -> PlanText:
     """Text and inline pieces as one cell or value (``None`` left out)."""
     return PlanText(tuple(p for p in parts if p is not None))
