@@ -236,14 +236,28 @@ class Overlap:
     blocked: int
     both: int
 
+    def reasons(self) -> str:
+        """``6 overdue and 2 blocked, 1 is both``."""
+        text = f"{self.overdue} overdue and {self.blocked} blocked"
+        if self.both:
+            text += f", {self.both} {'is' if self.both == 1 else 'are'} both"
+        return text
+
     def sentence(self) -> str:
         """``7 red: 6 overdue and 2 blocked, 1 is both`` (plain English)."""
         if not self.red:
-            return "No action is rated red"
-        parts = f"{self.red} red: {self.overdue} overdue and {self.blocked} blocked"
-        if self.both:
-            parts += f", {self.both} {'is' if self.both == 1 else 'are'} both"
-        return parts
+            return "no action is rated red"
+        return f"{self.red} red: {self.reasons()}"
+
+
+def last_completion_phrase(data: PlanData) -> str:
+    """``none completed since May 2025`` (a heading's clause)."""
+    last = last_completion(data)
+    if last is None:
+        return "none completed yet"
+    if dates.month_of(last) == dates.month_of(data.reference_date):
+        return f"the last completed on {formatting.date(last)}"
+    return f"none completed since {formatting.month(dates.month_of(last))}"
 
 
 def red_overlap(actions: pd.DataFrame) -> Overlap:

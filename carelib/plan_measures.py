@@ -238,7 +238,9 @@ def _behind_words(behind: float, band: float, rag: str, unit: str) -> str:
     if band <= 0:
         allowed = "with no amber band, as the baseline is already the target"
     elif _rounds_to_nothing(band, unit):
-        allowed = f"{'within' if rag == 'amber' else 'more than'} an amber band of less than {smallest}"
+        allowed = (
+            f"{'within' if rag == 'amber' else 'more than'} an amber band of less than {smallest}"
+        )
     else:
         allowed = (
             f"{'within' if rag == 'amber' else 'more than'} the amber band of "
@@ -299,7 +301,6 @@ def _judge_rows(
             value, expected, baseline, target, rec["polarity"], amber_gap_share
         )
         unit = rec["unit"]
-        words = _UNIT_WORDS.get(unit, "")
         if value is None and partial:
             reason = f"workforce indicator {rec['kpi']} {partial_text(kpi_rec)}"
         elif value is None:

@@ -249,13 +249,18 @@ def plan_changes(data: PlanData, *, kinds: Iterable[str] = CHANGE_KINDS) -> bloc
         "below the count."
     )
     n = {key: len(frame) for key, _, frame, _ in groups}
-    ratings = n.get("worse", 0) + n.get("better", 0) + n.get("measures", 0)
+    acts = n.get("worse", 0) + n.get("better", 0)
     title = (
         f"Since {since}: {w.plural(n.get('completed', 0), 'action')} completed, "
-        f"{w.plural(n.get('slipped', 0), 'due date')} moved later and "
-        f"{w.plural(ratings, 'rating')} changed"
+        f"{w.plural(n.get('slipped', 0), 'due date')} moved later, "
+        f"{w.plural(acts, 'action rating')} and {w.plural(n.get('measures', 0), 'measure rating')}"
+        " changed"
     )
-    shown = [parts[0]]
-    if len(parts) > 1:
-        shown.append(w.PlanDetails("Each change, listed", parts[1:]))
+    happened = [
+        f"{title.lower()}: {count}" for _, title, frame, _ in groups if (count := len(frame))
+    ]
+    finding = f"{month} compared with {since}: " + (
+        "; ".join(happened) + "." if happened else "nothing changed."
+    )
+    shown = [w.PlanDetails("The count of each kind of change, and each change listed", parts)]
     return w.view("plan_changes", title, finding, shown, "detail-changes")

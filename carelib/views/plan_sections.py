@@ -103,7 +103,13 @@ def recommendation_section(
     )
     wording = rec["recommendation"]
     themes = ", ".join(w.theme_name(t) for t in str(rec["themes"]).split(", ") if t)
-    lead = blocks.paragraph(w.text(blocks.Rag(rec["rag"]), " ", w.driver(data, rec), "."))
+    lead_parts: list[object] = [blocks.Rag(rec["rag"]), " ", w.driver(data, rec), "."]
+    if len(acts) and int(rec["complete"]) == len(acts) and rec["rag"] not in ("blue", "green"):
+        lead_parts.append(
+            " Every action is complete but a measure is not yet where it should be: actions "
+            "done, impact not yet seen; new actions may be needed."
+        )
+    lead = blocks.paragraph(w.text(*lead_parts))
     body: list[object] = [
         w.PlanQuote("Not recorded" if w.missing(wording) else str(wording)),
         blocks.SummaryList(

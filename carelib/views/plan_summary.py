@@ -32,7 +32,7 @@ def plan_summary_sentence(data: PlanData) -> str:
         f"At {w.long_date(data.reference_date)}, {s['actions_by_rag']['blue']} of the "
         f"{s['actions_total']} actions in the improvement plan are complete against "
         f"{data.due_to_date()} due, {red} {'is' if red == 1 else 'are'} rated red "
-        f"({s['overdue']} overdue, {s['blocked']} blocked) and "
+        f"({plan_attention.red_overlap(data.actions).reasons()}) and "
         f"{s['measures_by_rag']['green']} of {s['measures_total']} progress measures "
         f"are on or ahead of their trajectory."
     )
@@ -193,7 +193,13 @@ def plan_tiles(data: PlanData) -> blocks.View:
         [
             blocks.paragraph(plan_summary_sentence(data), " ", compared, class_="lede"),
             blocks.paragraph(
-                f"Actions: {overlap.sentence()}. ", plan_attention.since_last_completion(data)
+                "The plan is also on one page as text, with headings and lists only: ",
+                blocks.Link("the improvement plan as text", "improvement_plan_text.html"),
+                ".",
+            ),
+            blocks.paragraph(
+                f"Red actions are overdue or blocked; {overlap.sentence()}. ",
+                plan_attention.since_last_completion(data),
             ),
             w.heading(
                 f"{rag['red']} red, {rag['amber']} amber, {rag['green']} green and "
@@ -219,9 +225,10 @@ def tiles_title(data: PlanData) -> str:
     s = data.summary
     recs = len(data.assessment.recommendations)
     red = s["recommendations_by_rag"]["red"]
+    red_a = s["actions_by_rag"]["red"]
     return (
-        f"{red} of {recs} recommendations {w.is_are(red)} red; {s['actions_by_rag']['blue']} "
-        f"of {s['actions_total']} actions are complete"
+        f"{red} of {recs} recommendations and {red_a} of {s['actions_total']} actions "
+        f"{w.is_are(red_a)} red; {plan_attention.last_completion_phrase(data)}"
     )
 
 
@@ -316,12 +323,11 @@ def plan_exceptions(data: PlanData, *, kinds: Iterable[str] = ("action", "measur
     finding = (
         f"{w.plural(n_act, 'action')} and {w.plural(n_meas, 'progress measure')} "
         f"need attention at {reference}, worst first: every red item, then anything that "
-        f"slipped or got worse. Actions: {overlap.sentence()}."
+        f"slipped or got worse. Red actions are overdue or blocked; {overlap.sentence()}."
     )
     notes = [
         blocks.paragraph(
-            "Progress measures have no owner in the plan: the owner column is left empty "
-            "for them."
+            "Progress measures have no owner in the plan: the owner column is left empty for them."
         )
     ]
     table = blocks.Table(

@@ -97,9 +97,7 @@ class PlanView(blocks.View):
         from carelib import pages
 
         headings = [{"id": self.id, "text": self.title}]
-        return {"text/html": self._repr_html_()}, {
-            pages.HEADINGS_METADATA: {"headings": headings}
-        }
+        return {"text/html": self._repr_html_()}, {pages.HEADINGS_METADATA: {"headings": headings}}
 
 
 @dataclass
