@@ -165,13 +165,24 @@ def test_overlap_sentence_matches_the_csv(demo_reports, page):
     assert expected in text
 
 
-def test_detail_is_collapsed_and_left_out_of_print(page, demo_reports):
+@pytest.mark.browser
+def test_detail_is_collapsed_and_left_out_of_print(page, chromium, demo_reports):
     details = page.select("details.plan-detail")
     assert len(details) >= 10  # each recommendation, the themes, the changes, the rules
     assert not any(d.has_attr("open") for d in details)
     assert all(_words(d.find("summary")) for d in details)
-    css = (bs.ROOT / "carelib" / "static" / "report.css").read_text(encoding="utf-8")
-    assert re.search(r"@media print[^@]*details\.plan-detail \{ display: none; \}", css, re.S)
+    v = bs.visit(chromium, demo_reports / PLAN, media="print")
+    try:
+        shown = v.page.evaluate(
+            "() => [...document.querySelectorAll('details.plan-detail')]"
+            ".map(d => getComputedStyle(d).display)"
+        )
+        attention = v.page.evaluate(
+            "() => getComputedStyle(document.querySelector('table.exceptions')).display"
+        )
+    finally:
+        v.close()
+    assert set(shown) == {"none"} and attention != "none"
 
 
 # --- The plain-text version ---------------------------------------------------------------

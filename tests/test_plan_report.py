@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from carelib import blocks, notebook, plan_data, views, workforce
+from carelib import blocks, notebook, plan_attention, plan_data, views, workforce
 from carelib.views import plan_words
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -163,12 +163,15 @@ def test_csvs_are_written_and_headlines_handed_over(built, data):
 # ------------------------------------------------------------------ each view as data
 
 
-def test_every_section_is_a_view_without_a_level_two_heading(page, html):
+def test_every_section_is_a_view_headed_by_its_finding(page, html):
     for name, view in page.items():
-        assert isinstance(view, blocks.View), name
+        assert isinstance(view, plan_words.PlanView), name
         assert view.name == f"plan_{name}"
         assert len(html[name]) > 100, name
-        assert "<h2" not in html[name] and "<h1" not in html[name], name
+        # one h2, the view's own: its title, which states a figure
+        assert html[name].count("<h2") == 1 and "<h1" not in html[name], name
+        assert f'<h2 id="{view.id}">' in html[name], name
+        assert re.search(r"\d", view.title), view.title
 
 
 def test_ids_are_unique_across_the_page(html):
@@ -225,17 +228,20 @@ def test_exceptions_list_every_overdue_blocked_and_worsening_item(data, page):
     assert set(needing["action_id"]) <= listed
     fine = acts[(acts["computed_rag"] == "blue") & ~acts["action_id"].isin(needing["action_id"])]
     assert not set(fine["action_id"]) & listed
-    assert len(table.frame) == len(data.assessment.exceptions)
+    assert len(table.frame) == len(plan_attention.attention(data))
+    red = set(acts.loc[acts["computed_rag"] == "red", "action_id"])
+    red |= set(data.measures.loc[data.measures["rag"] == "red", "measure_id"])
+    assert red <= listed  # every red item, not only the worsening ones
     assert table.caption and table.row_header == "Item"
     assert cells(table, "Rating")[0].startswith("Red")  # worst first, the rating in words
     # reasons are written with dates in full, owners and updates are shown
     shown = " ".join(blocks.text_of(c) for row in table.rows() for c in row)
     assert "30 June 2025" in shown and "30 Jun 2025" not in shown
     assert data.assessment.exceptions.iloc[0]["owner"] in set(table.frame["Owner"])
-    n_act = int((data.assessment.exceptions["kind"] == "action").sum())
+    n_act = sum(i.kind == "action" for i in plan_attention.attention(data))
     assert view.finding.startswith(f"{n_act} actions and ")
     only_measures = views.plan_exceptions(data, kinds=["measure"])
-    assert all(i.endswith("(progress measure)") for i in only_measures.tables[0].frame["Item"])
+    assert all(i.endswith(", progress measure)") for i in only_measures.tables[0].frame["Item"])
 
 
 def test_timeline_gives_the_statutory_dates(page):
@@ -410,7 +416,7 @@ def test_first_month_and_configured_thresholds(demo_data, tmp_path):
     assert "First month of data: nothing to compare with" in changes
     rules = " ".join(views.plan_rules(data).sentences)
     assert "within 21 days" in rules and "15%" in rules
-    assert all("<h2" not in view._repr_html_() for view in render(data).values())
+    assert all(view._repr_html_().count("<h2") == 1 for view in render(data).values())
 
 
 # ------------------------------------------------------------------ templates, escaping
@@ -485,7 +491,7 @@ def test_the_scheduled_run_executed_the_notebook_top_to_bottom(demo_reports):
     assert not [o for o in outputs if o.output_type == "stream" and o.name == "stderr"]
     shown = [o["data"]["text/html"] for o in outputs if "text/html" in o.get("data", {})]
     assert len(shown) == len(SECTIONS)
-    assert all("<h2" not in markup for markup in shown)
+    assert all(markup.count("<h2") == 1 for markup in shown)  # each view's finding
     assert (month / "actions.csv").is_file() and (month / "measures.csv").is_file()
     # each section is one visible call of a view, with the arguments an analyst changes
     code = [c.source for c in nb.cells if c.cell_type == "code"]
