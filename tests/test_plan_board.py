@@ -137,7 +137,7 @@ def test_every_heading_and_chart_title_states_a_finding(page):
 def test_attention_table_lists_every_red_row_of_the_csvs(demo_reports, page):
     actions = pd.read_csv(demo_reports / MONTH / "actions.csv")
     measures = pd.read_csv(demo_reports / MONTH / "measures.csv")
-    section = page.find(id="plan-attention").find_parent("section")
+    section = page.find(id="detail-attention").find_parent("section")
     table = bs.table(str(section), "Actions and measures that need attention")
     items = [row[0].split(":")[0] for row in table.rows]
     for ident in actions.loc[actions["computed_rag"] == "red", "action_id"]:

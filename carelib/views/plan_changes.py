@@ -6,6 +6,7 @@ its own table; :data:`CHANGE_KINDS` names them, so an analyst can show only some
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 
 import pandas as pd
@@ -123,7 +124,7 @@ def _gone_table(frame: pd.DataFrame, caption: str) -> blocks.Table:
     return blocks.Table(rows.frame(), caption, numeric=[])
 
 
-def _measure_change_table(frame: pd.DataFrame, caption: str) -> blocks.Table:
+def _measure_change_table(data: PlanData, frame: pd.DataFrame, caption: str) -> blocks.Table:
     rows = w.Rows(["Measure", "Was", "Now", "Value", "Why"])
     for r in frame.to_dict("records"):
         rows.rows.append(
@@ -131,8 +132,7 @@ def _measure_change_table(frame: pd.DataFrame, caption: str) -> blocks.Table:
                 "Measure": f"{r['measure_id']}: {r['name']}",
                 "Was": blocks.Rag(r["previous_rag"]),
                 "Now": blocks.Rag(r["rag"]),
-                "Value": f"{w.value(r['previous_value'], r['unit'])} to "
-                f"{w.value(r['value'], r['unit'])}",
+                "Value": f"{w.figure(data, r, 'previous_value')} to {w.figure(data, r, 'value')}",
                 "Why": w.sentence(w.long_dates(r["rag_reason"])),
             }
         )
@@ -183,7 +183,7 @@ def change_groups(
             "measures",
             "Progress measures whose rating changed",
             meas[meas["rag_change"].isin(["worsened", "improved"])],
-            _measure_change_table,
+            functools.partial(_measure_change_table, data),
         ),
     ]
 

@@ -183,10 +183,12 @@ def measure_position(data: PlanData, m: Mapping[str, Any], with_polarity: bool =
     """
     unit = m["unit"]
     month = w.month_label(data.month)
+    if w.hidden(m, "value"):
+        return f"{w.figure(data, m, 'value')} in {month}"
     if w.missing(m["value"]):
         return f"No value for {month}"
     val = w.value(m["value"], unit)
-    target = w.value(m["target"], unit)
+    target = w.figure(data, m, "target")
     when = w.long_date(m["target_date"])
     polarity = w.POLARITY_WORDS.get(m["polarity"])
     if m["target_met"] is True:
@@ -198,7 +200,7 @@ def measure_position(data: PlanData, m: Mapping[str, Any], with_polarity: bool =
     if not past and not w.missing(m["trajectory"]):
         behind = float(m["behind_trajectory"])
         where = "on" if abs(behind) < 1e-9 else "ahead of" if behind < 0 else "behind"
-        text += f", {where} the trajectory for {month} ({w.value(m['trajectory'], unit)})"
+        text += f", {where} the trajectory for {month} ({w.figure(data, m, 'trajectory')})"
         text += f"; {at_target}"
     elif past:
         text += f"; the target date has passed; {at_target}"
@@ -209,11 +211,11 @@ def measure_position(data: PlanData, m: Mapping[str, Any], with_polarity: bool =
 
 def measure_finding(data: PlanData, m: Mapping[str, Any]) -> str:
     """One measure's position in words, for alt text and the list under the chart."""
-    if w.missing(m["value"]):
+    if w.missing(m["value"]) and not w.hidden(m, "value"):
         reason = w.long_dates(m["rag_reason"])
         return (
             f"{m['name']}: no value for {w.month_label(data.month)}; {reason}; target "
-            f"{w.value(m['target'], m['unit'])} by {w.long_date(m['target_date'])}."
+            f"{w.figure(data, m, 'target')} by {w.long_date(m['target_date'])}."
         )
     rating = w.RAG_WORDS.get(m["rag"], m["rag"])
     polarity = w.POLARITY_WORDS.get(m["polarity"], "direction not recorded")
@@ -354,8 +356,8 @@ def _measure_panel(
         {
             "Month": w.month_label(rec["month"]),
             "Measure": f"{mid}: {m['name']}",
-            "Actual": w.value(rec["value"], unit),
-            "Trajectory": w.value(rec["trajectory"], unit),
+            "Actual": w.figure(data, rec, "value"),
+            "Trajectory": w.figure(data, rec, "trajectory"),
             "Rating": blocks.RAG_LABELS.get(rec["rag"], "No data"),
         }
         for rec in hist.to_dict("records")

@@ -26,17 +26,6 @@ def _rating(colour: Any) -> str:
     return "not rated" if w.missing(colour) else w.RAG_WORDS.get(colour, str(colour))
 
 
-def shown_value(data: PlanData, x: Any, unit: Any) -> str:
-    """A measure's value; in publication mode a count from 1 to the threshold is ``c``."""
-    if w.missing(x):
-        return "no value"
-    if data.publication and unit == "count":
-        threshold = int(data.config["publication"]["threshold"])
-        if 1 <= round(float(x)) <= threshold:
-            return f"c (fewer than {threshold + 1}, suppressed)"
-    return w.value(x, unit)
-
-
 def action_item(r: dict[str, Any]) -> str:
     """One action as a sentence: id, wording, owner, due date, status and rating."""
     if r["status"] == "complete" and not w.missing(r["completed_date"]):
@@ -56,16 +45,15 @@ def action_item(r: dict[str, Any]) -> str:
 
 def measure_item(data: PlanData, m: dict[str, Any]) -> str:
     """One progress measure as a sentence: value, trajectory, target and rating."""
-    unit = m["unit"]
     polarity = w.POLARITY_WORDS.get(m["polarity"], "direction not recorded")
     text = (
         f"{m['measure_id']}: {m['name']} ({polarity}). Value in {w.month_label(data.month)}: "
-        f"{shown_value(data, m['value'], unit)}."
+        f"{w.figure(data, m, 'value')}."
     )
-    if not w.missing(m["trajectory"]) and not w.missing(m["value"]):
-        text += f" Trajectory for this month: {shown_value(data, m['trajectory'], unit)}."
+    if w.hidden(m, "trajectory") or not (w.missing(m["trajectory"]) or w.missing(m["value"])):
+        text += f" Trajectory for this month: {w.figure(data, m, 'trajectory')}."
     text += (
-        f" Target: {shown_value(data, m['target'], unit)} by {w.long_date(m['target_date'])}."
+        f" Target: {w.figure(data, m, 'target')} by {w.long_date(m['target_date'])}."
         f" Rating: {_rating(m['rag'])}."
     )
     return text

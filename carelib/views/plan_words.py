@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 
 import pandas as pd
 
-from carelib import blocks, formatting, plan
+from carelib import blocks, formatting, plan, suppression
 
 STATUS_LABELS = {
     "not_started": "Not started",
@@ -182,6 +182,20 @@ def long_dates(words: Any) -> str:
 def value(x: Any, unit: Any) -> str:
     """A measure's value in its unit (:func:`carelib.formatting.measure`)."""
     return formatting.measure(x, unit)
+
+
+def hidden(m: Mapping[str, Any], col: str) -> bool:
+    """Whether publication mode hid a measure's figure (see ``plan_data.suppress_measures``)."""
+    marks = m.get("suppressed")
+    return isinstance(marks, str) and col in marks.split()
+
+
+def figure(data: Any, m: Mapping[str, Any], col: str) -> str:
+    """A measure's figure ``col`` in its unit, or ``c (fewer than 6, suppressed)``."""
+    if hidden(m, col):
+        n = int(data.config["publication"]["threshold"]) + 1
+        return f"{suppression.SUPPRESSED} (fewer than {n}, suppressed)"
+    return value(m[col], m["unit"])
 
 
 def plural(n: int, word: str, plural_word: str | None = None) -> str:
