@@ -4,6 +4,7 @@ notebook end to end."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html as std_html
 import json
@@ -117,8 +118,33 @@ def test_publication_mode_is_applied_once_and_keeps_the_plan_figures(data):
     published = plan_data.published(data)
     assert published.publication and not data.publication
     assert published.summary == data.summary
+    shown = published.csv_tables()
+    # The demo plan has no count from 1 to 5, so nothing is hidden: the same figures, and
+    # measures.csv gains only the (empty) column naming what publication mode hid.
+    assert (shown["measures.csv"]["suppressed"] == "").all()
+    shown["measures.csv"] = shown["measures.csv"].drop(columns="suppressed")
+    assert "suppressed" in set(shown["plan_dictionary.csv"]["name"])
+    shown["plan_dictionary.csv"] = shown["plan_dictionary.csv"][
+        shown["plan_dictionary.csv"]["name"] != "suppressed"
+    ].reset_index(drop=True)
     for name, frame in data.csv_tables().items():
-        pd.testing.assert_frame_equal(published.csv_tables()[name], frame, obj=name)
+        pd.testing.assert_frame_equal(shown[name], frame, obj=name)
+
+
+def test_publication_mode_hides_small_counts_of_count_measures(data):
+    measures = data.measures.copy()
+    row = measures.index[measures["unit"] == "count"][0]
+    measures.loc[row, ["value", "baseline"]] = [4.0, 300.0]
+    small = dataclasses.replace(
+        data, assessment=dataclasses.replace(data.assessment, measures=measures)
+    )
+    m = plan_data.published(small).measures.loc[row]
+    assert pd.isna(m["value"]) and m["baseline"] == 300.0
+    assert m["suppressed"] == "value"
+    # nothing a reader could difference back to the hidden value
+    assert pd.isna(m["distance_to_target"]) and pd.isna(m["behind_trajectory"])
+    assert "4" not in m["progress_text"] and "suppressed" in m["progress_text"]
+    assert m["rag"] == measures.loc[row, "rag"]
 
 
 def test_csvs_are_written_and_headlines_handed_over(built, data):
@@ -148,7 +174,18 @@ def test_csvs_are_written_and_headlines_handed_over(built, data):
 
     items = views.plan_headlines(data)
     json.dumps(items)  # the runner carries them as JSON
-    assert set(items) == {"plan_tiles", "plan_summary", "board_plan", "plan_decisions"}
+    assert set(items) == {
+        "plan_tiles",
+        "plan_summary",
+        "board_plan",
+        "plan_decisions",
+        "plan_red_overlap",
+        "plan_last_completion",
+    }
+    assert re.fullmatch(
+        r"\d+ red: \d+ overdue and \d+ blocked(, \d+ (is|are) both)?", items["plan_red_overlap"]
+    )
+    assert "since" in items["plan_last_completion"] or "No action" in items["plan_last_completion"]
     keys = {"label", "value", "change", "target", "status", "comparison", "note"}
     assert all(set(tile) == keys for tile in items["plan_tiles"])
     red = int((data.actions["computed_rag"] == "red").sum())

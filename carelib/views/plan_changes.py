@@ -209,8 +209,9 @@ def plan_changes(data: PlanData, *, kinds: Iterable[str] = CHANGE_KINDS) -> bloc
     """
     a = data.assessment
     if a.previous_month is None:
-        return blocks.View(
+        return w.view(
             "plan_changes",
+            "No changes to report: this is the first month of data",
             None,
             [
                 blocks.notice(
@@ -218,7 +219,7 @@ def plan_changes(data: PlanData, *, kinds: Iterable[str] = CHANGE_KINDS) -> bloc
                     "it with: changes start next month."
                 )
             ],
-            id="detail-changes",
+            "detail-changes",
         )
     wanted = set(kinds)
     groups = [g for g in change_groups(data) if g[0] in wanted]
