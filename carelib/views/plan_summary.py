@@ -185,7 +185,6 @@ def plan_tiles(data: PlanData) -> blocks.View:
     )
     rag = s["actions_by_rag"]
     month = w.month_label(data.month)
-    overlap = plan_attention.red_overlap(data.actions)
     return w.view(
         "plan_tiles",
         tiles_title(data),
@@ -197,10 +196,7 @@ def plan_tiles(data: PlanData) -> blocks.View:
                 blocks.Link("the improvement plan as text", "improvement_plan_text.html"),
                 ".",
             ),
-            blocks.paragraph(
-                f"Red actions are overdue or blocked; {overlap.sentence()}. ",
-                plan_attention.since_last_completion(data),
-            ),
+            blocks.paragraph(plan_attention.since_last_completion(data)),
             w.heading(
                 f"{rag['red']} red, {rag['amber']} amber, {rag['green']} green and "
                 f"{rag['blue']} complete actions",
@@ -319,11 +315,15 @@ def plan_exceptions(data: PlanData, *, kinds: Iterable[str] = ("action", "measur
             )
     n_act = sum(i.kind == "action" for i in items)
     n_meas = len(items) - n_act
+    n_red_act = sum(i.kind == "action" and i.rag == "red" for i in items)
+    n_red_meas = sum(i.kind != "action" and i.rag == "red" for i in items)
     overlap = plan_attention.red_overlap(data.actions)
     finding = (
         f"{w.plural(n_act, 'action')} and {w.plural(n_meas, 'progress measure')} "
-        f"need attention at {reference}, worst first: every red item, then anything that "
-        f"slipped or got worse. Red actions are overdue or blocked; {overlap.sentence()}."
+        f"need attention at {reference}, worst first: every red item "
+        f"({w.plural(n_red_act, 'action')} and {w.plural(n_red_meas, 'measure')}), then "
+        f"anything else that slipped or got worse. Red actions are overdue or blocked; "
+        f"{overlap.sentence()}."
     )
     notes = [
         blocks.paragraph(
