@@ -252,9 +252,9 @@ def plan_changes(data: PlanData, *, kinds: Iterable[str] = CHANGE_KINDS) -> bloc
     n = {key: len(frame) for key, _, frame, _ in groups}
     acts = n.get("worse", 0) + n.get("better", 0)
     title = (
-        f"Since {since}: {w.plural(n.get('completed', 0), 'action')} completed, "
-        f"{w.plural(n.get('slipped', 0), 'due date')} moved later, "
-        f"{w.plural(acts, 'action rating')} and {w.plural(n.get('measures', 0), 'measure rating')}"
+        f"Since {since}: {w.some(n.get('completed', 0), 'action')} completed, "
+        f"{w.some(n.get('slipped', 0), 'due date')} moved later, "
+        f"{w.some(acts, 'action rating')} and {w.some(n.get('measures', 0), 'measure rating')}"
         " changed"
     )
     happened = [

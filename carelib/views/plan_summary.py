@@ -205,8 +205,8 @@ def plan_tiles(data: PlanData) -> blocks.View:
             ),
             blocks.Tiles(by_rag, label="Actions by rating"),
             w.heading(
-                f"In {month}: {w.plural(s['completed_this_month'], 'action')} completed, "
-                f"{w.plural(s['slipped_this_month'], 'due date')} moved later",
+                f"In {month}: {w.some(s['completed_this_month'], 'action')} completed, "
+                f"{w.some(s['slipped_this_month'], 'due date')} moved later",
                 3,
                 "plan-delivery-this-month",
             ),

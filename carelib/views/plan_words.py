@@ -203,6 +203,11 @@ def plural(n: int, word: str, plural_word: str | None = None) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {plural_word or word + 's'}"
 
 
+def some(n: int, word: str, plural_word: str | None = None) -> str:
+    """``no actions``, ``1 action``, ``2 actions``: a count as words read in a heading."""
+    return f"no {plural_word or word + 's'}" if n == 0 else plural(n, word, plural_word)
+
+
 def sentence(words: str) -> str:
     """Start with a capital letter."""
     return words[:1].upper() + words[1:] if words else words
