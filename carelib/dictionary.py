@@ -100,6 +100,9 @@ MEASURE_COLUMNS = {
     "previous_rag": "Rating last month.",
     "rag_change": "improved, worsened, same or new.",
     "new": "True for a measure first seen this month.",
+    "suppressed": "Publication version only: the figures of a count measure hidden "
+    "because they are 1 to the threshold (space-separated; empty when none). The "
+    "figures worked out from them are empty too.",
 }
 
 

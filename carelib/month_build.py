@@ -266,6 +266,9 @@ def build_month(month: str, opts: RunOptions, validator=None) -> MonthResult:
             ),
             encoding="utf-8",
         )
+        if any(p.filename == "improvement_plan.html" for p in found):
+            name, html = _plan_text_page(opts, month, page_info)
+            (stage / name).write_text(html, encoding="utf-8")
         durations["export"] = round(export_seconds + time.perf_counter() - t, 3)
 
         t = time.perf_counter()
@@ -320,6 +323,17 @@ def build_month(month: str, opts: RunOptions, validator=None) -> MonthResult:
             seconds=round(time.perf_counter() - started, 3),
         )
         raise
+
+
+def _plan_text_page(opts: RunOptions, month: str, page_info: dict) -> tuple[str, str]:
+    """The plan as headings and lists (file name, HTML), from the plan page's tables."""
+    from carelib import plan_data
+    from carelib.views import plan_text
+
+    history = loading.load_history(opts.data_dir, month)
+    data = plan_data.build(history, month, opts.config, publication=bool(opts.publication))
+    info = pages.PageInfo(title=plan_text.TITLE, filename=plan_text.FILENAME, **page_info)
+    return plan_text.FILENAME, pages.render(plan_text.plan_text(data), info)
 
 
 def _export_page(page, nb, stage: Path, page_info: dict) -> dict:

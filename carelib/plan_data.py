@@ -200,17 +200,80 @@ def from_context(ctx: ReportContext) -> PlanData:
     return build(ctx.history, ctx.month, ctx.config, publication=ctx.publication)
 
 
+#: The figures of a count measure that publication mode hides when 1 to the threshold.
+COUNT_FIGURES = ("baseline", "value", "previous_value", "trajectory", "target")
+#: Figures worked out from them, hidden with them (a reader could difference them back).
+DERIVED_FIGURES = ("behind_trajectory", "distance_to_target", "share_of_gap_closed")
+#: What a suppressed measure's progress note says instead of its figures.
+SUPPRESSED_NOTE = "c: fewer than {n}, suppressed"
+
+
+def suppress_measures(measures: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """Hide the small counts of count measures (publication mode).
+
+    Parameters
+    ----------
+    measures : pandas.DataFrame
+        Progress measures (this month's, or every month's for the charts).
+    threshold : int
+        Counts from 1 to ``threshold`` are small.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy in which every figure of :data:`COUNT_FIGURES` of a ``count`` measure that
+        is 1 to ``threshold`` is empty, with the names of the hidden figures in the column
+        ``suppressed`` (space-separated, empty when none). In a row with a hidden figure
+        the figures worked out from it (:data:`DERIVED_FIGURES`) are empty too, and the
+        progress note and rating reason, which quote figures, say it is suppressed.
+        Ratings are kept: a colour discloses no count.
+    """
+    from carelib import suppression
+
+    out = measures.copy()
+    counted = (out["unit"] == "count").to_numpy()
+    hidden = {
+        col: counted & suppression.is_small(out[col].to_numpy(), threshold)
+        for col in COUNT_FIGURES
+        if col in out.columns
+    }
+    names = [" ".join(col for col, mask in hidden.items() if mask[i]) for i in range(len(out))]
+    out["suppressed"] = names
+    any_hidden = out["suppressed"] != ""
+    for col, mask in hidden.items():
+        out.loc[mask, col] = float("nan")
+    for col in DERIVED_FIGURES:
+        if col in out.columns:
+            out.loc[any_hidden, col] = float("nan")
+    note = SUPPRESSED_NOTE.format(n=threshold + 1)
+    for col in ("progress_text", "rag_reason"):
+        if col in out.columns:
+            out.loc[any_hidden, col] = note
+    return out
+
+
 def published(data: PlanData) -> PlanData:
     """The tables as published outside the service: the one place publication mode acts.
 
-    The plan holds roles, not people, and every count it shows is of actions, measures or
-    recommendations, never of children or staff, so there is no small count to suppress
-    and the published tables are the same figures. The workforce indicators that measures
-    link to are council-level rates whose suppression is the workforce tables' business;
-    if a council's free text may name people, this is where ``update`` and ``owner``
-    would be dropped, so that the page, the CSVs and the CLI all lose them together.
+    The plan holds roles, not people, and most of what it counts are actions, measures
+    or recommendations, never children or staff. A progress measure in ``count`` units
+    may count people, though, so its figures from 1 to the threshold are hidden here
+    (:func:`suppress_measures`), in this month's table and in every month's (the charts),
+    so that the page, its plain-text version, the CSVs and the CLI all show ``c``
+    together. The workforce indicators that measures link to are council-level rates
+    whose suppression is the workforce tables' business; if a council's free text may
+    name people, this is where ``update`` and ``owner`` would be dropped.
     """
-    return dataclasses.replace(data, publication=True)
+    threshold = int(data.config["publication"]["threshold"])
+    assessment = dataclasses.replace(
+        data.assessment, measures=suppress_measures(data.assessment.measures, threshold)
+    )
+    return dataclasses.replace(
+        data,
+        assessment=assessment,
+        measure_history=suppress_measures(data.measure_history, threshold),
+        publication=True,
+    )
 
 
 def write_csvs(data: PlanData, ctx: ReportContext) -> None:

@@ -155,6 +155,18 @@ def judge_measure(
     return "red", behind, band
 
 
+def _gap_words(share: float) -> str:
+    """The share of the baseline-to-target gap closed, in plain words (never "-0%")."""
+    pct = round(share * 100)
+    if share >= 1:
+        return "the whole gap from the baseline closed"
+    if pct <= 0 and share < 0:
+        return "further from the target than at the baseline"
+    if pct <= 0:
+        return "none of the gap from the baseline closed yet"
+    return f"{pct}% of the gap from the baseline closed"
+
+
 def _progress(value, baseline, target, polarity, unit) -> dict[str, Any]:
     """Distance to target, share of the baseline-to-target gap closed, and its words."""
     out = {
@@ -186,7 +198,7 @@ def _progress(value, baseline, target, polarity, unit) -> dict[str, Any]:
     if target != baseline:
         share = (value - baseline) / (target - baseline)
         out["share_of_gap_closed"] = share
-        text += f" ({share * 100:.0f}% of the gap from baseline closed)"
+        text += f" ({_gap_words(share)})"
     out["progress_text"] = text
     return out
 
@@ -208,6 +220,33 @@ JUDGED_COLUMNS = (
     "window_months",
     "complete",
 )
+
+
+def _rounds_to_nothing(x: float, unit: str) -> bool:
+    return _number(x, unit).strip("£0.,-") == ""
+
+
+def _behind_words(behind: float, band: float, rag: str, unit: str) -> str:
+    """How far behind its trajectory a measure is, in plain words (never "0.0 points")."""
+    words = _UNIT_WORDS.get(unit, "")
+    smallest = f"{_number(10 ** -_UNIT_DECIMALS.get(unit, 1), unit)}{words}"
+    far = (
+        f"less than {smallest}"
+        if _rounds_to_nothing(behind, unit)
+        else f"{_number(behind, unit)}{words}"
+    )
+    if band <= 0:
+        allowed = "with no amber band, as the baseline is already the target"
+    elif _rounds_to_nothing(band, unit):
+        allowed = (
+            f"{'within' if rag == 'amber' else 'more than'} an amber band of less than {smallest}"
+        )
+    else:
+        allowed = (
+            f"{'within' if rag == 'amber' else 'more than'} the amber band of "
+            f"{_number(band, unit)}{words}"
+        )
+    return f"{far} behind trajectory ({allowed})"
 
 
 def _judge_rows(
@@ -262,7 +301,6 @@ def _judge_rows(
             value, expected, baseline, target, rec["polarity"], amber_gap_share
         )
         unit = rec["unit"]
-        words = _UNIT_WORDS.get(unit, "")
         if value is None and partial:
             reason = f"workforce indicator {rec['kpi']} {partial_text(kpi_rec)}"
         elif value is None:
@@ -276,11 +314,7 @@ def _judge_rows(
         elif rag == "green":
             reason = "on or better than trajectory"
         else:
-            reason = (
-                f"{_number(behind, unit)}{words} behind trajectory "
-                f"({'within' if rag == 'amber' else 'more than'} the amber band of "
-                f"{_number(band, unit)}{words})"
-            )
+            reason = _behind_words(behind, band, rag, unit)
         row.update(
             trajectory=expected,
             rag=rag,

@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import browser_support as bs
+import pandas as pd
 import pytest
 
 from carelib import charts
@@ -111,8 +112,12 @@ def test_page_structure(chromium, demo_reports, name):
 FOCUS_JS = """() => {
   const look = e => { const c = getComputedStyle(e);
     return [c.outlineStyle, c.outlineWidth, c.boxShadow, c.backgroundColor, c.color].join('|'); };
-  const hiddenInDetails = e => { const d = e.closest('details');
-    return d && !d.open && e.tagName !== 'SUMMARY'; };
+  // Hidden: inside a closed <details>, other than as that details' own summary (so a
+  // summary nested in collapsed detail is out of the tab order until it is opened).
+  const hiddenInDetails = e => { for (let d = e.closest('details'); d;
+      d = d.parentElement && d.parentElement.closest('details')) {
+    if (!d.open && !(e.tagName === 'SUMMARY' && e.parentElement === d)) return true; }
+    return false; };
   const items = [...document.querySelectorAll('a[href],summary,[tabindex="0"]')]
     .filter(e => e.getClientRects().length && !hiddenInDetails(e));
   const unchanged = [];
@@ -212,6 +217,10 @@ def test_charts_use_the_colour_blind_safe_palette(demo_reports):
 def test_rag_is_never_shown_by_colour_alone(chromium, demo_reports):
     v = bs.visit(chromium, demo_reports / f"{bs.MONTH}/improvement_plan.html")
     try:
+        # Open every collapsed detail: a badge's words are read as rendered text.
+        v.page.evaluate(
+            "() => document.querySelectorAll('details').forEach(d => { d.open = true; })"
+        )
         badges = v.page.evaluate("""() => [...document.querySelectorAll(
             '[class*="rag-"], [class*="tag-"]')].filter(e => !e.matches('.rag-symbol'))
             .map(e => [e.className, e.innerText.trim()])""")
@@ -340,8 +349,11 @@ PRINT_JS = """(width) => {
   const style = sel => [...document.querySelectorAll(sel)].map(e => getComputedStyle(e));
   return {
     hidden: style('.pages-nav, .skip-link').every(c => c.display === 'none'),
-    detailTables: [...document.querySelectorAll('details:not(.chart-data):not(.full-table) table')]
+    detailTables: [...document.querySelectorAll(
+      'details:not(.chart-data):not(.full-table):not(.plan-detail) table')]
       .map(t => t.offsetHeight),
+    planDetail: style('details.plan-detail').map(c => c.display),
+    text: document.body.innerText,
     chartTables: [...document.querySelectorAll('details.chart-data table')]
       .map(t => t.offsetHeight),
     fullTables: [...document.querySelectorAll('details.full-table table')]
@@ -368,6 +380,23 @@ def test_print_gives_clean_a4(chromium, demo_reports, name):
         v.close()
     assert r["hidden"], "navigation printed"
     assert all(h > 0 for h in r["detailTables"]), "open detail does not print"
+    if r["planDetail"]:
+        # The plan page's collapsed detail is left out of print only because every red
+        # item and every finding is printed outside it.
+        assert set(r["planDetail"]) == {"none"}
+        folder = (demo_reports / name).parent
+        actions = pd.read_csv(folder / "actions.csv")
+        measures = pd.read_csv(folder / "measures.csv")
+        red = [
+            *actions.loc[actions["computed_rag"] == "red", "action_id"],
+            *measures.loc[measures["rag"] == "red", "measure_id"],
+        ]
+        assert red and all(ident in r["text"] for ident in red), "a red item is not printed"
+        for heading in bs.soup((demo_reports / name).read_text(encoding="utf-8")).select(
+            "main h2, main h3"
+        ):
+            if not heading.find_parent("details"):
+                assert " ".join(heading.get_text(" ").split()) in " ".join(r["text"].split())
     # [report] print_tables is false by default: the numbers behind charts stay on screen.
     assert all(h == 0 for h in r["chartTables"]), "the numbers behind a chart print"
     # Full tables collapsed on screen (class full-table) print only with print_tables too.
@@ -410,7 +439,7 @@ def test_print_tables_setting_marks_the_page(tmp_path):
 # --- Hostile free text ------------------------------------------------------------------------
 
 
-INJECTED_JS = """() => ({
+INJECTED_JS = """() => (document.querySelectorAll('details').forEach(d => { d.open = true; }), {
   pwned: typeof window.__pwned,
   scripts: document.scripts.length,
   handlers: [...document.querySelectorAll('*')].filter(e =>

@@ -304,7 +304,7 @@ def test_distance_to_target_and_share_of_gap_closed(tmp_path):
     assert measures.loc["pct", "distance_to_target"] == pytest.approx(12)
     assert measures.loc["pct", "share_of_gap_closed"] == pytest.approx(0.4)
     assert measures.loc["pct", "progress_text"] == (
-        "12.0 points from target (40% of the gap from baseline closed)"
+        "12.0 points from target (40% of the gap from the baseline closed)"
     )
     assert measures.loc["count", "distance_to_target"] == pytest.approx(5)
     assert measures.loc["count", "share_of_gap_closed"] == pytest.approx(0.75)

@@ -4,6 +4,7 @@ notebook end to end."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html as std_html
 import json
@@ -14,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from carelib import blocks, notebook, plan_data, views, workforce
+from carelib import blocks, notebook, plan_attention, plan_data, views, workforce
 from carelib.views import plan_words
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -117,8 +118,33 @@ def test_publication_mode_is_applied_once_and_keeps_the_plan_figures(data):
     published = plan_data.published(data)
     assert published.publication and not data.publication
     assert published.summary == data.summary
+    shown = published.csv_tables()
+    # The demo plan has no count from 1 to 5, so nothing is hidden: the same figures, and
+    # measures.csv gains only the (empty) column naming what publication mode hid.
+    assert (shown["measures.csv"]["suppressed"] == "").all()
+    shown["measures.csv"] = shown["measures.csv"].drop(columns="suppressed")
+    assert "suppressed" in set(shown["plan_dictionary.csv"]["name"])
+    shown["plan_dictionary.csv"] = shown["plan_dictionary.csv"][
+        shown["plan_dictionary.csv"]["name"] != "suppressed"
+    ].reset_index(drop=True)
     for name, frame in data.csv_tables().items():
-        pd.testing.assert_frame_equal(published.csv_tables()[name], frame, obj=name)
+        pd.testing.assert_frame_equal(shown[name], frame, obj=name)
+
+
+def test_publication_mode_hides_small_counts_of_count_measures(data):
+    measures = data.measures.copy()
+    row = measures.index[measures["unit"] == "count"][0]
+    measures.loc[row, ["value", "baseline"]] = [4.0, 300.0]
+    small = dataclasses.replace(
+        data, assessment=dataclasses.replace(data.assessment, measures=measures)
+    )
+    m = plan_data.published(small).measures.loc[row]
+    assert pd.isna(m["value"]) and m["baseline"] == 300.0
+    assert m["suppressed"] == "value"
+    # nothing a reader could difference back to the hidden value
+    assert pd.isna(m["distance_to_target"]) and pd.isna(m["behind_trajectory"])
+    assert "4" not in m["progress_text"] and "suppressed" in m["progress_text"]
+    assert m["rag"] == measures.loc[row, "rag"]
 
 
 def test_csvs_are_written_and_headlines_handed_over(built, data):
@@ -148,7 +174,18 @@ def test_csvs_are_written_and_headlines_handed_over(built, data):
 
     items = views.plan_headlines(data)
     json.dumps(items)  # the runner carries them as JSON
-    assert set(items) == {"plan_tiles", "plan_summary", "board_plan", "plan_decisions"}
+    assert set(items) == {
+        "plan_tiles",
+        "plan_summary",
+        "board_plan",
+        "plan_decisions",
+        "plan_red_overlap",
+        "plan_last_completion",
+    }
+    assert re.fullmatch(
+        r"\d+ red: \d+ overdue and \d+ blocked(, \d+ (is|are) both)?", items["plan_red_overlap"]
+    )
+    assert "since" in items["plan_last_completion"] or "No action" in items["plan_last_completion"]
     keys = {"label", "value", "change", "target", "status", "comparison", "note"}
     assert all(set(tile) == keys for tile in items["plan_tiles"])
     red = int((data.actions["computed_rag"] == "red").sum())
@@ -163,12 +200,15 @@ def test_csvs_are_written_and_headlines_handed_over(built, data):
 # ------------------------------------------------------------------ each view as data
 
 
-def test_every_section_is_a_view_without_a_level_two_heading(page, html):
+def test_every_section_is_a_view_headed_by_its_finding(page, html):
     for name, view in page.items():
-        assert isinstance(view, blocks.View), name
+        assert isinstance(view, plan_words.PlanView), name
         assert view.name == f"plan_{name}"
         assert len(html[name]) > 100, name
-        assert "<h2" not in html[name] and "<h1" not in html[name], name
+        # one h2, the view's own: its title, which states a figure
+        assert html[name].count("<h2") == 1 and "<h1" not in html[name], name
+        assert f'<h2 id="{view.id}">' in html[name], name
+        assert re.search(r"\d", view.title), view.title
 
 
 def test_ids_are_unique_across_the_page(html):
@@ -225,17 +265,20 @@ def test_exceptions_list_every_overdue_blocked_and_worsening_item(data, page):
     assert set(needing["action_id"]) <= listed
     fine = acts[(acts["computed_rag"] == "blue") & ~acts["action_id"].isin(needing["action_id"])]
     assert not set(fine["action_id"]) & listed
-    assert len(table.frame) == len(data.assessment.exceptions)
+    assert len(table.frame) == len(plan_attention.attention(data))
+    red = set(acts.loc[acts["computed_rag"] == "red", "action_id"])
+    red |= set(data.measures.loc[data.measures["rag"] == "red", "measure_id"])
+    assert red <= listed  # every red item, not only the worsening ones
     assert table.caption and table.row_header == "Item"
     assert cells(table, "Rating")[0].startswith("Red")  # worst first, the rating in words
     # reasons are written with dates in full, owners and updates are shown
     shown = " ".join(blocks.text_of(c) for row in table.rows() for c in row)
     assert "30 June 2025" in shown and "30 Jun 2025" not in shown
     assert data.assessment.exceptions.iloc[0]["owner"] in set(table.frame["Owner"])
-    n_act = int((data.assessment.exceptions["kind"] == "action").sum())
+    n_act = sum(i.kind == "action" for i in plan_attention.attention(data))
     assert view.finding.startswith(f"{n_act} actions and ")
     only_measures = views.plan_exceptions(data, kinds=["measure"])
-    assert all(i.endswith("(progress measure)") for i in only_measures.tables[0].frame["Item"])
+    assert all(i.endswith(", progress measure)") for i in only_measures.tables[0].frame["Item"])
 
 
 def test_timeline_gives_the_statutory_dates(page):
@@ -410,7 +453,7 @@ def test_first_month_and_configured_thresholds(demo_data, tmp_path):
     assert "First month of data: nothing to compare with" in changes
     rules = " ".join(views.plan_rules(data).sentences)
     assert "within 21 days" in rules and "15%" in rules
-    assert all("<h2" not in view._repr_html_() for view in render(data).values())
+    assert all(view._repr_html_().count("<h2") == 1 for view in render(data).values())
 
 
 # ------------------------------------------------------------------ templates, escaping
@@ -485,7 +528,7 @@ def test_the_scheduled_run_executed_the_notebook_top_to_bottom(demo_reports):
     assert not [o for o in outputs if o.output_type == "stream" and o.name == "stderr"]
     shown = [o["data"]["text/html"] for o in outputs if "text/html" in o.get("data", {})]
     assert len(shown) == len(SECTIONS)
-    assert all("<h2" not in markup for markup in shown)
+    assert all(markup.count("<h2") == 1 for markup in shown)  # each view's finding
     assert (month / "actions.csv").is_file() and (month / "measures.csv").is_file()
     # each section is one visible call of a view, with the arguments an analyst changes
     code = [c.source for c in nb.cells if c.cell_type == "code"]

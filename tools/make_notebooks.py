@@ -30,8 +30,10 @@ def notebook(title, intro, setup, sections):
         new_code_cell(setup, metadata={"tags": ["setup"]}),
     ]
     for heading, text, code in sections:
-        if heading is not None:
-            cells.append(new_markdown_cell(f"## {heading}" + (f"\n\n{text}" if text else "")))
+        # No heading: the view gives its own, which states its finding.
+        if heading or text:
+            head = f"## {heading}" if heading else ""
+            cells.append(new_markdown_cell(head + (f"\n\n{text}" if text else "")))
         cells.append(new_code_cell(code))
     nb = new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {
@@ -102,37 +104,36 @@ PLAN = notebook(
     "plan_data = from_context(ctx)\n"
     "write_csvs(plan_data, ctx)  # actions.csv, measures.csv, plan_dictionary.csv\n"
     "ctx.headlines(views.plan_headlines(plan_data))  # the plan's tiles on the landing page",
+    # Each view's heading states its finding, from the figures, so no section here has
+    # a fixed heading of its own.
     [
-        ("At a glance", None, "views.plan_tiles(plan_data)"),
+        (None, None, "views.plan_tiles(plan_data)"),
         (
-            "What needs attention",
-            "Overdue, blocked, slipped and worsening items first.",
+            None,
+            None,
+            "# Every red action and measure, then anything that slipped or got worse\n"
             'views.plan_exceptions(plan_data, kinds=("action", "measure"))',
         ),
-        ("Statutory timeline", None, "views.plan_timeline(plan_data)"),
+        (None, None, "views.plan_timeline(plan_data)"),
+        (None, None, "views.plan_changes(plan_data, kinds=views.CHANGE_KINDS)"),
         (
-            "Changes since last month",
             None,
-            "views.plan_changes(plan_data, kinds=views.CHANGE_KINDS)",
-        ),
-        (
-            "Progress by recommendation",
             None,
             "views.plan_by_recommendation(plan_data, recommendations=None)  # None: all",
         ),
-        ("Progress by theme", None, "views.plan_by_theme(plan_data, themes=None)"),
+        (None, None, "views.plan_by_theme(plan_data, themes=None)"),
         (
-            "Plan burn-up",
+            None,
             None,
             "# months=12 shows the last 12 months only; title=None states the finding\n"
             "views.plan_burnup(plan_data, months=None, title=None)",
         ),
         (
-            "Recommendations in detail",
+            None,
             None,
             'views.plan_recommendation_sections(plan_data, recommendations=None)  # e.g. ["R1"]',
         ),
-        ("How ratings are worked out", None, "views.plan_rules(plan_data)"),
+        (None, None, "views.plan_rules(plan_data)"),
     ],
 )
 

@@ -6,6 +6,7 @@ its own table; :data:`CHANGE_KINDS` names them, so an analyst can show only some
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 
 import pandas as pd
@@ -123,7 +124,7 @@ def _gone_table(frame: pd.DataFrame, caption: str) -> blocks.Table:
     return blocks.Table(rows.frame(), caption, numeric=[])
 
 
-def _measure_change_table(frame: pd.DataFrame, caption: str) -> blocks.Table:
+def _measure_change_table(data: PlanData, frame: pd.DataFrame, caption: str) -> blocks.Table:
     rows = w.Rows(["Measure", "Was", "Now", "Value", "Why"])
     for r in frame.to_dict("records"):
         rows.rows.append(
@@ -131,8 +132,7 @@ def _measure_change_table(frame: pd.DataFrame, caption: str) -> blocks.Table:
                 "Measure": f"{r['measure_id']}: {r['name']}",
                 "Was": blocks.Rag(r["previous_rag"]),
                 "Now": blocks.Rag(r["rag"]),
-                "Value": f"{w.value(r['previous_value'], r['unit'])} to "
-                f"{w.value(r['value'], r['unit'])}",
+                "Value": f"{w.figure(data, r, 'previous_value')} to {w.figure(data, r, 'value')}",
                 "Why": w.sentence(w.long_dates(r["rag_reason"])),
             }
         )
@@ -183,7 +183,7 @@ def change_groups(
             "measures",
             "Progress measures whose rating changed",
             meas[meas["rag_change"].isin(["worsened", "improved"])],
-            _measure_change_table,
+            functools.partial(_measure_change_table, data),
         ),
     ]
 
@@ -209,8 +209,9 @@ def plan_changes(data: PlanData, *, kinds: Iterable[str] = CHANGE_KINDS) -> bloc
     """
     a = data.assessment
     if a.previous_month is None:
-        return blocks.View(
+        return w.view(
             "plan_changes",
+            "No changes to report: this is the first month of data",
             None,
             [
                 blocks.notice(
@@ -218,7 +219,7 @@ def plan_changes(data: PlanData, *, kinds: Iterable[str] = CHANGE_KINDS) -> bloc
                     "it with: changes start next month."
                 )
             ],
-            id="detail-changes",
+            "detail-changes",
         )
     wanted = set(kinds)
     groups = [g for g in change_groups(data) if g[0] in wanted]
@@ -248,4 +249,19 @@ def plan_changes(data: PlanData, *, kinds: Iterable[str] = CHANGE_KINDS) -> bloc
         f"{month} compared with {since}. Each kind of change that happened is listed "
         "below the count."
     )
-    return blocks.View("plan_changes", finding, parts, id="detail-changes")
+    n = {key: len(frame) for key, _, frame, _ in groups}
+    acts = n.get("worse", 0) + n.get("better", 0)
+    title = (
+        f"Since {since}: {w.some(n.get('completed', 0), 'action')} completed, "
+        f"{w.some(n.get('slipped', 0), 'due date')} moved later, "
+        f"{w.some(acts, 'action rating')} and {w.some(n.get('measures', 0), 'measure rating')}"
+        " changed"
+    )
+    happened = [
+        f"{title.lower()}: {count}" for _, title, frame, _ in groups if (count := len(frame))
+    ]
+    finding = f"{month} compared with {since}: " + (
+        "; ".join(happened) + "." if happened else "nothing changed."
+    )
+    shown = [w.PlanDetails("The count of each kind of change, and each change listed", parts)]
+    return w.view("plan_changes", title, finding, shown, "detail-changes")

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from carelib import blocks, charts, dates, plan
+from carelib import blocks, charts, dates, plan, plan_attention
 from carelib.month import Month
 from carelib.plan_data import PlanData
 from carelib.views import plan_words as w
@@ -135,7 +135,7 @@ def plan_burnup(
         },
         dtype=object,
     )
-    finding = burnup_finding(data)
+    finding = burnup_finding(data) + " " + plan_attention.since_last_completion(data)
     figure = charts.figure(
         fig,
         title=title or burnup_title(data),
@@ -149,31 +149,78 @@ def plan_burnup(
         "schedule. An action counts as due once its current due date has "
         "passed, so moving a due date later takes it off the due line."
     )
-    return blocks.View("plan_burnup", finding, [how_to_read, figure])
+    last = data.assessment.burnup.iloc[-1]
+    heading = (
+        f"{int(last['complete'])} of {int(last['total'])} actions complete against "
+        f"{int(last['due_to_date'])} due"
+    )
+    return w.view(
+        "plan_burnup",
+        heading,
+        finding,
+        [how_to_read, figure],
+        "plan-burnup",
+    )
 
 
 # --- Progress measures ------------------------------------------------------------------
 
 
-def measure_finding(data: PlanData, m: Mapping[str, Any]) -> str:
-    """One measure's position in words, for alt text and the list under the chart."""
+def _side(m: Mapping[str, Any], level: float) -> str:
+    """``above``/``below``/``at`` a level, from the value."""
+    gap = float(m["value"]) - float(level)
+    if abs(gap) < 1e-9 * max(1.0, abs(float(level))):
+        return "at"
+    return "above" if gap > 0 else "below"
+
+
+def measure_position(data: PlanData, m: Mapping[str, Any], with_polarity: bool = True) -> str:
+    """Where a measure is against its trajectory and its target, each named apart.
+
+    The two can give different signals, so the words say which is which ("ahead of the
+    trajectory for September 2025, not yet at the 20.0% target"), and "above" or
+    "below" follows the measure's polarity: only the wrong side is "short of" it.
+    """
     unit = m["unit"]
     month = w.month_label(data.month)
-    polarity = w.POLARITY_WORDS.get(m["polarity"], "direction not recorded")
-    name = f"{m['name']} ({polarity})"
-    target = f"target {w.value(m['target'], unit)} by {w.long_date(m['target_date'])}"
+    if w.hidden(m, "value"):
+        return f"{w.figure(data, m, 'value')} in {month}"
     if w.missing(m["value"]):
-        reason = w.long_dates(m["rag_reason"])
-        return f"{name}: no value for {month}; {reason}; {target}."
-    text = f"{name}: {w.value(m['value'], unit)} in {month}"
-    if not w.missing(m["trajectory"]):
-        behind = m["behind_trajectory"]
+        return f"No value for {month}"
+    val = w.value(m["value"], unit)
+    target = w.figure(data, m, "target")
+    when = w.long_date(m["target_date"])
+    polarity = w.POLARITY_WORDS.get(m["polarity"])
+    if m["target_met"] is True:
+        at_target = f"{_side(m, m['target'])} the {target} target for {when}, so it is met"
+    else:
+        at_target = f"not yet at the {target} target for {when}"
+    past = not w.missing(m["target_date"]) and m["target_date"].date() < data.reference_date
+    text = f"{val} in {month}"
+    if not past and not w.missing(m["trajectory"]):
+        behind = float(m["behind_trajectory"])
         where = "on" if abs(behind) < 1e-9 else "ahead of" if behind < 0 else "behind"
-        text += (
-            f", {where} its trajectory of {w.value(m['trajectory'], unit)} "
-            f"(rated {w.RAG_WORDS.get(m['rag'], m['rag'])})"
+        text += f", {where} the trajectory for {month} ({w.figure(data, m, 'trajectory')})"
+        text += f"; {at_target}"
+    elif past:
+        text += f"; the target date has passed; {at_target}"
+    else:
+        text += f"; {at_target}"
+    return text + (f" ({polarity})" if polarity and with_polarity else "")
+
+
+def measure_finding(data: PlanData, m: Mapping[str, Any]) -> str:
+    """One measure's position in words, for alt text and the list under the chart."""
+    if w.missing(m["value"]) and not w.hidden(m, "value"):
+        reason = w.long_dates(m["rag_reason"])
+        return (
+            f"{m['name']}: no value for {w.month_label(data.month)}; {reason}; target "
+            f"{w.figure(data, m, 'target')} by {w.long_date(m['target_date'])}."
         )
-    return f"{text}; {m['progress_text']}; {target}."
+    rating = w.RAG_WORDS.get(m["rag"], m["rag"])
+    polarity = w.POLARITY_WORDS.get(m["polarity"], "direction not recorded")
+    position = measure_position(data, m, with_polarity=False)
+    return f"{m['name']} ({polarity}): {position}; rated {rating}; {m['progress_text']}."
 
 
 def _mpl_text(words: Any) -> str:
@@ -309,8 +356,8 @@ def _measure_panel(
         {
             "Month": w.month_label(rec["month"]),
             "Measure": f"{mid}: {m['name']}",
-            "Actual": w.value(rec["value"], unit),
-            "Trajectory": w.value(rec["trajectory"], unit),
+            "Actual": w.figure(data, rec, "value"),
+            "Trajectory": w.figure(data, rec, "trajectory"),
             "Rating": blocks.RAG_LABELS.get(rec["rag"], "No data"),
         }
         for rec in hist.to_dict("records")

@@ -83,7 +83,11 @@ def plan_by_recommendation(
         f"Improvement plan by recommendation at {w.long_date(data.reference_date)}",
         numeric=["Red", "Amber", "Green"],
     )
-    return blocks.View("plan_by_recommendation", finding, [table])
+    title = (
+        f"{counts['red']} of {len(recs)} recommendations {w.is_are(counts['red'])} red, "
+        f"{counts['amber']} amber and {counts['green']} green"
+    )
+    return w.view("plan_by_recommendation", title, finding, [table], "plan-by-recommendation")
 
 
 def plan_by_theme(data: PlanData, *, themes: Iterable[str] | None = None) -> blocks.View:
@@ -120,4 +124,6 @@ def plan_by_theme(data: PlanData, *, themes: Iterable[str] | None = None) -> blo
         f"Improvement plan by theme at {w.long_date(data.reference_date)}",
         numeric=["Recommendations", "Red", "Amber", "Green"],
     )
-    return blocks.View("plan_by_theme", finding, [table])
+    title = f"{len(worst)} of {w.plural(len(table_of), 'theme')} {w.is_are(len(worst))} red"
+    detail = w.PlanDetails(f"The {len(table_of)} themes, each with its rating", [table])
+    return w.view("plan_by_theme", title, finding, [detail], "plan-by-theme")

@@ -103,6 +103,13 @@ def recommendation_section(
     )
     wording = rec["recommendation"]
     themes = ", ".join(w.theme_name(t) for t in str(rec["themes"]).split(", ") if t)
+    lead_parts: list[object] = [blocks.Rag(rec["rag"]), " ", w.driver(data, rec), "."]
+    if len(acts) and int(rec["complete"]) == len(acts) and rec["rag"] not in ("blue", "green"):
+        lead_parts.append(
+            " Every action is complete but a measure is not yet where it should be: actions "
+            "done, impact not yet seen; new actions may be needed."
+        )
+    lead = blocks.paragraph(w.text(*lead_parts))
     body: list[object] = [
         w.PlanQuote("Not recorded" if w.missing(wording) else str(wording)),
         blocks.SummaryList(
@@ -139,7 +146,11 @@ def recommendation_section(
         body.append(plan_charts.measures_figure(data, rid, meas))
     else:
         body.append(blocks.paragraph("This recommendation has no progress measures."))
-    return blocks.Section(title, body, level=3, id=sid)
+    summary = (
+        f"The wording, {w.plural(len(acts), 'action')} and "
+        f"{w.plural(len(meas), 'progress measure')} of {rid}"
+    )
+    return blocks.Section(title, [lead, w.PlanDetails(summary, body)], level=3, id=sid)
 
 
 def plan_recommendation_sections(
@@ -173,11 +184,26 @@ def plan_recommendation_sections(
         )
         for rec in w.recommendations(data, recommendations).to_dict("records")
     ]
+    recs = w.recommendations(data, recommendations)
+    counts = {c: int((recs["rag"] == c).sum()) for c in ("red", "amber", "green", "blue")}
+    title = (
+        f"Each recommendation: {counts['red']} red, {counts['amber']} amber, "
+        f"{counts['green']} green and {counts['blue']} blue"
+    )
     if not sections:
-        return blocks.View(
-            "plan_recommendation_sections", "The plan has no recommendations this month."
+        return w.view(
+            "plan_recommendation_sections",
+            "No recommendations this month",
+            "The plan has no recommendations this month.",
+            [],
+            "plan-recommendations",
         )
-    return blocks.View("plan_recommendation_sections", None, sections)
+    finding = (
+        "Each recommendation's heading gives its rating and actions complete, and the line "
+        "under it what decides the rating; open it for the wording, the actions and the "
+        "progress measures with their charts."
+    )
+    return w.view("plan_recommendation_sections", title, finding, sections, "plan-recommendations")
 
 
 def _rule(colour: str, words: str) -> object:
@@ -280,4 +306,6 @@ def plan_rules(data: PlanData) -> blocks.View:
             "documentation (docs/plan_rules.md)."
         ),
     ]
-    return blocks.View("plan_rules", finding, parts)
+    title = f"Ratings follow fixed rules, judged at {w.long_date(data.reference_date)}"
+    detail = w.PlanDetails("The rules for actions, measures, recommendations and changes", parts)
+    return w.view("plan_rules", title, finding, [detail], "plan-rules")

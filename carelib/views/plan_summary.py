@@ -10,8 +10,9 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from carelib import blocks, dates, plan
+from carelib import blocks, dates, plan, plan_attention
 from carelib.plan_data import PlanData
+from carelib.views import plan_charts
 from carelib.views import plan_words as w
 
 
@@ -31,7 +32,7 @@ def plan_summary_sentence(data: PlanData) -> str:
         f"At {w.long_date(data.reference_date)}, {s['actions_by_rag']['blue']} of the "
         f"{s['actions_total']} actions in the improvement plan are complete against "
         f"{data.due_to_date()} due, {red} {'is' if red == 1 else 'are'} rated red "
-        f"({s['overdue']} overdue, {s['blocked']} blocked) and "
+        f"({plan_attention.red_overlap(data.actions).reasons()}) and "
         f"{s['measures_by_rag']['green']} of {s['measures_total']} progress measures "
         f"are on or ahead of their trajectory."
     )
@@ -113,6 +114,8 @@ def plan_headlines(data: PlanData) -> dict[str, Any]:
         "plan_summary": plan_summary_sentence(data),
         "board_plan": board_lines.plan_lines(data),
         "plan_decisions": board_lines.decision_items(data),
+        "plan_red_overlap": plan_attention.red_overlap(data.actions).sentence(),
+        "plan_last_completion": plan_attention.since_last_completion(data),
     }
 
 
@@ -180,16 +183,48 @@ def plan_tiles(data: PlanData) -> blocks.View:
         if since
         else "This is the first month of data, so there are no changes to show."
     )
-    return blocks.View(
+    rag = s["actions_by_rag"]
+    month = w.month_label(data.month)
+    return w.view(
         "plan_tiles",
+        tiles_title(data),
         None,
         [
             blocks.paragraph(plan_summary_sentence(data), " ", compared, class_="lede"),
-            w.heading("Actions by rating", 3, "plan-actions-by-rating"),
+            blocks.paragraph(
+                "The plan is also on one page as text, with headings and lists only: ",
+                blocks.Link("the improvement plan as text", "improvement_plan_text.html"),
+                ".",
+            ),
+            blocks.paragraph(plan_attention.since_last_completion(data)),
+            w.heading(
+                f"{rag['red']} red, {rag['amber']} amber, {rag['green']} green and "
+                f"{rag['blue']} complete actions",
+                3,
+                "plan-actions-by-rating",
+            ),
             blocks.Tiles(by_rag, label="Actions by rating"),
-            w.heading("Delivery this month", 3, "plan-delivery-this-month"),
+            w.heading(
+                f"In {month}: {w.some(s['completed_this_month'], 'action')} completed, "
+                f"{w.some(s['slipped_this_month'], 'due date')} moved later",
+                3,
+                "plan-delivery-this-month",
+            ),
             blocks.Tiles(delivery, label="Delivery this month"),
         ],
+        "plan-at-a-glance",
+    )
+
+
+def tiles_title(data: PlanData) -> str:
+    """The plan page's first heading: red recommendations and actions complete."""
+    s = data.summary
+    recs = len(data.assessment.recommendations)
+    red = s["recommendations_by_rag"]["red"]
+    red_a = s["actions_by_rag"]["red"]
+    return (
+        f"{red} of {recs} recommendations and {red_a} of {s['actions_total']} actions "
+        f"{w.is_are(red_a)} red; {plan_attention.last_completion_phrase(data)}"
     )
 
 
@@ -203,8 +238,25 @@ EXCEPTION_COLUMNS = [
 ]
 
 
+def _measure_update(data: PlanData, m: Any) -> str:
+    """A measure's value against its trajectory and its target, in plain words."""
+    return plan_charts.measure_position(data, m)
+
+
+def attention_title(data: PlanData) -> str:
+    """The attention list's heading: how many actions and measures are red."""
+    s = data.summary
+    red_a, red_m = s["actions_by_rag"]["red"], s["measures_by_rag"]["red"]
+    if not red_a and not red_m:
+        return "Nothing is rated red"
+    return (
+        f"{w.plural(red_a, 'action')} and {w.plural(red_m, 'progress measure')} "
+        f"{w.is_are(red_a + red_m)} red"
+    )
+
+
 def plan_exceptions(data: PlanData, *, kinds: Iterable[str] = ("action", "measure")) -> blocks.View:
-    """The items that need attention, worst first, as an accessible table.
+    """Every red action and measure, and anything that slipped or worsened, worst first.
 
     Parameters
     ----------
@@ -216,70 +268,75 @@ def plan_exceptions(data: PlanData, *, kinds: Iterable[str] = ("action", "measur
     Returns
     -------
     carelib.blocks.View
-        Every overdue, blocked or slipped action and every action or measure whose
-        rating worsened since last month, with its rating (badge), the reasons, owner,
-        due date and latest update; ``view.tables[0].frame`` holds the rows.
+        A heading counting the red items, the red actions split by reason (overdue,
+        blocked, both), then a table (``view.tables[0].frame``) of the items from
+        :func:`carelib.plan_attention.attention`: rating (badge), why each is there
+        (overdue by N days, blocked, red for N months, past its target date, worsening),
+        owner, due or target date and the latest update or value.
     """
-    ex = data.assessment.exceptions
-    ex = ex[ex["kind"].isin(list(kinds))]
+    wanted = set(kinds)
+    items = [i for i in plan_attention.attention(data) if i.kind in wanted]
     reference = w.long_date(data.reference_date)
-    if not len(ex):
-        return blocks.View(
+    title = attention_title(data)
+    if not items:
+        return w.view(
             "plan_exceptions",
-            f"Nothing needs attention at {reference}: no action is overdue, blocked or "
-            "slipped this month, and no rating is worse than last month.",
-            id="detail-attention",
+            title,
+            f"Nothing needs attention at {reference}: no action or measure is red, and "
+            "none slipped or got worse this month.",
+            [],
+            "detail-attention",
         )
-    acts = {r["action_id"]: r for r in data.actions.to_dict("records")}
     measures = data.measures.set_index("measure_id")
-    month = w.month_label(data.month)
     rows = w.Rows(EXCEPTION_COLUMNS)
-    for rec in ex.to_dict("records"):
-        if rec["kind"] == "action":
-            item = w.action_label(rec["id"], rec["item"])
-            act = acts.get(rec["id"], {})
-            update = "No update recorded" if w.missing(rec["update"]) else str(rec["update"])
-            if act.get("stale"):
-                update += (
-                    f" (no new update for {w.plural(int(act['months_since_update']), 'month')})"
-                )
-            owner = "Not recorded" if w.missing(rec["owner"]) else rec["owner"]
-            rating = w.rating_cell(rec["rag"], rec["officer_rag"])
-            due = w.long_date(rec["due_date"])
+    for i in items:
+        if i.kind == "action":
+            rows.rows.append(
+                {
+                    "Item": w.action_label(i.id, i.name) + f" ({i.recommendation_id})",
+                    "Rating": w.rating_cell(i.rag, i.officer_rag),
+                    "Why it needs attention": w.sentence("; ".join(i.reasons)) + ".",
+                    "Owner": i.owner or "Not recorded",
+                    "Due date": w.long_date(i.due),
+                    "Latest update": i.update or "No update recorded",
+                }
+            )
         else:
-            item = f"{rec['id']}: {rec['item']} (progress measure)"
-            m = measures.loc[rec["id"]] if rec["id"] in measures.index else None
-            update = (
-                ""
-                if m is None
-                else f"{w.value(m['value'], m['unit'])} in {month} "
-                f"against a trajectory of {w.value(m['trajectory'], m['unit'])}"
+            m = measures.loc[i.id]
+            rows.rows.append(
+                {
+                    "Item": f"{i.id}: {i.name} ({i.recommendation_id}, progress measure)",
+                    "Rating": blocks.Rag(i.rag),
+                    "Why it needs attention": w.sentence("; ".join(i.reasons)) + ".",
+                    "Owner": "",
+                    "Due date": f"Target date {w.long_date(i.due)}",
+                    "Latest update": _measure_update(data, m),
+                }
             )
-            owner = "Not recorded (measures have no owner)"
-            rating = blocks.Rag(rec["rag"])
-            due = f"Target date {w.long_date(rec['due_date'])}"
-        rows.rows.append(
-            dict(
-                zip(
-                    EXCEPTION_COLUMNS,
-                    [item, rating, w.sentence(w.long_dates(rec["reasons"])), owner, due, update],
-                    strict=True,
-                )
-            )
-        )
-    n_act = int((ex["kind"] == "action").sum())
-    n_meas = int((ex["kind"] == "measure").sum())
+    n_act = sum(i.kind == "action" for i in items)
+    n_meas = len(items) - n_act
+    n_red_act = sum(i.kind == "action" and i.rag == "red" for i in items)
+    n_red_meas = sum(i.kind != "action" and i.rag == "red" for i in items)
+    overlap = plan_attention.red_overlap(data.actions)
     finding = (
         f"{w.plural(n_act, 'action')} and {w.plural(n_meas, 'progress measure')} "
-        f"need attention at {reference}, red first."
+        f"need attention at {reference}, worst first: every red item "
+        f"({w.plural(n_red_act, 'action')} and {w.plural(n_red_meas, 'measure')}), then "
+        f"anything else that slipped or got worse. Red actions are overdue or blocked; "
+        f"{overlap.sentence()}."
     )
+    notes = [
+        blocks.paragraph(
+            "Progress measures have no owner in the plan: the owner column is left empty for them."
+        )
+    ]
     table = blocks.Table(
         rows.frame(),
         f"Actions and measures that need attention at {reference}, worst first",
         numeric=[],
         class_="exceptions",
     )
-    return blocks.View("plan_exceptions", finding, [table], id="detail-attention")
+    return w.view("plan_exceptions", title, finding, [table, *notes], "detail-attention")
 
 
 def plan_timeline(data: PlanData) -> blocks.View:
@@ -349,4 +406,12 @@ def plan_timeline(data: PlanData) -> blocks.View:
             f"{w.long_date(data.reference_date)}, the last day of the report month",
         )
     )
-    return blocks.View("plan_timeline", None, [blocks.SummaryList(pairs)])
+    if published is None:
+        title = f"The plan has run for {w.plural(run, 'month')}"
+    else:
+        verb = "was" if t["plan_due_passed"] else "is"
+        title = (
+            f"The written action plan {verb} due on {w.long_date(t['plan_due_date'])}; the "
+            f"plan has run for {w.plural(run, 'month')}"
+        )
+    return w.view("plan_timeline", title, None, [blocks.SummaryList(pairs)], "plan-timeline")

@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 
 import pandas as pd
 
-from carelib import blocks, formatting, plan
+from carelib import blocks, formatting, plan, suppression
 
 STATUS_LABELS = {
     "not_started": "Not started",
@@ -74,6 +74,53 @@ class PlanQuote(blocks.Block):
     def children(self) -> list:
         """The quoted text."""
         return [self.text]
+
+
+@dataclass
+class PlanView(blocks.View):
+    """A section of the plan page whose ``h2`` heading states its finding.
+
+    Attributes
+    ----------
+    title : str
+        The heading: what the reader learns, built from the figures.
+    id : str
+        The heading's id (the contents list links to it).
+    """
+
+    kind: ClassVar[str] = "plan_view"
+    title: str = ""
+    id: str = ""
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        # The page's contents list reads the headings from the output's metadata.
+        from carelib import pages
+
+        headings = [{"id": self.id, "text": self.title}]
+        return {"text/html": self._repr_html_()}, {pages.HEADINGS_METADATA: {"headings": headings}}
+
+
+@dataclass
+class PlanDetails(blocks.Block):
+    """Detail collapsed by default on screen and left out of print.
+
+    Its ``summary`` is visible and carries the finding; the print rule for
+    ``details.plan-detail`` hides it, so only put detail here whose findings and red items
+    are also shown outside it.
+    """
+
+    kind: ClassVar[str] = "plan_details"
+    summary: Any = ""
+    blocks: list = field(default_factory=list)
+
+    def children(self) -> list:
+        """The summary and what it hides."""
+        return [self.summary, *self.blocks]
+
+
+def view(name: str, title: str, finding: str | None, parts: list, id: str) -> PlanView:
+    """A plan page section: its finding as the ``h2``, then its finding sentence and parts."""
+    return PlanView(name, finding, parts, title=title, id=id)
 
 
 def text(*parts: object) -> PlanText:
@@ -137,9 +184,28 @@ def value(x: Any, unit: Any) -> str:
     return formatting.measure(x, unit)
 
 
+def hidden(m: Mapping[str, Any], col: str) -> bool:
+    """Whether publication mode hid a measure's figure (see ``plan_data.suppress_measures``)."""
+    marks = m.get("suppressed")
+    return isinstance(marks, str) and col in marks.split()
+
+
+def figure(data: Any, m: Mapping[str, Any], col: str) -> str:
+    """A measure's figure ``col`` in its unit, or ``c (fewer than 6, suppressed)``."""
+    if hidden(m, col):
+        n = int(data.config["publication"]["threshold"]) + 1
+        return f"{suppression.SUPPRESSED} (fewer than {n}, suppressed)"
+    return value(m[col], m["unit"])
+
+
 def plural(n: int, word: str, plural_word: str | None = None) -> str:
     """``1 action``, ``2 actions``."""
     return f"{n} {word}" if n == 1 else f"{n} {plural_word or word + 's'}"
+
+
+def some(n: int, word: str, plural_word: str | None = None) -> str:
+    """``no actions``, ``1 action``, ``2 actions``: a count as words read in a heading."""
+    return f"no {plural_word or word + 's'}" if n == 0 else plural(n, word, plural_word)
 
 
 def sentence(words: str) -> str:
