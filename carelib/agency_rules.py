@@ -42,17 +42,11 @@ from typing import Any
 
 import pandas as pd
 
-from carelib import dates
+from carelib import dates, schema
 
 #: DfE's five core job types for agency child and family social workers (data and price
 #: caps operational guidance): the categories of ``role_type``.
-ROLE_TYPES = (
-    "social_worker",
-    "senior_social_worker",
-    "advanced_practitioner",
-    "team_manager",
-    "iro_conference_chair",
-)
+ROLE_TYPES = schema.AGENCY_ROLE_TYPES
 ROLE_LABELS = {
     "social_worker": "Social worker",
     "senior_social_worker": "Senior social worker",

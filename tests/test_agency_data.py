@@ -1,0 +1,129 @@
+"""The optional agency_assignments dataset: loading, its contract, its cross-file rules.
+
+Each test works on a private copy of the demo's last two months (``month_dir``), which
+since issue 16 hold the demo's agency assignments.
+"""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from carelib import demo_agency, loading, schema
+
+MONTH = "2025-09"
+
+
+def _edit(folder: Path, changes: dict[int, dict[str, str]]) -> Path:
+    """Change cells of rows (0-based data rows) of the month's agency_assignments.csv."""
+    path = folder / MONTH / "agency_assignments.csv"
+    with path.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    for i, cells in changes.items():
+        rows[i].update(cells)
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def _failed(report, dataset="agency_assignments"):
+    return {c.rule: c for c in report.checks if c.dataset == dataset and c.status == "failed"}
+
+
+def test_the_demo_month_has_valid_assignments_for_its_qualified_agency_workers(
+    month_dir, validator
+):
+    data = loading.load_month(month_dir, MONTH)
+    table = data.tables["agency_assignments"]
+    assert table.path is not None and table.problems == []
+    frame = data.agency_assignments
+    assert list(frame.columns) == schema.column_names("agency_assignments")
+    agency = data.workforce[
+        (data.workforce["employment"] == "agency")
+        & data.workforce["role"].isin(list(demo_agency.ROLE_TYPE))
+    ]
+    assert sorted(frame["worker_id"]) == sorted(agency["worker_id"])
+    assert frame["hourly_charge_rate"].dtype == "float64"
+    assert str(frame["project_team"].dtype) == "boolean"
+    report = validator.validate(data, loading.load_month(month_dir, "2025-08"))
+    assert not report.has_errors
+    assert _failed(report) == {}
+
+
+def test_without_the_file_the_month_is_valid_and_has_no_assignments(month_dir, validator):
+    (month_dir / MONTH / "agency_assignments.csv").unlink()
+    data = loading.load_month(month_dir, MONTH)
+    assert data.tables["agency_assignments"].problems == []
+    assert data.agency_assignments.empty
+    assert not validator.validate(data, compare_previous=False).has_errors
+    history = loading.load_history(month_dir, MONTH)
+    assert len(history.agency_assignments) == len(
+        loading.load_month(month_dir, "2025-08").agency_assignments
+    )
+
+
+@pytest.mark.parametrize(
+    ("cells", "rule", "shown"),
+    [
+        ({"role_type": "locum"}, "agency_assignments.role_type.allowed", "locum"),
+        ({"hourly_pay_rate": "-3"}, "agency_assignments.hourly_pay_rate.range", "-3"),
+        (
+            {"end_date": "2025-09-02", "start_date": "2025-09-20"},
+            "agency_assignments.end_date.not_before_start",
+            "end_date 2025-09-02 / start_date 2025-09-20",
+        ),
+        ({"worker_id": "W99999"}, "agency_assignments.worker_id.in_workforce", "W99999"),
+        ({"team": "Atlantis"}, "agency_assignments.team.in_establishment", "Atlantis"),
+    ],
+)
+def test_a_bad_assignment_is_an_error_naming_the_column_and_the_row(
+    month_dir, validator, cells, rule, shown
+):
+    _edit(month_dir, {2: cells})
+    report = validator.validate(loading.load_month(month_dir, MONTH), compare_previous=False)
+    assert report.has_errors
+    failed = _failed(report)
+    assert rule in failed, sorted(failed)
+    check = failed[rule]
+    assert check.severity == "error" and check.file == "agency_assignments.csv"
+    assert check.rows == [4]  # header row 1, data row index 2
+    assert check.values == [shown]
+
+
+def test_validate_refuses_the_month_with_every_bad_assignment_named(month_dir, tmp_path):
+    _edit(
+        month_dir,
+        {
+            0: {"role_type": "locum"},
+            1: {"hourly_pay_rate": "-3"},
+            2: {"end_date": "2025-09-02", "start_date": "2025-09-20"},
+            3: {"worker_id": "W99999"},
+        },
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "carelib", "validate", "--data", str(month_dir), "--month", MONTH],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=300,
+    )
+    assert result.returncode == 1, result.stderr
+    out = result.stdout
+    assert "September 2025 (2025-09" in out and "NOT VALID" in out
+    for line in (
+        "agency_assignments.csv: column role_type: 1 row has a role_type that is not one of "
+        "the allowed values (row 2): locum",
+        "agency_assignments.csv: column hourly_pay_rate: 1 row has a value outside "
+        "0 <= hourly_pay_rate <= 500 (row 3): -3",
+        "agency_assignments.csv: column end_date: 1 row has an end_date before the "
+        "start_date (row 4)",
+        "agency_assignments.csv: column worker_id: 1 row has a worker_id that is in neither "
+        "this month's workforce.csv nor leavers.csv (row 5): W99999",
+    ):
+        assert line in out, out
