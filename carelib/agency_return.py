@@ -149,9 +149,9 @@ def build(
                 "swe_registration": "",
                 "team": rec["team"],
                 "role_type": rec["role_type"],
-                "supplier": rec.get("supplier", ""),
-                "project_team": bool(rec.get("project_team")),
-                "project_name": rec.get("project_name", ""),
+                "supplier": agency_rules.cell_text(rec.get("supplier")),
+                "project_team": agency_rules.flag(rec.get("project_team")),
+                "project_name": agency_rules.cell_text(rec.get("project_name")),
                 "start_date": _iso(rec["start_date"]),
                 "end_date": _iso(rec.get("end_date")),
                 "hourly_pay_rate": rec["hourly_pay_rate"],
@@ -225,4 +225,63 @@ def check(frame: pd.DataFrame) -> list[str]:
         problems.append("the return needs one monthly_cost row for each month of the quarter")
     if rows[["hourly_pay_rate", "hourly_charge_rate"]].lt(0).any().any():
         problems.append("a rate is negative")
+    problems += _type_problems(frame, rows)
     return problems
+
+
+_COUNTS = ("assessed", "compliant", "breaches", "approved", "unapproved")
+_RECORD_TYPES = ("assignment", "compliance", "monthly_cost")
+
+
+def _type_problems(frame: pd.DataFrame, rows: pd.DataFrame) -> list[str]:
+    """The return's types: record types, one quarter, counts, rates and ISO dates."""
+    problems = []
+    if not frame["record_type"].isin(_RECORD_TYPES).all():
+        problems.append(f"record_type is not one of {', '.join(_RECORD_TYPES)} on every row")
+    if frame["quarter"].nunique() != 1 or frame["la_code"].nunique() != 1:
+        problems.append("the return is not for one council and one quarter")
+    summary = frame[frame["record_type"] == "compliance"]
+    for column in _COUNTS:
+        values = pd.to_numeric(summary[column], errors="coerce")
+        if values.isna().any() or (values < 0).any() or (values % 1 != 0).any():
+            problems.append(f"{column} is not a whole number of assignments on every rule")
+    for column in ("hourly_pay_rate", "hourly_charge_rate"):
+        if pd.to_numeric(rows[column], errors="coerce").isna().any():
+            problems.append(f"{column} is not a number on every assignment")
+    starts = pd.to_datetime(rows["start_date"], format="%Y-%m-%d", errors="coerce")
+    if starts.isna().any():
+        problems.append("start_date is not a date written YYYY-MM-DD on every assignment")
+    cost = frame[frame["record_type"] == "monthly_cost"]
+    if pd.to_numeric(cost["agency_spend_gbp"], errors="coerce").lt(0).any():
+        problems.append("a month's agency spend is negative")
+    return problems
+
+
+def months_from_history(history, which: Quarter) -> dict[str, dict[str, pd.DataFrame]]:
+    """The quarter's ``agency_assignments`` and ``agency_spend``, month by month.
+
+    ``history`` is a :class:`carelib.loading.History` (validated data, as the pages read
+    it); every month of the quarter must be in it.
+    """
+    out = {}
+    for month in which.months:
+        out[month] = {
+            name: history.frame(name)[history.frame(name)["month"] == month].drop(columns="month")
+            for name in ("agency_assignments", "agency_spend")
+        }
+    return out
+
+
+def csv_text(frame: pd.DataFrame) -> str:
+    """The return as CSV text: counts as whole numbers, rates to the penny, blanks empty."""
+    out = frame.copy()
+    for column in _COUNTS:
+        out[column] = pd.to_numeric(out[column], errors="coerce").round().astype("Int64")
+    for column in ("hourly_pay_rate", "hourly_charge_rate", "price_cap", "agency_spend_gbp"):
+        out[column] = pd.to_numeric(out[column], errors="coerce").round(2)
+    is_assignment = out["record_type"] == "assignment"
+    out["project_team"] = out["project_team"].astype("object")
+    out.loc[is_assignment, "project_team"] = out.loc[is_assignment, "project_team"].map(
+        {True: "true", False: "false"}
+    )
+    return out.to_csv(index=False, lineterminator="\n")

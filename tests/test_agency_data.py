@@ -127,3 +127,95 @@ def test_validate_refuses_the_month_with_every_bad_assignment_named(month_dir, t
         "this month's workforce.csv nor leavers.csv (row 5): W99999",
     ):
         assert line in out, out
+
+
+# --- The quarterly return (`carelib agency-return`) ----------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_agency_return_writes_the_demo_quarter_checked_and_complete(demo_data, tmp_path):
+    import pandas as pd
+
+    out = tmp_path / "returns" / "q3.csv"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "carelib",
+            "agency-return",
+            "--quarter",
+            "2025-Q3",
+            "--config",
+            str(ROOT / "carelib.toml"),
+            "--data",
+            str(demo_data),
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == str(out)
+    assert "agency return 2025-Q3" in result.stdout
+    frame = pd.read_csv(out, dtype=str, keep_default_na=False)
+    from carelib import agency_return
+
+    assert tuple(frame.columns) == agency_return.COLUMNS
+    assert set(frame["quarter"]) == {"2025-Q3"} and set(frame["la_code"]) == {"999"}
+    rows = frame[frame["record_type"] == "assignment"]
+    # Every assignment active in any month of the quarter, once.
+    ids = set()
+    spend = {}
+    for month in ("2025-07", "2025-08", "2025-09"):
+        ids |= set(pd.read_csv(demo_data / month / "agency_assignments.csv")["assignment_id"])
+        spend[month] = pd.read_csv(demo_data / month / "agency_spend.csv")["spend_gbp"].sum()
+    assert sorted(rows["assignment_id"]) == sorted(ids) and rows["assignment_id"].is_unique
+    compliance = frame[frame["record_type"] == "compliance"].set_index("rule")
+    # The demo quarter's breaches (carelib.demo_agency): one approved urgent hire above the
+    # cap, two workers short of three years, three back within the cooling-off period, a
+    # project team without its name. Legacy assignments are not in scope before October.
+    assert compliance["breaches"].astype(int).to_dict() == {
+        "price_cap": 1,
+        "experience": 2,
+        "cooling_off": 3,
+        "project_team": 1,
+    }
+    assert compliance.loc["price_cap", "approved"] == "1"
+    for rule, rec in compliance.iterrows():
+        statuses = rows[f"{rule}_status"]
+        assert int(rec["breaches"]) == (statuses == "breach").sum()
+        assert int(rec["compliant"]) == (statuses == "compliant").sum()
+        assert int(rec["assessed"]) == int(rec["compliant"]) + int(rec["breaches"])
+    costs = frame[frame["record_type"] == "monthly_cost"].set_index("month")
+    assert costs["agency_spend_gbp"].astype(float).to_dict() == pytest.approx(spend)
+    assert (rows["swe_registration"] == "").all()
+    assert (
+        "Within the regional price cap" in result.stdout and "1 breach (0 without" in result.stdout
+    )
+
+
+def test_agency_return_never_writes_in_the_data_folder_or_from_part_of_a_quarter(month_dir):
+    from carelib import api
+    from carelib.errors import MonthNotAvailable, UsageError
+
+    inside = month_dir / "2025-09" / "return.csv"
+    with pytest.raises(UsageError, match="inside the data folder"):
+        api.agency_return("2025-Q3", data=month_dir, config=ROOT / "carelib.toml", out=inside)
+    assert not inside.exists()
+    with pytest.raises(UsageError, match="YYYY-Qn"):
+        api.agency_return("2025-13", data=month_dir, config=ROOT / "carelib.toml")
+    # month_dir holds August and September only: July's folder is missing.
+    with pytest.raises(MonthNotAvailable, match="2025-07"):
+        api.agency_return(
+            "2025-Q3", data=month_dir, config=ROOT / "carelib.toml", out=month_dir.parent / "r.csv"
+        )
+    (month_dir / "2025-07").mkdir()
+    with pytest.raises(MonthNotAvailable, match="agency_assignments.csv .* 2025-07 has none"):
+        api.agency_return(
+            "2025-Q3", data=month_dir, config=ROOT / "carelib.toml", out=month_dir.parent / "r.csv"
+        )
+    assert not (month_dir.parent / "r.csv").exists()
