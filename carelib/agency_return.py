@@ -36,6 +36,19 @@ from carelib import agency_rules, dates
 
 _QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$", re.I)
 
+#: Columns only the compliance and monthly cost rows fill.
+_SUMMARY_ONLY = (
+    "la_code",
+    "quarter",
+    "rule",
+    "assessed",
+    "compliant",
+    "breaches",
+    "approved",
+    "unapproved",
+    "agency_spend_gbp",
+)
+
 #: The columns of the return, in order.
 COLUMNS = (
     "record_type",
@@ -130,8 +143,31 @@ def build(
             f"the {which.label} return needs agency_assignments for every month of the "
             f"quarter; missing: {', '.join(missing)}"
         )
-    latest: dict[str, dict] = {}
+    final = latest_statuses(months, which.months, rules)
+    rows = final.to_dict("records") + compliance_rows(final).to_dict("records")
     for month in which.months:
+        spend = months[month].get("agency_spend")
+        total = float(spend["spend_gbp"].sum()) if spend is not None else float("nan")
+        rows.append({"record_type": "monthly_cost", "month": month, "agency_spend_gbp": total})
+    out = pd.DataFrame(rows).reindex(columns=list(COLUMNS))
+    out["la_code"] = la_code
+    out["quarter"] = which.label
+    return out
+
+
+def latest_statuses(
+    months: Mapping[str, Mapping[str, pd.DataFrame]],
+    which_months,
+    rules: agency_rules.Settings,
+) -> pd.DataFrame:
+    """One row per assignment active in any of ``which_months``, with its latest statuses.
+
+    Each assignment is checked against each rule in every month it was active; its row
+    carries the month it was last active and its statuses then (the return's
+    ``assignment`` rows).
+    """
+    latest: dict[str, dict] = {}
+    for month in which_months:
         frame = months[month]["agency_assignments"]
         checks = agency_rules.check(frame, month, rules)
         status = checks.pivot(index="assignment_id", columns="rule", values="status")
@@ -161,7 +197,19 @@ def build(
                 "breach_approved_by": approved.get(ident, ""),
             }
     rows = sorted(latest.values(), key=lambda r: str(r["assignment_id"]))
-    final = pd.DataFrame(rows)
+    columns = [c for c in COLUMNS if c not in _SUMMARY_ONLY]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def compliance_rows(final: pd.DataFrame) -> pd.DataFrame:
+    """The return's ``compliance`` rows: assignments assessed, compliant and in breach.
+
+    Parameters
+    ----------
+    final : pandas.DataFrame
+        :func:`latest_statuses`.
+    """
+    rows = []
     for rule in agency_rules.RULES:
         part = final[f"{rule}_status"]
         breach = final[part == "breach"]
@@ -177,14 +225,7 @@ def build(
                 "unapproved": len(breach) - n_approved,
             }
         )
-    for month in which.months:
-        spend = months[month].get("agency_spend")
-        total = float(spend["spend_gbp"].sum()) if spend is not None else float("nan")
-        rows.append({"record_type": "monthly_cost", "month": month, "agency_spend_gbp": total})
-    out = pd.DataFrame(rows).reindex(columns=list(COLUMNS))
-    out["la_code"] = la_code
-    out["quarter"] = which.label
-    return out
+    return pd.DataFrame(rows)
 
 
 def _iso(value) -> str:

@@ -279,7 +279,7 @@ def cmd_kpis(args) -> int:
     agree; with ``--publication`` (or ``publication.enabled``) suppressed figures show
     ``c``.
     """
-    from carelib import loading, notebook, workforce_data
+    from carelib import agency_data, loading, notebook, workforce_data
 
     cfg = _config(args)
     data_dir = _data_dir(args, cfg)
@@ -292,6 +292,7 @@ def cmd_kpis(args) -> int:
         publication=bool(args.publication or cfg["publication"]["enabled"]),
     )
     kpis = workforce_data.headline_kpis(workforce_data.build(ctx))
+    kpis.update(agency_data.kpis(agency_data.build(ctx)))  # when assignments are supplied
     if args.json:
         print(json.dumps(kpis, indent=2, default=str))
         return EXIT_OK
@@ -323,6 +324,10 @@ def _kpi_line(name: str, item: dict) -> str:
         shown = f"{symbol} ({_SYMBOL_WORDS.get(symbol, 'not applicable')})"
     elif item.get("unit") == "percent":
         shown = formatting.percent(value)
+    elif item.get("unit") == "gbp_hour":
+        shown = formatting.hourly(value)
+    elif item.get("unit") == "gbp":
+        shown = formatting.value(value, "gbp")
     else:
         shown = formatting.plain(value)
     ratio = formatting.plain(item.get("numerator"))

@@ -219,3 +219,81 @@ def test_agency_return_never_writes_in_the_data_folder_or_from_part_of_a_quarter
             "2025-Q3", data=month_dir, config=ROOT / "carelib.toml", out=month_dir.parent / "r.csv"
         )
     assert not (month_dir.parent / "r.csv").exists()
+
+
+# --- The rate figures (`carelib kpis`) and publication mode -------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_history(demo_data):
+    return loading.load_history(demo_data, MONTH)
+
+
+def _agency(demo_history, demo_data, publication=False, month=MONTH):
+    from carelib import agency_data, config, notebook, workforce_data
+
+    cfg = config.load(ROOT / "carelib.toml")
+    history = workforce_data.recent(demo_history, month, 30)
+    ctx = notebook.ReportContext(month, cfg, history, demo_data, publication=publication)
+    return agency_data.build(ctx)
+
+
+def test_rate_figures_are_the_months_assignments_spend_and_agency_fte(demo_history, demo_data):
+    import pandas as pd
+
+    from carelib import agency_data
+
+    data = _agency(demo_history, demo_data)
+    assert data.supplied and data.quarter == "2025-Q3"
+    raw = pd.read_csv(demo_data / MONTH / "agency_assignments.csv")
+    wf = pd.read_csv(demo_data / MONTH / "workforce.csv")
+    agency_fte = wf[(wf["employment"] == "agency") & (wf["role"] != "alternatively_qualified")][
+        "fte"
+    ].sum()
+    spend = pd.read_csv(demo_data / MONTH / "agency_spend.csv")["spend_gbp"].sum()
+    kpis = agency_data.kpis(data)
+    assert kpis["average_hourly_charge_rate"]["value"] == pytest.approx(
+        raw["hourly_charge_rate"].mean()
+    )
+    assert kpis["average_hourly_charge_rate"]["denominator"] == len(raw)
+    assert kpis["cost_per_agency_fte"]["value"] == pytest.approx(spend / agency_fte)
+    assert kpis["compliance_cooling_off"]["numerator"] == 6
+    assert kpis["compliance_cooling_off"]["denominator"] == 9
+    assert kpis["compliance_cooling_off"]["value"] == pytest.approx(600 / 9)
+    by_role = data.by_role.set_index("role_type")
+    assert by_role["assignments"].sum() == len(raw)
+    # No worker identifier anywhere in the published tables.
+    for frame in (data.costs, data.by_role, data.compliance, data.breaches):
+        text = frame.astype(str).to_csv()
+        assert not any(w in text for w in raw["worker_id"]) and "AS-" not in text
+
+
+def test_publication_mode_suppresses_small_counts_and_lists_no_breach(demo_history, demo_data):
+    from carelib import agency_data
+
+    data = _agency(demo_history, demo_data, publication=True)
+    kpis = agency_data.kpis(data)
+    # 1 to 3 breaches of each rule among 9 assessed: the counts, their complements and
+    # the rates are suppressed; the 48 assignments' average rate is not.
+    for rule in ("price_cap", "experience", "cooling_off", "project_team"):
+        assert kpis[f"compliance_{rule}"]["symbol"] == "c"
+        assert kpis[f"compliance_{rule}"]["value"] is None
+    q = data.quarter_compliance.set_index("rule")
+    assert set(q["breaches"]) == {"c"} and set(q["compliant"]) == {"c"}
+    assert kpis["average_hourly_charge_rate"]["symbol"] == ""
+    roles = data.by_role.set_index("role_type")
+    assert roles.loc["team_manager", "mean_charge_rate"] == "c"  # 1 team manager
+    assert roles.loc["advanced_practitioner", "assignments"] == "c"  # 4
+    assert roles.loc["social_worker", "assignments"] == 31
+    assert data.breaches.empty
+
+
+def test_without_assignments_the_rate_figures_are_left_out(month_dir):
+    from carelib import agency_data, config, notebook
+
+    for month in ("2025-08", "2025-09"):
+        (month_dir / month / "agency_assignments.csv").unlink()
+    cfg = config.load(ROOT / "carelib.toml")
+    history = loading.load_history(month_dir, MONTH)
+    data = agency_data.build(notebook.ReportContext(MONTH, cfg, history, month_dir))
+    assert not data.supplied and agency_data.kpis(data) == {}
