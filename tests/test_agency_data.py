@@ -297,3 +297,76 @@ def test_without_assignments_the_rate_figures_are_left_out(month_dir):
     history = loading.load_history(month_dir, MONTH)
     data = agency_data.build(notebook.ReportContext(MONTH, cfg, history, month_dir))
     assert not data.supplied and agency_data.kpis(data) == {}
+
+
+# --- The page's section (carelib.views.workforce_agency) ----------------------------------
+
+
+def test_the_section_answers_the_board_and_agrees_with_the_return(demo_history, demo_data):
+    from carelib import agency_return, agency_rules
+    from carelib.views import workforce_agency
+
+    data = _agency(demo_history, demo_data)
+    view = workforce_agency.section(data)
+    first = view.sentences[0]
+    assert first.startswith("Since the fixed rate began in June 2024 the average charge rate fell")
+    assert "spend per agency FTE rose" in first and "because" in first
+    # The quarter's compliance table holds the return's compliance rows.
+    which = agency_return.quarter("2025-Q3")
+    returned = agency_return.build(
+        agency_return.months_from_history(demo_history, which), which, data.rules, "999"
+    )
+    rows = returned[returned["record_type"] == "compliance"].set_index("rule")
+    table = workforce_agency.compliance_table(data).frame.set_index("Rule")
+    for rule in agency_rules.RULES:
+        shown = table.loc[agency_rules.RULE_LABELS[rule]]
+        for column, field in (
+            ("Assessed", "assessed"),
+            ("Compliant", "compliant"),
+            ("Breaches", "breaches"),
+            ("Approved", "approved"),
+            ("No approval recorded", "unapproved"),
+        ):
+            assert shown[column] == str(int(rows.at[rule, field])), (rule, column)
+    assert "July to September 2025 (2025-Q3)" in workforce_agency.compliance_table(data).caption
+    # Every breach of the month with its approval, and no worker identifier.
+    breaches = view.tables[1].frame
+    assert len(breaches) == 7
+    assert list(breaches["Approval"]).count("No approval recorded") == 6
+    assert "Approved by the Director of Children's Services" in set(breaches["Approval"])
+    text = str(view.sentences) + "".join(t.frame.to_csv() for t in view.tables)
+    assert "W0" not in text and "AS-" not in text
+    titles = [f.title for f in view.figures]
+    assert "Average hourly charge rate: XmR chart, Oct 2023 to Sep 2025" in titles
+    spc_alt = view.figures[
+        titles.index("Average hourly charge rate: XmR chart, Oct 2023 to Sep 2025")
+    ].alt
+    assert spc_alt.startswith("XmR chart of the average hourly charge rate")
+
+
+def test_the_section_says_when_the_assignment_data_is_not_supplied(month_dir):
+    from carelib import agency_data, config, notebook
+    from carelib.views import workforce_agency
+
+    for month in ("2025-08", "2025-09"):
+        (month_dir / month / "agency_assignments.csv").unlink()
+    cfg = config.load(ROOT / "carelib.toml")
+    ctx = notebook.ReportContext(MONTH, cfg, loading.load_history(month_dir, MONTH), month_dir)
+    view = workforce_agency.section(agency_data.build(ctx))
+    assert view.sentences[0].startswith(
+        "The agency assignment data (agency_assignments.csv) is not supplied for September 2025"
+    )
+    assert view.figures == [] and view.tables == []
+
+
+def test_the_built_page_shows_the_returns_figures(demo_reports, demo_data):
+    from tests import browser_support
+
+    html = (demo_reports / MONTH / "workforce.html").read_text(encoding="utf-8")
+    assert "Agency rules and cost" in html
+    table = browser_support.table(html, "Compliance with the DfE agency rules, July to")
+    assert table.column("Breaches") == ["1", "2", "3", "1"]
+    assert table.column("Assessed") == ["9", "9", "9", "9"]
+    breaches = browser_support.table(html, "Breaches of the agency rules")
+    assert len(breaches.rows) == 7
+    assert not browser_support.worker_ids(demo_data) & set(html.split())

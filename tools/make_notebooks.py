@@ -104,6 +104,13 @@ WORKFORCE = notebook(
             None,
             'views.spend(data, months=24, title="Agency spend and budget each month")',
         ),
+        (
+            "Agency rules and cost",
+            "The DfE agency rules (price caps, experience, cooling-off, project teams), the "
+            "quarterly return's figures, and whether the fixed agency rate saves money.",
+            "from carelib.views import workforce_agency\n\n"
+            "workforce_agency.section(workforce_agency.build(ctx))",
+        ),
         ("Teams", None, "views.teams(data)"),
         ("How these figures are calculated", None, "views.definitions(data)"),
     ],
