@@ -370,3 +370,19 @@ def test_the_built_page_shows_the_returns_figures(demo_reports, demo_data):
     breaches = browser_support.table(html, "Breaches of the agency rules")
     assert len(breaches.rows) == 7
     assert not browser_support.worker_ids(demo_data) & set(html.split())
+
+
+def test_the_publication_section_lists_no_breach_and_draws_no_suppressed_month(
+    demo_history, demo_data
+):
+    from carelib.views import workforce_agency
+
+    view = workforce_agency.section(_agency(demo_history, demo_data, publication=True))
+    captions = [t.caption for t in view.tables]
+    assert not any(c.startswith("Breaches of the agency rules") for c in captions)
+    assert "Compliance with each agency rule, month by month" not in [f.title for f in view.figures]
+    assert any("not shown in the publication version" in s for s in view.sentences)
+    table = workforce_agency.compliance_table(
+        _agency(demo_history, demo_data, publication=True)
+    ).frame
+    assert set(table["Breaches"]) == {"c"} and set(table["Compliance"]) == {"c"}

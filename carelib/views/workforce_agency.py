@@ -127,9 +127,16 @@ def breaches_table(data: AgencyData) -> blocks.Block:
 
 
 def _compliance_figure(data: AgencyData) -> blocks.Block | None:
+    """Compliance with each rule month by month since the rules applied (or why not)."""
     start = dates.month_of(data.rules.rules_from)
-    part = _numbers(data.compliance, ["compliance_rate"])
-    part = part[part["month"] >= start].dropna(subset=["compliance_rate"])
+    shown = data.compliance[data.compliance["month"] >= start]
+    if (shown["compliance_rate"].astype(str) == "c").any():
+        # A chart with suppressed months left out would draw lines across the gaps.
+        return blocks.paragraph(
+            "Compliance month by month is not shown in the publication version: in some "
+            "months the counts of breaches are small."
+        )
+    part = _numbers(shown, ["compliance_rate"]).dropna(subset=["compliance_rate"])
     if part.empty:
         return None
     part = part.assign(Rule=part["rule"].map(SHORT_LABELS).str.capitalize())
