@@ -36,6 +36,19 @@ from carelib import agency_rules, dates
 
 _QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$", re.I)
 
+#: Columns only the compliance and monthly cost rows fill.
+_SUMMARY_ONLY = (
+    "la_code",
+    "quarter",
+    "rule",
+    "assessed",
+    "compliant",
+    "breaches",
+    "approved",
+    "unapproved",
+    "agency_spend_gbp",
+)
+
 #: The columns of the return, in order.
 COLUMNS = (
     "record_type",
@@ -130,8 +143,31 @@ def build(
             f"the {which.label} return needs agency_assignments for every month of the "
             f"quarter; missing: {', '.join(missing)}"
         )
-    latest: dict[str, dict] = {}
+    final = latest_statuses(months, which.months, rules)
+    rows = final.to_dict("records") + compliance_rows(final).to_dict("records")
     for month in which.months:
+        spend = months[month].get("agency_spend")
+        total = float(spend["spend_gbp"].sum()) if spend is not None else float("nan")
+        rows.append({"record_type": "monthly_cost", "month": month, "agency_spend_gbp": total})
+    out = pd.DataFrame(rows).reindex(columns=list(COLUMNS))
+    out["la_code"] = la_code
+    out["quarter"] = which.label
+    return out
+
+
+def latest_statuses(
+    months: Mapping[str, Mapping[str, pd.DataFrame]],
+    which_months,
+    rules: agency_rules.Settings,
+) -> pd.DataFrame:
+    """One row per assignment active in any of ``which_months``, with its latest statuses.
+
+    Each assignment is checked against each rule in every month it was active; its row
+    carries the month it was last active and its statuses then (the return's
+    ``assignment`` rows).
+    """
+    latest: dict[str, dict] = {}
+    for month in which_months:
         frame = months[month]["agency_assignments"]
         checks = agency_rules.check(frame, month, rules)
         status = checks.pivot(index="assignment_id", columns="rule", values="status")
@@ -149,9 +185,9 @@ def build(
                 "swe_registration": "",
                 "team": rec["team"],
                 "role_type": rec["role_type"],
-                "supplier": rec.get("supplier", ""),
-                "project_team": bool(rec.get("project_team")),
-                "project_name": rec.get("project_name", ""),
+                "supplier": agency_rules.cell_text(rec.get("supplier")),
+                "project_team": agency_rules.flag(rec.get("project_team")),
+                "project_name": agency_rules.cell_text(rec.get("project_name")),
                 "start_date": _iso(rec["start_date"]),
                 "end_date": _iso(rec.get("end_date")),
                 "hourly_pay_rate": rec["hourly_pay_rate"],
@@ -161,7 +197,19 @@ def build(
                 "breach_approved_by": approved.get(ident, ""),
             }
     rows = sorted(latest.values(), key=lambda r: str(r["assignment_id"]))
-    final = pd.DataFrame(rows)
+    columns = [c for c in COLUMNS if c not in _SUMMARY_ONLY]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def compliance_rows(final: pd.DataFrame) -> pd.DataFrame:
+    """The return's ``compliance`` rows: assignments assessed, compliant and in breach.
+
+    Parameters
+    ----------
+    final : pandas.DataFrame
+        :func:`latest_statuses`.
+    """
+    rows = []
     for rule in agency_rules.RULES:
         part = final[f"{rule}_status"]
         breach = final[part == "breach"]
@@ -177,14 +225,7 @@ def build(
                 "unapproved": len(breach) - n_approved,
             }
         )
-    for month in which.months:
-        spend = months[month].get("agency_spend")
-        total = float(spend["spend_gbp"].sum()) if spend is not None else float("nan")
-        rows.append({"record_type": "monthly_cost", "month": month, "agency_spend_gbp": total})
-    out = pd.DataFrame(rows).reindex(columns=list(COLUMNS))
-    out["la_code"] = la_code
-    out["quarter"] = which.label
-    return out
+    return pd.DataFrame(rows)
 
 
 def _iso(value) -> str:
@@ -225,4 +266,63 @@ def check(frame: pd.DataFrame) -> list[str]:
         problems.append("the return needs one monthly_cost row for each month of the quarter")
     if rows[["hourly_pay_rate", "hourly_charge_rate"]].lt(0).any().any():
         problems.append("a rate is negative")
+    problems += _type_problems(frame, rows)
     return problems
+
+
+_COUNTS = ("assessed", "compliant", "breaches", "approved", "unapproved")
+_RECORD_TYPES = ("assignment", "compliance", "monthly_cost")
+
+
+def _type_problems(frame: pd.DataFrame, rows: pd.DataFrame) -> list[str]:
+    """The return's types: record types, one quarter, counts, rates and ISO dates."""
+    problems = []
+    if not frame["record_type"].isin(_RECORD_TYPES).all():
+        problems.append(f"record_type is not one of {', '.join(_RECORD_TYPES)} on every row")
+    if frame["quarter"].nunique() != 1 or frame["la_code"].nunique() != 1:
+        problems.append("the return is not for one council and one quarter")
+    summary = frame[frame["record_type"] == "compliance"]
+    for column in _COUNTS:
+        values = pd.to_numeric(summary[column], errors="coerce")
+        if values.isna().any() or (values < 0).any() or (values % 1 != 0).any():
+            problems.append(f"{column} is not a whole number of assignments on every rule")
+    for column in ("hourly_pay_rate", "hourly_charge_rate"):
+        if pd.to_numeric(rows[column], errors="coerce").isna().any():
+            problems.append(f"{column} is not a number on every assignment")
+    starts = pd.to_datetime(rows["start_date"], format="%Y-%m-%d", errors="coerce")
+    if starts.isna().any():
+        problems.append("start_date is not a date written YYYY-MM-DD on every assignment")
+    cost = frame[frame["record_type"] == "monthly_cost"]
+    if pd.to_numeric(cost["agency_spend_gbp"], errors="coerce").lt(0).any():
+        problems.append("a month's agency spend is negative")
+    return problems
+
+
+def months_from_history(history, which: Quarter) -> dict[str, dict[str, pd.DataFrame]]:
+    """The quarter's ``agency_assignments`` and ``agency_spend``, month by month.
+
+    ``history`` is a :class:`carelib.loading.History` (validated data, as the pages read
+    it); every month of the quarter must be in it.
+    """
+    out = {}
+    for month in which.months:
+        out[month] = {
+            name: history.frame(name)[history.frame(name)["month"] == month].drop(columns="month")
+            for name in ("agency_assignments", "agency_spend")
+        }
+    return out
+
+
+def csv_text(frame: pd.DataFrame) -> str:
+    """The return as CSV text: counts as whole numbers, rates to the penny, blanks empty."""
+    out = frame.copy()
+    for column in _COUNTS:
+        out[column] = pd.to_numeric(out[column], errors="coerce").round().astype("Int64")
+    for column in ("hourly_pay_rate", "hourly_charge_rate", "price_cap", "agency_spend_gbp"):
+        out[column] = pd.to_numeric(out[column], errors="coerce").round(2)
+    is_assignment = out["record_type"] == "assignment"
+    out["project_team"] = out["project_team"].astype("object")
+    out.loc[is_assignment, "project_team"] = out.loc[is_assignment, "project_team"].map(
+        {True: "true", False: "false"}
+    )
+    return out.to_csv(index=False, lineterminator="\n")

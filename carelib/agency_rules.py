@@ -42,17 +42,11 @@ from typing import Any
 
 import pandas as pd
 
-from carelib import dates
+from carelib import dates, schema
 
 #: DfE's five core job types for agency child and family social workers (data and price
 #: caps operational guidance): the categories of ``role_type``.
-ROLE_TYPES = (
-    "social_worker",
-    "senior_social_worker",
-    "advanced_practitioner",
-    "team_manager",
-    "iro_conference_chair",
-)
+ROLE_TYPES = schema.AGENCY_ROLE_TYPES
 ROLE_LABELS = {
     "social_worker": "Social worker",
     "senior_social_worker": "Senior social worker",
@@ -209,7 +203,13 @@ def _pqe_years(row: Mapping[str, Any]) -> float | None:
     return (start - pd.Timestamp(qualified).date()).days / 365.25
 
 
-def _text(value: Any) -> str:
+def flag(value: Any) -> bool:
+    """A yes/no cell as a bool: blank (missing) reads as no."""
+    return False if value is None or pd.isna(value) else bool(value)
+
+
+def cell_text(value: Any) -> str:
+    """A text cell as text: blank (missing) reads as empty."""
     return "" if value is None or pd.isna(value) else str(value).strip()
 
 
@@ -245,7 +245,7 @@ def check(assignments: pd.DataFrame, month: str, rules: Settings) -> pd.DataFram
             "team": rec["team"],
             "role_type": rec["role_type"],
         }
-        approved = _text(rec.get("breach_approved_by"))
+        approved = cell_text(rec.get("breach_approved_by"))
         for rule in RULES:
             if not in_scope:
                 status, detail = "not_in_scope", "started before the rules applied to it"
@@ -290,7 +290,7 @@ def _experience(rec: Mapping[str, Any], day: dt.date, rules: Settings) -> tuple[
 
 
 def _cooling_off(rec: Mapping[str, Any], day: dt.date, rules: Settings) -> tuple[str, str]:
-    if not bool(rec.get("left_permanent_in_region")):
+    if not flag(rec.get("left_permanent_in_region")):
         return "compliant", "no permanent post in the region before the assignment"
     left = rec.get("left_permanent_date")
     if left is None or pd.isna(left):
@@ -306,10 +306,10 @@ def _cooling_off(rec: Mapping[str, Any], day: dt.date, rules: Settings) -> tuple
 
 
 def _project_team(rec: Mapping[str, Any], day: dt.date, rules: Settings) -> tuple[str, str]:
-    if not bool(rec.get("project_team")):
+    if not flag(rec.get("project_team")):
         return "compliant", "not part of a project team"
     missing = []
-    if not _text(rec.get("project_name")):
+    if not cell_text(rec.get("project_name")):
         missing.append("the project's name")
     rate = rec.get("hourly_charge_rate")
     if rate is None or pd.isna(rate):

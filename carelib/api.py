@@ -520,3 +520,80 @@ def validate_month(
     if report.has_errors and raise_on_error:
         raise DataInvalid(f"{resolved}: the data is not valid.\n{report.to_text()}", report=report)
     return report
+
+
+def agency_return(quarter: str, data: str | Path | None = None, config=None, out=None) -> Path:
+    """Write the quarter's DfE return on agency social workers as a CSV.
+
+    Built from the same validated data the pages read (:mod:`carelib.agency_return`),
+    checked before it is written (columns, types, totals against the compliance rows)
+    and written atomically. Never written under the data folder.
+
+    Parameters
+    ----------
+    quarter : str
+        ``YYYY-Qn`` (calendar quarters: ``2025-Q3`` is July to September 2025).
+    data : path, optional
+        The data folder (default: ``paths.data`` of the config).
+    config : path or Config, optional
+        The configuration (default ``./carelib.toml``, which must exist unless ``data``
+        is given).
+    out : path, optional
+        The CSV to write (default ``agency_return_<quarter>.csv`` in the current folder).
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Raises
+    ------
+    UsageError
+        A quarter not written ``YYYY-Qn``, or ``out`` inside the data folder.
+    MonthNotAvailable
+        A month of the quarter has no data folder or no ``agency_assignments`` file.
+    DataInvalid
+        The data up to the quarter's last month is not valid.
+    UnexpectedError
+        The built return fails its own checks (nothing is written).
+    """
+    from carelib import agency_return as agency
+    from carelib import agency_rules, loading, publish
+
+    cfg = load_config(config, required=data is None)
+    data_dir = Path(data) if data else cfg.data_dir
+    try:
+        which = agency.quarter(quarter)
+    except ValueError as exc:
+        raise UsageError(f"--quarter: {exc}") from None
+    target = Path(out) if out else Path.cwd() / f"agency_return_{which.label}.csv"
+    if target.resolve().is_relative_to(data_dir.resolve()):
+        raise UsageError(
+            f"{target} is inside the data folder {data_dir}: carelib never writes there "
+            "(choose another --out)"
+        )
+    for month in which.months:
+        if not (data_dir / month).is_dir():
+            raise MonthNotAvailable(f"{month} has no data folder in {data_dir} yet")
+        if loading.find_file(data_dir / month, "agency_assignments") is None:
+            raise MonthNotAvailable(
+                f"the {which.label} return needs agency_assignments.csv (or .xlsx) for every "
+                f"month of the quarter: {month} has none in {data_dir / month}"
+            )
+    validate_month(which.months[-1], data=data_dir, config=cfg)
+    history = loading.load_history(data_dir, which.months[-1], n_months=3)
+    frame = agency.build(
+        agency.months_from_history(history, which),
+        which,
+        agency_rules.settings(cfg["agency"]),
+        cfg["council"]["la_code"],
+    )
+    problems = agency.check(frame)
+    if problems:
+        raise UnexpectedError(
+            f"the {which.label} return failed its checks, so nothing was written:\n  "
+            + "\n  ".join(problems)
+        )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    publish.write_atomic(target, agency.csv_text(frame))
+    return target

@@ -1,4 +1,7 @@
-"""The ``carelib`` command: init, demo-data, validate, report, kpis, plan, forecast, benchmarks.
+"""The ``carelib`` command: init, demo-data, validate, report, kpis, plan, forecast, ...
+
+The commands: init, demo-data, validate, report, kpis, plan, forecast, agency-return and
+benchmarks.
 
 A thin layer over :mod:`carelib.api`: the command turns its options into an API call,
 prints the outcome, and exits with the outcome's code (see :mod:`carelib.errors`).
@@ -88,7 +91,7 @@ def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
         metavar="DIR",
         default=default(None),
         help="output folder: the reports folder (default: paths.reports); for demo-data, "
-        "where the data is written",
+        "where the data is written; for agency-return, the CSV file",
     )
     parser.add_argument(
         "--quiet",
@@ -276,7 +279,7 @@ def cmd_kpis(args) -> int:
     agree; with ``--publication`` (or ``publication.enabled``) suppressed figures show
     ``c``.
     """
-    from carelib import loading, notebook, workforce_data
+    from carelib import agency_data, loading, notebook, workforce_data
 
     cfg = _config(args)
     data_dir = _data_dir(args, cfg)
@@ -289,6 +292,7 @@ def cmd_kpis(args) -> int:
         publication=bool(args.publication or cfg["publication"]["enabled"]),
     )
     kpis = workforce_data.headline_kpis(workforce_data.build(ctx))
+    kpis.update(agency_data.kpis(agency_data.build(ctx)))  # when assignments are supplied
     if args.json:
         print(json.dumps(kpis, indent=2, default=str))
         return EXIT_OK
@@ -320,6 +324,10 @@ def _kpi_line(name: str, item: dict) -> str:
         shown = f"{symbol} ({_SYMBOL_WORDS.get(symbol, 'not applicable')})"
     elif item.get("unit") == "percent":
         shown = formatting.percent(value)
+    elif item.get("unit") == "gbp_hour":
+        shown = formatting.hourly(value)
+    elif item.get("unit") == "gbp":
+        shown = formatting.value(value, "gbp")
     else:
         shown = formatting.plain(value)
     ratio = formatting.plain(item.get("numerator"))
@@ -438,6 +446,39 @@ def _init_arguments(p) -> None:
     )
 
 
+def cmd_agency_return(args) -> int:
+    """Write the quarter's DfE agency return (CSV) and print its compliance by rule."""
+    import pandas as pd
+
+    from carelib import agency_rules, api
+
+    cfg = _config(args)
+    path = api.agency_return(args.quarter, data=_data_dir(args, cfg), config=cfg, out=args.out)
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    rows = frame[frame["record_type"] == "assignment"]
+    print(
+        f"{cfg['council']['name']}: agency return {args.quarter.upper()}, {len(rows)} assignments"
+    )
+    for rec in frame[frame["record_type"] == "compliance"].to_dict("records"):
+        breaches = int(rec["breaches"])
+        print(
+            f"  {agency_rules.RULE_LABELS[rec['rule']]:<58} {rec['compliant']:>4} of "
+            f"{rec['assessed']:>4} compliant, {breaches} breach{'es' if breaches != 1 else ''}"
+            f" ({rec['unapproved']} without approval)"
+        )
+    print(path)
+    return EXIT_OK
+
+
+def _agency_return_arguments(p) -> None:
+    p.add_argument(
+        "--quarter",
+        required=True,
+        help="calendar quarter, YYYY-Qn (2025-Q3 is July to September); --out FILE names the "
+        "CSV (default: agency_return_YYYY-Qn.csv here; never in the data folder)",
+    )
+
+
 def cmd_init(args) -> int:
     """Make a council project folder."""
     from carelib import project
@@ -472,6 +513,11 @@ COMMANDS: dict[str, Command] = {
         "project agency, vacancy and turnover rates: when each target is met, what it takes",
         _json_arguments,
         cmd_forecast,
+    ),
+    "agency-return": Command(
+        "write the quarter's DfE return on agency social workers (CSV)",
+        _agency_return_arguments,
+        cmd_agency_return,
     ),
     "benchmarks": Command(
         "show or update the DfE benchmark files in use", _benchmarks_arguments, cmd_benchmarks

@@ -107,6 +107,17 @@ SCHEMA: dict[str, dict[str, tuple[str, Any]]] = {
         "establishment_changes": (_STRLIST, []),
         "scenarios": (_STRLIST, []),
     },
+    "agency": {
+        # The DfE agency rules and the quarterly return (carelib.agency_rules; caps parsed there).
+        "price_caps": (_STRLIST, []),
+        "caps_source": (_STR, ""),
+        "cap_on_costs_percent": (_FLOAT, 0.0),
+        "min_pqe_years": (_FLOAT, 3.0),
+        "cooling_off_months": (_INT, 3),
+        "rules_from": (_DATE, dt.date(2024, 10, 31)),
+        "legacy_from": (_DATE, dt.date(2025, 10, 1)),
+        "fixed_rate_from": (_DATE, None),
+    },
     "validation": {
         # A leaver in post again, or leaving twice, is a rehire (see docs/DATA_SPEC.md).
         "allow_rehires": (_BOOL, False),
@@ -216,6 +227,9 @@ RANGES: dict[str, tuple[float, float, str]] = {
     "planning.simulations": (100, 100_000, "100 to 100,000 runs"),
     "planning.band": (0.5, 0.99, "a share of runs, 0.5 to 0.99"),
     "publication.threshold": (1, 100, "1 to 100 (counts from 1 to this are suppressed)"),
+    "agency.cap_on_costs_percent": (0, 100, "a percent, 0 to 100"),
+    "agency.min_pqe_years": (0, 20, "0 to 20 years"),
+    "agency.cooling_off_months": (0, 24, "0 to 24 months"),
 }
 
 
@@ -359,6 +373,9 @@ def validate(raw: dict[str, Any], path: Path | None = None) -> Config:
     from carelib import projection  # so are the [planning] lists
 
     projection.settings(values["planning"])
+    from carelib import agency_rules  # and the [agency] price caps
+
+    agency_rules.settings(values["agency"])
     return Config(values=values, path=path)
 
 

@@ -15,6 +15,9 @@ rule                                           severity  meaning
                                                          named)
 ``leavers.team.in_establishment``              error     likewise for every leaver's team
 ``agency_spend.team.in_establishment``         error     likewise for every team with spend
+``agency_assignments.team.in_establishment``   error     likewise for every agency assignment
+``agency_assignments.worker_id.in_workforce``  error     an agency assignment's worker is in
+                                                         this month's workforce.csv
 ``establishment.team.distinct``                error     no two funded teams differ only by
                                                          case, spacing or a plural
 ``workforce.sickness_days.within_fte``         error     sickness_days <= fte x working days
@@ -136,6 +139,39 @@ def leavers_in_post(month: MonthData) -> Check:
     return _result(check, leavers, ids.notna() & ids.astype(str).isin(in_post), ["worker_id"])
 
 
+def assignments_in_workforce(month: MonthData) -> Check:
+    """Every agency assignment's worker is in this month's workforce.csv (error).
+
+    The assignments file (optional) lists assignments active in the month, so each
+    worker is in post at month end or, having left in the month, in leavers.csv.
+    """
+    table, workforce = month.tables["agency_assignments"], month.tables["workforce"]
+    leavers = month.tables.get("leavers")
+    check = Check(
+        rule="agency_assignments.worker_id.in_workforce",
+        dataset="agency_assignments",
+        column="worker_id",
+        severity="error",
+        source="crosscheck",
+        file=_file(table),
+        description=(
+            "every agency assignment's worker_id is in this month's workforce.csv "
+            "(or leavers.csv, for a worker who left in the month)"
+        ),
+        problem="a worker_id that is in neither this month's workforce.csv nor leavers.csv",
+    )
+    why = _unusable(table, ["worker_id"], _file(table)) or _unusable(
+        workforce, ["worker_id"], _file(workforce)
+    )
+    if why:
+        return _not_checked(check, why)
+    known = _ids(workforce.data, "worker_id")
+    if leavers is not None and _unusable(leavers, ["worker_id"], _file(leavers)) is None:
+        known |= _ids(leavers.data, "worker_id")
+    ids = table.data["worker_id"]
+    return _result(check, table, ids.notna() & ~ids.astype(str).isin(known), ["worker_id"])
+
+
 def team_key(name: str) -> str:
     """Return a team name folded for spotting near-duplicates.
 
@@ -158,6 +194,7 @@ def unknown_teams(month: MonthData, dataset: str) -> Check:
         "workforce": "every worker's team",
         "leavers": "every leaver's team",
         "agency_spend": "every team with agency spend",
+        "agency_assignments": "every agency assignment's team",
     }[dataset]
     check = Check(
         rule=f"{dataset}.team.in_establishment",
@@ -391,6 +428,8 @@ def run(month: MonthData, previous: MonthData | None = None) -> list[Check]:
         unknown_teams(month, "workforce"),
         unknown_teams(month, "leavers"),
         unknown_teams(month, "agency_spend"),
+        unknown_teams(month, "agency_assignments"),
+        assignments_in_workforce(month),
         near_duplicate_teams(month),
         sickness_within_fte(month),
         recommendation_text(month),

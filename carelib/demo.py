@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from carelib import schema
+from carelib import demo_agency, schema
 from carelib.demo_months import (
     _agency_spend,
     _set_budgets,
@@ -63,7 +63,7 @@ __all__ = [
 
 
 def build_demo_data(seed: int = 2025) -> dict[str, dict[str, pd.DataFrame]]:
-    """Simulate the demo council and return every month's six tables as text.
+    """Simulate the demo council and return every month's tables as text.
 
     Parameters
     ----------
@@ -102,7 +102,12 @@ def build_demo_data(seed: int = 2025) -> dict[str, dict[str, pd.DataFrame]]:
         out[month] = {
             name: pd.DataFrame(tables[month][name], columns=schema.column_names(name), dtype="str")
             for name in schema.DATASETS
+            if name != "agency_assignments"
         }
+        # The optional agency assignments, derived from the month's workforce (no rng).
+        out[month]["agency_assignments"] = demo_agency.assignments(
+            out[month]["workforce"], month
+        ).astype("str")
     return out
 
 
@@ -115,8 +120,8 @@ def write_demo_data(out: Path | str, seed: int = 2025, *, overwrite: bool = Fals
     """Write the demo council's 24 months of data into ``out``.
 
     Writes ``out/<YYYY-MM>/{workforce,leavers,establishment,agency_spend,actions,
-    measures}.csv`` for each month in :data:`DEMO_MONTHS` and nothing else. Other files
-    and folders in ``out`` are left alone.
+    measures,agency_assignments}.csv`` for each month in :data:`DEMO_MONTHS` and nothing
+    else. Other files and folders in ``out`` are left alone.
 
     Parameters
     ----------

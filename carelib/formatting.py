@@ -63,6 +63,8 @@ def value(x: Any, unit: str, symbol: str = "") -> str:
         return f"{x:,.0f}"
     if unit == "gbp":
         return f"£{x:,.0f}"
+    if unit == "gbp_hour":
+        return f"£{x:,.2f}"
     return f"{x:,.1f}"
 
 
@@ -113,6 +115,11 @@ def pattern(fmt: str, x: Any) -> str:
 def money(x: Any) -> str:
     """An amount of money without its sign (the words say over or under)."""
     return "not available" if is_missing(x) else f"£{abs(x):,.0f}"
+
+
+def hourly(x: Any) -> str:
+    """An hourly rate to the penny, ``£42.70``; ``-`` when missing."""
+    return "-" if is_missing(x) else f"£{x:,.2f}"
 
 
 def plain(x: Any) -> str:

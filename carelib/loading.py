@@ -119,7 +119,7 @@ class Table:
 
 @dataclass
 class MonthData:
-    """All six datasets of one reporting month."""
+    """The datasets of one reporting month (an optional one not supplied has no rows)."""
 
     month: str
     folder: Path
@@ -299,6 +299,9 @@ def _problem(dataset, column, text, mask, message, rule) -> Problem:
 def load_table(folder: Path, dataset: str) -> Table:
     """Read and type one dataset from a month folder, recording every problem."""
     path = find_file(folder, dataset)
+    if path is None and schema.is_optional(dataset):
+        raw = _empty_raw(dataset)  # not supplied: no rows, and nothing wrong
+        return Table(dataset, None, raw, type_columns(dataset, raw)[0], [])
     if path is None:
         problem = Problem(
             dataset, None, f"no {dataset}.csv or {dataset}.xlsx in {folder}", rule="file_present"
@@ -334,7 +337,7 @@ def load_table(folder: Path, dataset: str) -> Table:
 
 
 def load_month(data_dir: Path | str, month: str) -> MonthData:
-    """Load the six datasets of ``month`` from ``data_dir/<month>/``.
+    """Load the datasets of ``month`` from ``data_dir/<month>/``.
 
     Parameters
     ----------
@@ -447,6 +450,7 @@ class History:
     agency_spend: pd.DataFrame
     actions: pd.DataFrame
     measures: pd.DataFrame
+    agency_assignments: pd.DataFrame
 
     def frame(self, dataset: str) -> pd.DataFrame:
         """Return the stacked frame of ``dataset``."""

@@ -39,7 +39,33 @@ DEMO = {
         "judgement": "requires_improvement",
         "plan_start": "2023-10-01",
     },
+    "agency": True,  # the demo's illustrative price caps and fixed rate (docs/agency_rules.md)
 }
+
+#: The ``[agency]`` lines of the demo council (a real council's start empty: its region's
+#: caps and their source are its own to fill in, none is made up).
+_AGENCY_DEMO = (
+    "price_caps = [\n"
+    '  "2024-10-31: social_worker = 40, senior_social_worker = 43, advanced_practitioner = 46, '
+    'team_manager = 51, iro_conference_chair = 47",\n'
+    "]\n"
+    "caps_source = \"Illustrative caps for the fictional demo council, not a region's agreed "
+    "caps (replace them with your region's memorandum of understanding)\"\n"
+    "cap_on_costs_percent = 14.0   # employer NI and apprenticeship levy added to the pay rate "
+    "before it is compared with a cap",
+    "fixed_rate_from = 2024-06-01          # when the demo council's fixed agency rate began "
+    "(charts are rebased there)",
+)
+_AGENCY_NONE = (
+    'price_caps = []                      # e.g. ["2024-10-31: social_worker = 40, '
+    'team_manager = 51"]\n'
+    'caps_source = ""                     # e.g. "North West regional memorandum of '
+    'understanding, October 2024"\n'
+    "cap_on_costs_percent = 0.0   # employer NI and apprenticeship levy added to the pay rate "
+    "before it is compared with a cap",
+    "# fixed_rate_from = 2024-06-01      # when a fixed agency rate began (charts are rebased "
+    "there)",
+)
 
 _INSPECTION_HELP = {
     "publication_date": "date the inspection report was published",
@@ -136,6 +162,7 @@ def council_settings(la_code: str | None = None, council: str | None = None) -> 
             "region": la.region,
             "neighbours": list(la.neighbours),
             "inspection": None,
+            "agency": False,
         }
     if council:
         settings["name"] = council.strip()
@@ -153,6 +180,8 @@ def config_text(settings: dict) -> str:
         region_toml=_toml(settings["region"]),
         neighbours_toml=_toml(settings["neighbours"]),
         inspection=_inspection_lines(settings["inspection"]),
+        agency_caps=(_AGENCY_DEMO if settings.get("agency") else _AGENCY_NONE)[0],
+        agency_fixed=(_AGENCY_DEMO if settings.get("agency") else _AGENCY_NONE)[1],
     )
 
 

@@ -299,3 +299,62 @@ def suppress_cohorts(frame: pd.DataFrame, threshold: int) -> pd.DataFrame:
         axis="both",
         dependent={"Still in post": ["Still in post (%)"], "Started": ["Still in post (%)"]},
     )
+
+
+def _small(n, threshold: int) -> bool:
+    return not pd.isna(n) and 0 < float(n) <= threshold
+
+
+def _suppress_counts(frame: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """Compliance counts by rule with every count 1..threshold, and what differences it, c.
+
+    ``assessed = compliant + breaches`` and ``breaches = approved + unapproved``: a hidden
+    part hides the other part of its sum, and a hidden count hides the rate.
+    """
+    out = frame.astype({c: "object" for c in frame.columns if c not in ("rule", "label")})
+    for i, rec in frame.iterrows():
+        hide = {c for c in ("assessed", "compliant", "breaches") if _small(rec[c], threshold)}
+        if "assessed" in hide:
+            hide |= {"compliant", "breaches"}
+        if hide & {"compliant", "breaches"}:
+            hide |= {"compliant", "breaches"}
+        if (
+            "breaches" in hide
+            or _small(rec["approved"], threshold)
+            or _small(rec["unapproved"], threshold)
+        ):
+            hide |= {"approved", "unapproved"}
+        if "compliance_rate" in frame.columns and hide & {"compliant", "breaches"}:
+            hide.add("compliance_rate")
+        for column in hide:
+            out.at[i, column] = "c"
+    return out
+
+
+def suppress_agency(data, threshold: int) -> None:
+    """Publication mode for the agency tables (:class:`carelib.agency_data.AgencyData`).
+
+    A mean rate resting on 1..threshold assignments (the month's, or a role type's) is
+    ``c``: it would be close to one worker's pay. So are spend per agency FTE in such a
+    month and the compliance counts (:func:`_suppress_counts`). The breaches are counted,
+    never listed: a breach row is one worker.
+    """
+    costs = data.costs.astype("object")
+    for i, rec in data.costs.iterrows():
+        if _small(rec["assignments"], threshold):
+            for column in ("mean_charge_rate", "mean_pay_rate", "spend_per_fte", "assignments"):
+                costs.at[i, column] = "c"
+        for column in [c for c in data.costs.columns if c.startswith("n_")]:
+            if _small(rec[column], threshold):
+                costs.at[i, f"charge_rate_{column[2:]}"] = "c"
+                costs.at[i, column] = "c"
+    data.costs = costs
+    by_role = data.by_role.astype("object")
+    for i, rec in data.by_role.iterrows():
+        if _small(rec["assignments"], threshold):
+            for column in ("assignments", "mean_charge_rate", "mean_pay_rate"):
+                by_role.at[i, column] = "c"
+    data.by_role = by_role
+    data.compliance = _suppress_counts(data.compliance, threshold)
+    data.quarter_compliance = _suppress_counts(data.quarter_compliance, threshold)
+    data.breaches = data.breaches.iloc[0:0]

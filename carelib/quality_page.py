@@ -27,9 +27,11 @@ _DATASET_TITLES = {
     "agency_spend": "Agency spend",
     "actions": "Improvement plan actions",
     "measures": "Improvement plan measures",
+    "agency_assignments": "Agency assignments (optional)",
 }
-#: Files with one row per worker: their row counts are people.
-_PER_WORKER = ("workforce", "leavers")
+#: Files with one row per worker (or per agency worker's assignment): their row counts
+#: are people.
+_PER_WORKER = ("workforce", "leavers", "agency_assignments")
 
 
 def _view(name: str, title: str, parts: list) -> blocks.View:
@@ -277,7 +279,7 @@ def overview_frame(report: ValidationReport) -> pd.DataFrame:
         comp = report.completeness.get(dataset, {})
         rows.append(
             {
-                "Data file": comp.get("file") or f"{dataset}.csv (not found)",
+                "Data file": comp.get("file") or f"{dataset}.csv ({_absent(dataset)})",
                 "Rules checked": len(checks),
                 "Passed": sum(c.status == PASSED for c in checks),
                 "Warnings": sum(c.status == FAILED and c.severity == "warning" for c in checks),
@@ -286,6 +288,10 @@ def overview_frame(report: ValidationReport) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def _absent(dataset: str) -> str:
+    return "not supplied" if schema.is_optional(dataset) else "not found"
 
 
 def rows_frame(report: ValidationReport, threshold: int | None = None) -> pd.DataFrame:
@@ -297,7 +303,7 @@ def rows_frame(report: ValidationReport, threshold: int | None = None) -> pd.Dat
         hide = bool(threshold) and (dataset in _PER_WORKER or _small(n, threshold))
         rows.append(
             {
-                "Data file": comp.get("file") or f"{dataset}.csv (not found)",
+                "Data file": comp.get("file") or f"{dataset}.csv ({_absent(dataset)})",
                 "Rows": "c" if hide else n,
             }
         )
@@ -309,6 +315,8 @@ def completeness_frame(report: ValidationReport, threshold: int | None = None) -
     rows = []
     for dataset in schema.DATASETS:
         comp = report.completeness.get(dataset, {})
+        if schema.is_optional(dataset) and not comp.get("file"):
+            continue  # an optional file not supplied has no fields to be blank
         for column, info in comp.get("columns", {}).items():
             if info["required"]:
                 continue

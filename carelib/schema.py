@@ -57,6 +57,15 @@ ACTION_STATUSES = ("not_started", "in_progress", "complete", "blocked")
 RAGS = ("red", "amber", "green", "blue")
 UNITS = ("percent", "count", "days", "ratio", "gbp")
 POLARITIES = ("higher_is_better", "lower_is_better")
+#: DfE's five core job types for agency child and family social workers (DfE, *Agency
+#: child and family social workers: data and price caps operational guidance*).
+AGENCY_ROLE_TYPES = (
+    "social_worker",
+    "senior_social_worker",
+    "advanced_practitioner",
+    "team_manager",
+    "iro_conference_chair",
+)
 KPIS = (
     "agency_rate",
     "vacancy_rate",
@@ -156,7 +165,29 @@ DATASETS: dict[str, tuple[Column, ...]] = {
         _c("value", "number"),
         _c("kpi", "category", False, KPIS),
     ),
+    "agency_assignments": (
+        _c("assignment_id", "text", True),
+        _c("worker_id", "text", True),
+        _c("team", "text", True),
+        _c("role_type", "category", True, AGENCY_ROLE_TYPES),
+        _c("hourly_charge_rate", "number", True),
+        _c("hourly_pay_rate", "number", True),
+        _c("start_date", "date", True),
+        _c("end_date", "date"),
+        _c("pqe_years", "number"),
+        _c("qualification_date", "date"),
+        _c("left_permanent_in_region", "boolean"),
+        _c("left_permanent_date", "date"),
+        _c("project_team", "boolean"),
+        _c("project_name", "text"),
+        _c("supplier", "text"),
+        _c("breach_approved_by", "text"),
+    ),
 }
+
+#: Datasets a month may leave out: without the file the month reads as having no rows
+#: of it (and the pages that use it say it is not supplied).
+OPTIONAL_DATASETS = ("agency_assignments",)
 
 #: The key column of each dataset (unique within a file).
 KEYS = {
@@ -166,12 +197,18 @@ KEYS = {
     "agency_spend": "team",
     "actions": "action_id",
     "measures": "measure_id",
+    "agency_assignments": "assignment_id",
 }
 
 
 def columns(dataset: str) -> tuple[Column, ...]:
     """Return the columns of ``dataset`` in specification order."""
     return DATASETS[dataset]
+
+
+def is_optional(dataset: str) -> bool:
+    """Whether a month may leave ``dataset`` out (see :data:`OPTIONAL_DATASETS`)."""
+    return dataset in OPTIONAL_DATASETS
 
 
 def column_names(dataset: str) -> list[str]:

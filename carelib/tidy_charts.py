@@ -160,19 +160,27 @@ def line(
 
 
 def _end_labels(ax, frame, x, y, hue, series, unit) -> None:
-    """Write each line's last value at its end, in its unit."""
+    """Write each line's last value at its end, in its unit, nudged apart so none overlap."""
     c = _charts()
     groups = [(s, frame[frame[hue] == s]) for s in series] if hue else [(None, frame)]
+    ends = []
     for name, rows in groups:
         rows = rows.dropna(subset=[y])
         if rows.empty:
             continue
         last = rows.iloc[-1]
         text = formatting.measure(last[y], unit)
+        ends.append((float(last[y]), last[x], f"{name}: {text}" if name is not None else text))
+    placed: list[float] = []  # the labels' heights on the figure, in points
+    scale = 72 / ax.figure.dpi
+    for value, at, text in sorted(ends, key=lambda e: e[0]):
+        height = ax.transData.transform((0, value))[1] * scale
+        shift = max(0.0, placed[-1] + 11 - height) if placed else 0.0
+        placed.append(height + shift)
         ax.annotate(
-            f"{name}: {text}" if name is not None else text,
-            (last[x], last[y]),
-            xytext=(6, 0),
+            text,
+            (at, value),
+            xytext=(6, shift),
             textcoords="offset points",
             va="center",
             fontsize=9,

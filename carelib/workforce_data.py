@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from carelib import benchmarks, dates, formatting, publication, workforce
+from carelib import benchmarks, dates, formatting, publication, schema, workforce
 from carelib.loading import History
 
 if TYPE_CHECKING:
@@ -121,7 +121,7 @@ def recent(history: History, month: str, n_months: int) -> History:
     if len(keep) == len(history.months):
         return history
     frames = {}
-    for name in ("workforce", "leavers", "establishment", "agency_spend", "actions", "measures"):
+    for name in schema.DATASETS:
         frame = history.frame(name)
         frames[name] = frame[frame["month"].isin(keep)] if "month" in frame.columns else frame
     return History(months=keep, **frames)

@@ -85,9 +85,9 @@ def test_messages_are_generated_from_the_parameters(suites):
         generated = contract_messages.describe(ds, exp)
         assert generated is None or generated[0] != exp["meta"]["description"], exp["meta"]
         assert contract_messages.wording_drift(ds, exp) == [], exp["meta"]["rule"]
-    assert len(worded) == 13
+    assert len(worded) == 16  # 13, and the agency_assignments end date and its two worker_id rules
     total = sum(len(s["expectations"]) for s in suites.values())
-    assert total - len(worded) == 162
+    assert total - len(worded) == 200  # 162, and 38 agency_assignments rules
 
 
 def test_a_changed_bound_changes_the_message(suites):
@@ -218,6 +218,8 @@ def test_ranges_and_month_relative_bounds(suites):
         ("establishment", "funded_fte"),
         ("agency_spend", "spend_gbp"),
         ("agency_spend", "budget_gbp"),
+        ("agency_assignments", "hourly_charge_rate"),
+        ("agency_assignments", "hourly_pay_rate"),
     ]:
         assert between(dataset, column)["min_value"] == 0
 
@@ -237,6 +239,8 @@ def test_conditional_rules(suites):
         ("due_date", "start_date"),
         ("leave_date", "start_date"),
         ("completed_date", "start_date"),
+        ("end_date", "start_date"),  # agency_assignments
+        ("hourly_charge_rate", "hourly_pay_rate"),  # agency_assignments (a warning)
     }
     measures = suites["measures"]
     assert columns_with(measures, "expect_column_values_to_be_null", True) == {"value"}
@@ -570,6 +574,8 @@ def test_docs_name_every_specific_rule(suites):
         "workforce.team.in_establishment",
         "leavers.team.in_establishment",
         "agency_spend.team.in_establishment",
+        "agency_assignments.team.in_establishment",
+        "agency_assignments.worker_id.in_workforce",
         "establishment.team.distinct",
         "workforce.sickness_days.within_fte",
         *continuity.RULES,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import tomllib
 
@@ -56,8 +57,13 @@ def test_every_template_key_is_a_known_config_key(tmp_path):
     made = project.init(tmp_path / "p")
     raw = tomllib.loads(made.config_path.read_text())
     assert set(raw) == set(config.SCHEMA)
+    text = made.config_path.read_text()
     for section, keys in raw.items():
-        assert set(keys) == set(config.SCHEMA[section]), section
+        assert set(keys) <= set(config.SCHEMA[section]), section
+        # An optional key with no default is shown commented out, with its meaning.
+        for key in set(config.SCHEMA[section]) - set(keys):
+            assert config.SCHEMA[section][key][1] is None, (section, key)
+            assert re.search(rf"^# {key} = .+# optional", text, re.M), (section, key)
 
 
 def test_unknown_la_code_is_a_usage_error_and_writes_nothing(tmp_path, capsys):

@@ -431,7 +431,9 @@ def test_workforce_page_shows_the_spc_summary(demo_reports, demo_data):
     ]
     # The Making Data Count verdicts the issue names: turnover's two-of-three concern and
     # the agency rate's falling trend, May to July 2024, read as improvement.
-    turnover = next(t for t, v in tables.items() if t.startswith("Turnover rate (12 months): XmR"))
+    turnover = next(
+        t for t in tables if t.startswith("Turnover rate (12 months) at ") and "(XmR chart, " in t
+    )
     rows = {r[0]: r[-1] for r in tables[turnover].rows}
     for month in ("December 2024", "February 2025"):
         assert rows[month].startswith("Special cause concern: two or three of 3"), rows[month]

@@ -165,10 +165,32 @@ PLANNING = notebook(
     ],
 )
 
+AGENCY = notebook(
+    "Agency rules and cost",
+    "Builds `agency.html`. Run it top to bottom (the monthly run does the same with "
+    "papermill in a fresh kernel). The month's agency tables are built once "
+    "(`carelib.agency_data`, suppressed there in publication mode) from the optional "
+    "`agency_assignments` file; the section is a view of them (`carelib.views.agency`). "
+    "Without the file the page says it is not supplied.",
+    "from carelib import agency_data, notebook\n"
+    "from carelib.views import agency as views\n\n"
+    "ctx = notebook.setup(month, data_dir, config_path, output_dir, publication)\n"
+    "data = agency_data.build(ctx)  # the month's assignments checked against the rules",
+    [
+        (
+            "Agency rules and cost",
+            "The DfE agency rules (price caps, experience, cooling-off, project teams), the "
+            "quarterly return's figures, and whether the fixed agency rate saves money.",
+            "views.section(data)",
+        ),
+    ],
+)
+
 NOTEBOOKS = {
     "01_workforce.ipynb": WORKFORCE,
     "02_improvement_plan.ipynb": PLAN,
     "03_workforce_planning.ipynb": PLANNING,
+    "04_agency.ipynb": AGENCY,
 }
 
 if __name__ == "__main__":
