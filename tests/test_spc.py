@@ -437,7 +437,7 @@ def test_workforce_page_shows_the_spc_summary(demo_reports, demo_data):
     rows = {r[0]: r[-1] for r in tables[turnover].rows}
     for month in ("December 2024", "February 2025"):
         assert rows[month].startswith("Special cause concern: two or three of 3"), rows[month]
-    agency = next(t for t in tables if t.startswith("Agency rate: XmR"))
+    agency = next(t for t in tables if t.startswith("Agency rate at ") and "(XmR chart, " in t)
     rows = {r[0]: r[-1] for r in tables[agency].rows}
     for month in ("May 2024", "June 2024", "July 2024"):
         assert rows[month].startswith("Special cause improvement: part of a trend"), rows[month]
