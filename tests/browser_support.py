@@ -373,7 +373,7 @@ PAYLOADS = [SCRIPT, BREAKOUT, TABLE_BREAK, ENTITY, IMG, TEAM]
 def poison(data: Path) -> None:
     """Put injection payloads into free-text fields, the same way in every month.
 
-    A team is renamed in all four files that name teams; the first action gets a script
+    A team is renamed in every file that names teams; the first action gets a script
     in its wording, an attribute break-out as its owner and markup in its update; the
     first recommendation closes a table and opens a heading; the first measure's name
     carries a script and an HTML entity.
@@ -405,6 +405,8 @@ def poison(data: Path) -> None:
     for month in sorted(p for p in data.iterdir() if p.is_dir()):
         for dataset in ("workforce", "leavers", "establishment", "agency_spend"):
             rewrite(month / f"{dataset}.csv", teams)
+        if (month / "agency_assignments.csv").is_file():  # optional
+            rewrite(month / "agency_assignments.csv", teams)
         rewrite(month / "actions.csv", actions)
         rewrite(month / "measures.csv", measures)
 
