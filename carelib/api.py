@@ -558,7 +558,7 @@ def agency_return(quarter: str, data: str | Path | None = None, config=None, out
         The built return fails its own checks (nothing is written).
     """
     from carelib import agency_return as agency
-    from carelib import agency_rules, loading, publish
+    from carelib import agency_rules, loading, publish, reports_folder
 
     cfg = load_config(config, required=data is None)
     data_dir = Path(data) if data else cfg.data_dir
@@ -567,7 +567,7 @@ def agency_return(quarter: str, data: str | Path | None = None, config=None, out
     except ValueError as exc:
         raise UsageError(f"--quarter: {exc}") from None
     target = Path(out) if out else Path.cwd() / f"agency_return_{which.label}.csv"
-    if target.resolve().is_relative_to(data_dir.resolve()):
+    if reports_folder.is_inside(target, data_dir):
         raise UsageError(
             f"{target} is inside the data folder {data_dir}: carelib never writes there "
             "(choose another --out)"

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from carelib import dates, formatting, plan
+from carelib.plan_common import _as_date, _missing, _plural
 
 if TYPE_CHECKING:
     from carelib.plan_data import PlanData
@@ -67,23 +68,9 @@ class Item:
     severity: tuple = ()
 
 
-def _missing(value: Any) -> bool:
-    if value is None:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
-def _date(value: Any) -> dt.date | None:
-    if _missing(value):
-        return None
-    return value.date() if isinstance(value, pd.Timestamp) else value
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+def _text(value: Any) -> str | None:
+    """A free-text cell as text, None when blank."""
+    return None if _missing(value) else str(value)
 
 
 def months_red(data: PlanData) -> dict[str, int]:
@@ -120,7 +107,7 @@ def _action_item(r: dict[str, Any], reference: dt.date) -> Item | None:
     if not (red or worse or r["slipped_this_month"]):
         return None  # a stale amber or green action is flagged in its recommendation
     if red and not reasons:
-        reasons.append("" if _missing(r["rag_reason"]) else str(r["rag_reason"]))
+        reasons.append(_text(r["rag_reason"]) or "")
     if not reasons:
         return None
     severity = (
@@ -132,14 +119,14 @@ def _action_item(r: dict[str, Any], reference: dt.date) -> Item | None:
     return Item(
         kind="action",
         id=str(r["action_id"]),
-        name="" if _missing(r["action"]) else str(r["action"]),
+        name=_text(r["action"]) or "",
         recommendation_id=str(r["recommendation_id"]),
         rag=r["computed_rag"],
         reasons=[x for x in reasons if x],
-        officer_rag=None if _missing(r["officer_rag"]) else r["officer_rag"],
-        owner=None if _missing(r["owner"]) else str(r["owner"]),
-        due=_date(r["due_date"]),
-        update=None if _missing(r["update"]) else str(r["update"]),
+        officer_rag=_text(r["officer_rag"]),
+        owner=_text(r["owner"]),
+        due=_as_date(r["due_date"]),
+        update=_text(r["update"]),
         severity=severity,
     )
 
@@ -157,7 +144,7 @@ def _worse_value(m: dict[str, Any]) -> bool:
 def _measure_item(m: dict[str, Any], red_run: int, reference: dt.date) -> Item | None:
     reasons: list[str] = []
     red = m["rag"] == "red"
-    target_date = _date(m["target_date"])
+    target_date = _as_date(m["target_date"])
     past = target_date is not None and target_date < reference and m["target_met"] is not True
     worse = m["rag_change"] == "worsened"
     if red and red_run > 1:
@@ -183,7 +170,7 @@ def _measure_item(m: dict[str, Any], red_run: int, reference: dt.date) -> Item |
     return Item(
         kind="measure",
         id=str(m["measure_id"]),
-        name="" if _missing(m["name"]) else str(m["name"]),
+        name=_text(m["name"]) or "",
         recommendation_id=str(m["recommendation_id"]),
         rag=m["rag"],
         reasons=reasons,

@@ -46,11 +46,17 @@ class OutputError(OSError):
 
 
 def _ancestors(path: Path) -> Iterator[Path]:
-    """``path`` and every folder above it that exists (symlinks followed)."""
+    """``path`` and every folder above it that exists (symlinks followed).
+
+    The deepest part of ``path`` that exists is resolved, and the folders above its real
+    location follow it: a link outside that points into a folder is seen as inside it.
+    """
     path = Path(os.path.abspath(path))
     for candidate in (path, *path.parents):
         if candidate.exists():
-            yield candidate
+            real = candidate.resolve()
+            yield from (real, *real.parents)
+            return
 
 
 def _same(a: Path, b: Path) -> bool:
@@ -58,6 +64,16 @@ def _same(a: Path, b: Path) -> bool:
         return os.path.samefile(a, b)
     except OSError:
         return os.path.normcase(a.resolve()) == os.path.normcase(b.resolve())
+
+
+def is_inside(path: Path, folder: Path) -> bool:
+    """Whether ``path`` is ``folder`` or under it, as the file system sees them.
+
+    Each existing folder above ``path`` is compared with ``os.path.samefile``, so
+    symbolic links, ``..`` and a different letter case on a case-insensitive disk are
+    seen through, and ``path`` need not exist yet.
+    """
+    return any(_same(candidate, Path(folder)) for candidate in _ancestors(Path(path)))
 
 
 def check_output_dir(reports_dir: Path, data_dir: Path) -> None:
@@ -75,7 +91,7 @@ def check_output_dir(reports_dir: Path, data_dir: Path) -> None:
     reports_dir, data_dir = Path(reports_dir), Path(data_dir)
     if not data_dir.exists():
         return  # nothing to protect; the run stops later on the missing data folder
-    if any(_same(folder, data_dir) for folder in _ancestors(reports_dir)):
+    if is_inside(reports_dir, data_dir):
         where = "is" if _same(reports_dir, data_dir) else "is inside"
         raise UnsafeOutput(
             f"the reports folder {reports_dir} {where} the data folder {data_dir}: "

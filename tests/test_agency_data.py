@@ -206,6 +206,13 @@ def test_agency_return_never_writes_in_the_data_folder_or_from_part_of_a_quarter
     with pytest.raises(UsageError, match="inside the data folder"):
         api.agency_return("2025-Q3", data=month_dir, config=ROOT / "carelib.toml", out=inside)
     assert not inside.exists()
+    # Through a folder outside that links into the data folder, and through "..".
+    link = month_dir.parent / "looks-outside"
+    link.symlink_to(month_dir / "2025-09", target_is_directory=True)
+    for sneaky in (link / "return.csv", month_dir.parent / "x" / ".." / month_dir.name / "r.csv"):
+        with pytest.raises(UsageError, match="inside the data folder"):
+            api.agency_return("2025-Q3", data=month_dir, config=ROOT / "carelib.toml", out=sneaky)
+    assert not (month_dir / "2025-09" / "return.csv").exists()
     with pytest.raises(UsageError, match="YYYY-Qn"):
         api.agency_return("2025-13", data=month_dir, config=ROOT / "carelib.toml")
     # month_dir holds August and September only: July's folder is missing.

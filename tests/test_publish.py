@@ -117,6 +117,7 @@ def test_reports_folder_overlapping_the_data_folder_is_refused(tmp_path):
     data = tmp_path / "data"
     (data / "2025-09").mkdir(parents=True)
     (tmp_path / "link-to-data").symlink_to(data, target_is_directory=True)
+    (tmp_path / "link-to-month").symlink_to(data / "2025-09", target_is_directory=True)
     refused = {
         "equal": data,
         "equal with ..": data / "2025-09" / "..",
@@ -124,6 +125,7 @@ def test_reports_folder_overlapping_the_data_folder_is_refused(tmp_path):
         "inside, not yet made": data / "reports" / "new",
         "through a link": tmp_path / "link-to-data",
         "inside, through a link": tmp_path / "link-to-data" / "out",
+        "inside, through a link to a month": tmp_path / "link-to-month" / "out",
         "containing": tmp_path,
     }
     for why, reports in refused.items():
