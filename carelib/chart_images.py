@@ -30,7 +30,14 @@ def figure_png(fig, *, close: bool = True, dpi: float | None = None) -> bytes:
     """Render a figure to a small PNG (palettised) and, by default, close it."""
     plt = _plt()
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", bbox_inches="tight", dpi=dpi or plt.rcParams["savefig.dpi"])
+    # Only palettised below, so the first PNG is compressed as little as possible.
+    fig.savefig(
+        buffer,
+        format="png",
+        bbox_inches="tight",
+        dpi=dpi or plt.rcParams["savefig.dpi"],
+        pil_kwargs={"compress_level": 1},
+    )
     if close:
         plt.close(fig)
     return _palettised(buffer.getvalue())

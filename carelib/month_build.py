@@ -56,6 +56,20 @@ def _log(opts: RunOptions, text: str) -> None:
         print(text, file=sys.stderr, flush=True)
 
 
+def _refused_before_run(opts: RunOptions, month: str) -> bool:
+    """Whether publication mode will refuse the month's free text (personal data).
+
+    Data that cannot even be loaded is left to validation, which names the problem.
+    """
+    if not opts.publication:
+        return False
+    try:
+        checks = privacy.personal_data_checks(loading.load_month(opts.data_dir, month))
+    except Exception:  # noqa: BLE001 (validation reports unreadable data properly)
+        return False
+    return any(c.failed for c in checks)
+
+
 def shared_validator():
     """Return this process's validator (great_expectations imported and suites built once)."""
     from carelib import contracts
@@ -129,6 +143,10 @@ def build_month(month: str, opts: RunOptions, validator=None) -> MonthResult:
         }
 
         t0 = time.perf_counter()
+        # A publication that will be refused for personal data in free text starts no
+        # kernel: the check is cheap and needs no notebook (validation still runs, so
+        # invalid data is reported as such first).
+        to_run = [] if _refused_before_run(opts, month) else notebooks
         in_parallel = opts.notebooks_in_parallel
         workers = len(notebooks) if in_parallel or in_parallel is None else 1
         with (
@@ -139,7 +157,7 @@ def build_month(month: str, opts: RunOptions, validator=None) -> MonthResult:
                 pool.submit(
                     _timed_execute, nb_path, executed_dir / nb_path.name, parameters, opts, manager
                 ): nb_path
-                for nb_path in notebooks
+                for nb_path in to_run
             }
             # Meanwhile this thread imports great_expectations (first month of the
             # process only), validates the month, and readies the exporter.

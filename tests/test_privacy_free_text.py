@@ -97,11 +97,17 @@ def test_a_hit_is_a_warning_on_the_data_quality_page(month_dir):
 
 
 def test_publication_refuses_free_text_with_personal_data(demo_copy, tmp_path):
+    from publish_support import write_standins
+
     _plant(demo_copy)
     config = bs.config_with_marking(tmp_path / "publication.toml")
     out = tmp_path / "reports"
+    # Notebooks that leave a mark when a kernel runs them: a refused month runs none.
+    ran = tmp_path / "a-notebook-ran"
+    notebooks = write_standins(tmp_path / "notebooks", f"\nopen({str(ran)!r}, 'w').close()\n")
 
-    result = bs.report(demo_copy, out, "--publication", config=config)
+    args = ("--publication", "--notebooks", str(notebooks))
+    result = bs.report(demo_copy, out, *args, config=config)
 
     assert result.returncode == runner.EXIT_NOTEBOOK, result.stderr
     assert "personal data" in result.stderr and "nothing was published" in result.stderr
@@ -110,6 +116,7 @@ def test_publication_refuses_free_text_with_personal_data(demo_copy, tmp_path):
     for value in (EMAIL, SWE, PHONE, EMAIL.lower(), "960123"):
         assert value not in result.stderr + result.stdout
     assert not (out / bs.MONTH).exists()
+    assert not ran.exists(), "a notebook ran although the month was refused before any kernel"
 
 
 def test_publication_quality_page_shows_no_small_count(month_dir):
