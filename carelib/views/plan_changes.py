@@ -263,5 +263,6 @@ def plan_changes(data: PlanData, *, kinds: Iterable[str] = CHANGE_KINDS) -> bloc
     finding = f"{month} compared with {since}: " + (
         "; ".join(happened) + "." if happened else "nothing changed."
     )
-    shown = [w.PlanDetails("The count of each kind of change, and each change listed", parts)]
+    label = "; ".join(happened) if happened else f"Nothing changed since {since}"
+    shown = [w.PlanDetails(w.sentence(label), parts)]
     return w.view("plan_changes", title, finding, shown, "detail-changes")

@@ -9,7 +9,7 @@ import pandas as pd
 
 from carelib import blocks, dates, plan
 from carelib.plan_data import PlanData
-from carelib.views import plan_charts
+from carelib.views import plan_charts, plan_findings
 from carelib.views import plan_words as w
 
 ACTION_COLUMNS = [
@@ -96,11 +96,7 @@ def recommendation_section(
     """One recommendation: its wording, rating, actions and progress measures."""
     rid = rec["recommendation_id"]
     sid = f"plan-{blocks.slug(rid)}"
-    rating = w.RAG_WORDS.get(rec["rag"], "not rated") if not w.missing(rec["rag"]) else "not rated"
-    title = (
-        f"Recommendation {rid}: {rating.split(' (')[0]}, {int(rec['complete'])} of "
-        f"{w.plural(int(rec['actions']), 'action')} complete"
-    )
+    title = plan_findings.recommendation_heading(data, rec, acts, meas)
     wording = rec["recommendation"]
     themes = ", ".join(w.theme_name(t) for t in str(rec["themes"]).split(", ") if t)
     lead_parts: list[object] = [blocks.Rag(rec["rag"]), " ", w.driver(data, rec), "."]
@@ -128,9 +124,19 @@ def recommendation_section(
                 ),
             ]
         ),
-        w.heading(f"Actions for {rid}", 4, f"{sid}-actions"),
+        w.heading(
+            f"Actions for {rid}: {int(rec['complete'])} of {len(acts)} complete, "
+            f"{int(rec['red'])} red",
+            4,
+            f"{sid}-actions",
+        ),
         actions_table(rid, acts),
-        w.heading(f"Progress measures for {rid}", 4, f"{sid}-measures"),
+        w.heading(
+            f"Progress measures for {rid}: {int(rec['measures_green'])} of {len(meas)} on "
+            "trajectory",
+            4,
+            f"{sid}-measures",
+        ),
     ]
     if len(meas):
         records = meas.to_dict("records")
@@ -146,10 +152,7 @@ def recommendation_section(
         body.append(plan_charts.measures_figure(data, rid, meas))
     else:
         body.append(blocks.paragraph("This recommendation has no progress measures."))
-    summary = (
-        f"The wording, {w.plural(len(acts), 'action')} and "
-        f"{w.plural(len(meas), 'progress measure')} of {rid}"
-    )
+    summary = plan_findings.recommendation_summary(data, rec, acts, meas)
     return blocks.Section(title, [lead, w.PlanDetails(summary, body)], level=3, id=sid)
 
 
@@ -199,9 +202,9 @@ def plan_recommendation_sections(
             "plan-recommendations",
         )
     finding = (
-        "Each recommendation's heading gives its rating and actions complete, and the line "
-        "under it what decides the rating; open it for the wording, the actions and the "
-        "progress measures with their charts."
+        "Each recommendation's heading gives its rating and its overdue or blocked actions, "
+        "the line under it what decides the rating, and the line that opens its detail its "
+        "worst progress measure; open that for the wording, every action and the charts."
     )
     return w.view("plan_recommendation_sections", title, finding, sections, "plan-recommendations")
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from carelib import blocks, plan, plan_attention
 from carelib.plan_data import PlanData
+from carelib.views import plan_findings
 from carelib.views import plan_words as w
 
 #: The plain-text page's file name, and the plan page it is a version of.
@@ -83,6 +84,7 @@ def _recommendation(data: PlanData, rec: dict[str, Any]) -> blocks.Section:
     parts: list[object] = [
         blocks.paragraph(f"Recommendation: {wording}"),
         blocks.paragraph(f"Rating: {_rating(rec['rag'])}. {w.driver(data, rec)}."),
+        blocks.paragraph(f"{plan_findings.recommendation_summary(data, rec, acts, meas)}."),
         w.heading(
             f"Actions for {rid}: {int(rec['complete'])} of {len(acts)} complete",
             3,
@@ -101,10 +103,7 @@ def _recommendation(data: PlanData, rec: dict[str, Any]) -> blocks.Section:
         if len(meas)
         else blocks.paragraph("This recommendation has no progress measures."),
     ]
-    title = (
-        f"Recommendation {rid}: {_rating(rec['rag']).split(' (')[0]}, {int(rec['complete'])} "
-        f"of {w.plural(len(acts), 'action')} complete"
-    )
+    title = plan_findings.recommendation_heading(data, rec, acts, meas)
     return blocks.Section(title, parts, level=2, id=sid)
 
 
