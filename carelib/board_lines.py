@@ -180,10 +180,6 @@ def workforce_lines(data) -> list[dict[str, Any]]:
     ]
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'s' if n != 1 else ''}"
-
-
 def _count(n: int, word: str, verb: str) -> str:
     """A count in words: "no action was", "1 action was", "3 actions were"."""
     if n == 0:
@@ -231,7 +227,7 @@ def decisions_line(data) -> dict[str, Any]:
     items = plan_decisions.merged(plan_decisions.decisions(data))
     n = len(items)
     answer = (
-        f"{_plural(n, 'item')} need{'s' if n == 1 else ''} a decision: stalled or blocked "
+        f"{formatting.count(n, 'item')} need{'s' if n == 1 else ''} a decision: stalled or blocked "
         "actions, measures red past their target date and recommendations whose actions "
         "are done but whose measures are still red (listed below)."
         if n

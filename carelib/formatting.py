@@ -156,3 +156,13 @@ def month(m: str) -> str:
 def data_uri(png: bytes) -> str:
     """A PNG image as a ``data:`` URI (pages carry their images inline)."""
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def noun(n: float, word: str, plural: str | None = None) -> str:
+    """``word`` for one, its plural otherwise (``plural``, or ``word`` + "s")."""
+    return word if n == 1 else (plural or word + "s")
+
+
+def count(n: float, word: str, plural: str | None = None) -> str:
+    """A count with its noun: ``1 action``, ``2 actions``, ``0 actions``."""
+    return f"{n} {noun(n, word, plural)}"

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from carelib import dates
+from carelib import dates, formatting
 from carelib.plan_common import (
     NOT_COMPARED,
     RAG_ORDER,
@@ -19,7 +19,6 @@ from carelib.plan_common import (
     _day,
     _missing,
     _month_index,
-    _plural,
 )
 
 # ---------------------------------------------------------------------- action rules
@@ -61,14 +60,16 @@ def action_rag(
     if status == "blocked":
         red.append("blocked")
     if due is not None and due < reference:
-        red.append(f"overdue by {_plural((reference - due).days, 'day')} (due {_day(due)})")
+        late = formatting.count((reference - due).days, "day")
+        red.append(f"overdue by {late} (due {_day(due)})")
     if red:
         return "red", "; ".join(red)
     if status == "not_started":
         if start is not None and start < reference:
             amber.append(f"not started, although due to start {_day(start)}")
         if due is not None and (due - reference).days <= due_soon_days:
-            amber.append(f"not started and due in {_plural((due - reference).days, 'day')}")
+            left = formatting.count((due - reference).days, "day")
+            amber.append(f"not started and due in {left}")
     if amber:
         return "amber", "; ".join(amber)
     if _missing(status):

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from carelib import dates, formatting, plan
-from carelib.plan_common import _as_date, _missing, _plural
+from carelib.plan_common import _as_date, _missing
 
 if TYPE_CHECKING:
     from carelib.plan_data import PlanData
@@ -92,14 +92,16 @@ def _action_item(r: dict[str, Any], reference: dt.date) -> Item | None:
     if r["blocked"]:
         reasons.append("blocked")
     if r["overdue"]:
-        reasons.append(f"overdue by {_plural(int(r['days_overdue']), 'day')}")
+        reasons.append(f"overdue by {formatting.count(int(r['days_overdue']), 'day')}")
     if r["stale"] and r["computed_rag"] != "blue":
-        reasons.append(f"no new update for {_plural(int(r['months_since_update']), 'month')}")
+        months = formatting.count(int(r["months_since_update"]), "month")
+        reasons.append(f"no new update for {months}")
     if r["slipped_this_month"]:
         reasons.append(
-            f"due date moved {_plural(int(r['slipped_days_this_month']), 'day')} later this "
-            f"month (moved {_plural(int(r['times_slipped']), 'time')}, "
-            f"{_plural(int(r['slipped_days_total']), 'day')} in all)"
+            f"due date moved {formatting.count(int(r['slipped_days_this_month']), 'day')} "
+            "later this "
+            f"month (moved {formatting.count(int(r['times_slipped']), 'time')}, "
+            f"{formatting.count(int(r['slipped_days_total']), 'day')} in all)"
         )
     worse = r["rag_change"] == "worsened"
     if worse:
@@ -148,7 +150,7 @@ def _measure_item(m: dict[str, Any], red_run: int, reference: dt.date) -> Item |
     past = target_date is not None and target_date < reference and m["target_met"] is not True
     worse = m["rag_change"] == "worsened"
     if red and red_run > 1:
-        reasons.append(f"red for {_plural(red_run, 'month')} in a row")
+        reasons.append(f"red for {formatting.count(red_run, 'month')} in a row")
     elif red and not worse:
         reasons.append("red this month")
     if past and not _missing(m["value"]):
@@ -279,7 +281,7 @@ def since_last_completion(data: PlanData) -> str:
         return f"The last action was completed on {when}, this month."
     return (
         f"No action has been completed since {formatting.month(dates.month_of(last))}: "
-        f"the last was completed on {when}, {_plural(gap, 'month')} before the end of "
+        f"the last was completed on {when}, {formatting.count(gap, 'month')} before the end of "
         f"{formatting.month(months)}."
     )
 

@@ -66,10 +66,6 @@ def _month_index(month: str) -> int:
     return int(month[:4]) * 12 + int(month[5:7])
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
 def _number(value: float, unit: str) -> str:
     decimals = _UNIT_DECIMALS.get(unit, 1)
     if unit in ("count", "days") and abs(value - round(value)) > 1e-9:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from carelib import dates
+from carelib import dates, formatting
 from carelib.plan_common import (
     MEASURE_RATINGS,
     NO_DATA,
@@ -19,7 +19,6 @@ from carelib.plan_common import (
     RAGS_WORST_FIRST,
     _as_date,
     _day,
-    _plural,
 )
 
 # ------------------------------------------------------------------------- roll-ups
@@ -234,12 +233,13 @@ def _exceptions(actions: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
         if rec["blocked"]:
             reasons.append("blocked")
         if rec["overdue"]:
-            reasons.append(f"overdue by {_plural(int(rec['days_overdue']), 'day')}")
+            reasons.append(f"overdue by {formatting.count(int(rec['days_overdue']), 'day')}")
         if rec["slipped_this_month"]:
             reasons.append(
-                f"due date moved {_plural(rec['slipped_days_this_month'], 'day')} later this "
-                f"month ({_plural(rec['times_slipped'], 'time')}, "
-                f"{_plural(rec['slipped_days_total'], 'day')} in all)"
+                f"due date moved {formatting.count(rec['slipped_days_this_month'], 'day')} "
+                "later this "
+                f"month ({formatting.count(rec['times_slipped'], 'time')}, "
+                f"{formatting.count(rec['slipped_days_total'], 'day')} in all)"
             )
         if rec["rag_change"] == "worsened":
             reasons.append(f"rating worsened from {rec['previous_rag']} to {rec['computed_rag']}")

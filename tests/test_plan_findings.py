@@ -9,7 +9,7 @@ import re
 import browser_support as bs
 import pytest
 
-from carelib import notebook, plan_attention, plan_data
+from carelib import formatting, notebook, plan_attention, plan_data
 from carelib.views import plan_findings, plan_text
 from carelib.views import plan_words as w
 
@@ -60,9 +60,9 @@ def test_worst_action_is_the_longest_overdue_and_its_days_are_stated(data):
             continue
         top = red.sort_values("days_overdue", ascending=False).iloc[0]
         heading = plan_findings.recommendation_heading(data, rec, acts, meas)
-        days = w.plural(int(top["days_overdue"]), "day")
+        days = formatting.count(int(top["days_overdue"]), "day")
         assert f"{top['action_id']}, by {days}" in heading, heading
-        assert f"{len(red)} of {w.plural(len(acts), 'action')} overdue" in heading
+        assert f"{len(red)} of {formatting.count(len(acts), 'action')} overdue" in heading
 
 
 def test_worst_measure_red_run_and_gap_are_stated(data):

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 
 import pandas as pd
 
-from carelib import blocks
+from carelib import blocks, formatting
 from carelib.plan_data import PlanData
 from carelib.views import plan_words as w
 
@@ -65,7 +65,7 @@ def _slipped_table(frame: pd.DataFrame, caption: str) -> blocks.Table:
                 "Action": w.action_label(r["action_id"], r["action"]),
                 "Owner": r["owner"],
                 "Now due": w.long_date(r["due_date"]),
-                "Moved this month": w.plural(int(r["slipped_days_this_month"]), "day"),
+                "Moved this month": formatting.count(int(r["slipped_days_this_month"]), "day"),
                 "Times moved": int(r["times_slipped"]),
                 "Days moved in all": int(r["slipped_days_total"]),
                 "First due": w.long_date(r["first_due_date"]),

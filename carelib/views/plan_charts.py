@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from carelib import blocks, charts, dates, plan, plan_attention
+from carelib import blocks, charts, dates, formatting, plan, plan_attention
 from carelib.month import Month
 from carelib.plan_data import PlanData
 from carelib.views import plan_words as w
@@ -79,7 +79,7 @@ def burnup_finding(data: PlanData) -> str:
     else:
         text += "; completed actions are keeping pace with actions due"
     overdue = int(last["overdue"])
-    return text + f", and {w.plural(overdue, 'action')} {w.was_were(overdue)} overdue."
+    return text + f", and {formatting.count(overdue, 'action')} {w.was_were(overdue)} overdue."
 
 
 def plan_burnup(

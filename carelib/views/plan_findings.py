@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from carelib import plan, plan_attention
+from carelib import formatting, plan, plan_attention
 from carelib.plan_data import PlanData
 from carelib.views import plan_words as w
 
@@ -83,7 +83,7 @@ def measure_phrase(m: Mapping[str, Any] | None, runs: Mapping[str, int], n: int)
     run = runs.get(str(mid), 0)
     text = f"measure {mid} {rag}"
     if rag == "red" and run > 1:
-        text += f" for {w.plural(run, 'month')} in a row"
+        text += f" for {formatting.count(run, 'month')} in a row"
     gap = _gap(m)
     return text + (f", {gap}" if gap else "")
 
@@ -95,7 +95,7 @@ def action_phrase(acts: pd.DataFrame) -> str:
         return "no actions recorded"
     done = int((acts["computed_rag"] == "blue").sum())
     if done == n:
-        return f"all {w.plural(n, 'action')} complete" if n > 1 else "its 1 action complete"
+        return f"all {formatting.count(n, 'action')} complete" if n > 1 else "its 1 action complete"
     parts = []
     overdue = acts[acts["overdue"].astype(bool) & (acts["computed_rag"] != "blue")]
     blocked = acts["blocked"].astype(bool)
@@ -104,8 +104,9 @@ def action_phrase(acts: pd.DataFrame) -> str:
         which = "the worst, " if len(overdue) > 1 else ""
         also = ", also blocked" if top["blocked"] else ""
         parts.append(
-            f"{len(overdue)} of {w.plural(n, 'action')} overdue ({which}{top['action_id']}, "
-            f"by {w.plural(int(top['days_overdue']), 'day')}{also})"
+            f"{len(overdue)} of {formatting.count(n, 'action')} overdue "
+            f"({which}{top['action_id']}, "
+            f"by {formatting.count(int(top['days_overdue']), 'day')}{also})"
         )
     others = acts[blocked & ~acts["action_id"].isin(overdue["action_id"][:1])]
     if len(others):
@@ -114,7 +115,7 @@ def action_phrase(acts: pd.DataFrame) -> str:
     if parts:
         return "; ".join(parts)
     top = worst_action(acts)
-    text = f"{done} of {w.plural(n, 'action')} complete, none overdue"
+    text = f"{done} of {formatting.count(n, 'action')} complete, none overdue"
     if top is not None and top["computed_rag"] == "amber":
         reason = w.long_dates(top["rag_reason"])
         text += f"; {top['action_id']} amber" + (f" ({reason})" if reason else "")
@@ -163,7 +164,7 @@ def recommendation_heading(
     if m is not None and m["rag"] == "red":
         run = runs.get(str(m["measure_id"]), 0)
         text += f"; measure {m['measure_id']} red"
-        text += f" for {w.plural(run, 'month')}" if run > 1 else ""
+        text += f" for {formatting.count(run, 'month')}" if run > 1 else ""
     return text
 
 
@@ -190,14 +191,14 @@ def recommendation_summary(
         )
     n = len(acts)
     done = int((acts["computed_rag"] == "blue").sum()) if n else 0
-    text += f"; {done} of {w.plural(n, 'action')} complete"
+    text += f"; {done} of {formatting.count(n, 'action')} complete"
     top = worst_action(acts)
     if top is not None and top["computed_rag"] in ("red", "amber"):
         why = []
         if top["blocked"]:
             why.append("blocked")
         if top["overdue"]:
-            why.append(f"overdue by {w.plural(int(top['days_overdue']), 'day')}")
+            why.append(f"overdue by {formatting.count(int(top['days_overdue']), 'day')}")
         reason = " and ".join(why) or w.long_dates(top["rag_reason"]) or top["computed_rag"]
         text += f", the worst {top['action_id']} ({reason})"
     elif _impact_not_seen(rec, acts):

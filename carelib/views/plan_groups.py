@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from carelib import blocks
+from carelib import blocks, formatting
 from carelib.plan_data import PlanData
 from carelib.views import plan_words as w
 
@@ -113,7 +113,7 @@ def plan_by_theme(data: PlanData, *, themes: Iterable[str] | None = None) -> blo
         return blocks.View("plan_by_theme", "No actions have a theme recorded.")
     worst = table_of[table_of["rag"] == "red"]
     finding = (
-        f"{len(worst)} of {w.plural(len(table_of), 'theme')} {w.is_are(len(worst))} "
+        f"{len(worst)} of {formatting.count(len(table_of), 'theme')} {w.is_are(len(worst))} "
         "rated red. A measure counts towards every theme its recommendation's "
         "actions belong to."
     )
@@ -124,6 +124,6 @@ def plan_by_theme(data: PlanData, *, themes: Iterable[str] | None = None) -> blo
         f"Improvement plan by theme at {w.long_date(data.reference_date)}",
         numeric=["Recommendations", "Red", "Amber", "Green"],
     )
-    title = f"{len(worst)} of {w.plural(len(table_of), 'theme')} {w.is_are(len(worst))} red"
+    title = f"{len(worst)} of {formatting.count(len(table_of), 'theme')} {w.is_are(len(worst))} red"
     detail = w.PlanDetails(f"The {len(table_of)} themes, each with its rating", [table])
     return w.view("plan_by_theme", title, finding, [detail], "plan-by-theme")

@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from carelib import blocks, dates, plan
+from carelib import blocks, dates, formatting, plan
 from carelib.plan_data import PlanData
 from carelib.views import plan_charts, plan_findings
 from carelib.views import plan_words as w
@@ -35,8 +35,8 @@ def actions_table(rid: str, acts: pd.DataFrame) -> blocks.Block:
         if r["times_slipped"]:
             due += (
                 f" (first due {w.long_date(r['first_due_date'])}; moved "
-                f"{w.plural(int(r['times_slipped']), 'time')}, "
-                f"{w.plural(int(r['slipped_days_total']), 'day')} in all)"
+                f"{formatting.count(int(r['times_slipped']), 'time')}, "
+                f"{formatting.count(int(r['slipped_days_total']), 'day')} in all)"
             )
         if r["status"] == "complete" and not w.missing(r["completed_date"]):
             status = f"Complete on {w.long_date(r['completed_date'])}"
@@ -44,7 +44,8 @@ def actions_table(rid: str, acts: pd.DataFrame) -> blocks.Block:
             status = w.STATUS_LABELS.get(r["status"], "Not recorded")
         update = "No update recorded" if w.missing(r["update"]) else str(r["update"])
         if r["stale"]:
-            update += f" (no new update for {w.plural(int(r['months_since_update']), 'month')})"
+            months = formatting.count(int(r["months_since_update"]), "month")
+            update += f" (no new update for {months})"
         # "Complete" beside a "Blue (complete)" badge says nothing new.
         reason = "" if r["computed_rag"] == "blue" else w.sentence(w.long_dates(r["rag_reason"]))
         rating = w.text(
@@ -81,7 +82,7 @@ def _partial_notes(data: PlanData, meas: pd.DataFrame) -> list[blocks.Paragraph]
         last_partial, window = data.partial_kpis[m["kpi"]]
         notes.append(
             blocks.paragraph(
-                f"{m['name']} is worked out over {w.plural(window, 'month')} of workforce "
+                f"{m['name']} is worked out over {formatting.count(window, 'month')} of workforce "
                 f"data, so it is shown from "
                 f"{w.month_label(dates.add_months(last_partial, 1))}, the first month "
                 "with that much data."

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from carelib import blocks, dates, plan, plan_attention
+from carelib import blocks, dates, formatting, plan, plan_attention
 from carelib.plan_data import PlanData
 from carelib.views import plan_charts
 from carelib.views import plan_words as w
@@ -88,7 +88,7 @@ def plan_headlines(data: PlanData) -> dict[str, Any]:
         tile(
             "Actions complete",
             f"{complete} of {total}",
-            f"{w.plural(s['completed_this_month'], 'action')} completed in "
+            f"{formatting.count(s['completed_this_month'], 'action')} completed in "
             f"{w.month_label(data.month)}",
             f"{w.share(complete, total)} of the plan complete",
             target=f"{due} due by {w.long_date(data.reference_date)}",
@@ -164,7 +164,7 @@ def plan_tiles(data: PlanData) -> blocks.View:
         counted(
             "Due dates moved later this month",
             "slipped_this_month",
-            f"{w.plural(s['slipped_ever'], 'action')} in the plan "
+            f"{formatting.count(s['slipped_ever'], 'action')} in the plan "
             f"{'has' if s['slipped_ever'] == 1 else 'have'} slipped at least once",
         ),
         counted("Actions completed this month", "completed_this_month"),
@@ -250,7 +250,7 @@ def attention_title(data: PlanData) -> str:
     if not red_a and not red_m:
         return "Nothing is rated red"
     return (
-        f"{w.plural(red_a, 'action')} and {w.plural(red_m, 'progress measure')} "
+        f"{formatting.count(red_a, 'action')} and {formatting.count(red_m, 'progress measure')} "
         f"{w.is_are(red_a + red_m)} red"
     )
 
@@ -319,9 +319,10 @@ def plan_exceptions(data: PlanData, *, kinds: Iterable[str] = ("action", "measur
     n_red_meas = sum(i.kind != "action" and i.rag == "red" for i in items)
     overlap = plan_attention.red_overlap(data.actions)
     finding = (
-        f"{w.plural(n_act, 'action')} and {w.plural(n_meas, 'progress measure')} "
+        f"{formatting.count(n_act, 'action')} and {formatting.count(n_meas, 'progress measure')} "
         f"need attention at {reference}, worst first: every red item "
-        f"({w.plural(n_red_act, 'action')} and {w.plural(n_red_meas, 'measure')}), then "
+        f"({formatting.count(n_red_act, 'action')} and "
+        f"{formatting.count(n_red_meas, 'measure')}), then "
         f"anything else that slipped or got worse. Red actions are overdue or blocked; "
         f"{overlap.sentence()}."
     )
@@ -382,7 +383,7 @@ def plan_timeline(data: PlanData) -> blocks.View:
         else:
             left = dates.working_days(t["reference_date"] + dt.timedelta(days=1), due)
             status = (
-                f"Not yet due: {w.plural(left, 'working day')} after "
+                f"Not yet due: {formatting.count(left, 'working day')} after "
                 f"{w.long_date(t['reference_date'])}."
             )
         pairs.append(("Has the due date passed?", status))
@@ -395,7 +396,7 @@ def plan_timeline(data: PlanData) -> blocks.View:
     run = t["months_run"]
     first = w.month_label(dates.month_of(t["plan_start"]))
     run_text = (
-        f"{w.plural(run, 'month')}, from {first} to {w.month_label(data.month)}"
+        f"{formatting.count(run, 'month')}, from {first} to {w.month_label(data.month)}"
         if run
         else "Not started by this month"
     )
@@ -407,11 +408,11 @@ def plan_timeline(data: PlanData) -> blocks.View:
         )
     )
     if published is None:
-        title = f"The plan has run for {w.plural(run, 'month')}"
+        title = f"The plan has run for {formatting.count(run, 'month')}"
     else:
         verb = "was" if t["plan_due_passed"] else "is"
         title = (
             f"The written action plan {verb} due on {w.long_date(t['plan_due_date'])}; the "
-            f"plan has run for {w.plural(run, 'month')}"
+            f"plan has run for {formatting.count(run, 'month')}"
         )
     return w.view("plan_timeline", title, None, [blocks.SummaryList(pairs)], "plan-timeline")

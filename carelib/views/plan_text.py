@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from carelib import blocks, plan, plan_attention
+from carelib import blocks, formatting, plan, plan_attention
 from carelib.plan_data import PlanData
 from carelib.views import plan_findings
 from carelib.views import plan_words as w
@@ -156,8 +156,8 @@ def plan_text(data: PlanData) -> list[blocks.Block]:
         id="text-position",
     )
     attention = blocks.Section(
-        f"What needs attention: {w.plural(s['actions_by_rag']['red'], 'action')} and "
-        f"{w.plural(s['measures_by_rag']['red'], 'measure')} red",
+        f"What needs attention: {formatting.count(s['actions_by_rag']['red'], 'action')} and "
+        f"{formatting.count(s['measures_by_rag']['red'], 'measure')} red",
         _attention(data),
         level=2,
         id="text-attention",

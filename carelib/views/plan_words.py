@@ -198,14 +198,9 @@ def figure(data: Any, m: Mapping[str, Any], col: str) -> str:
     return value(m[col], m["unit"])
 
 
-def plural(n: int, word: str, plural_word: str | None = None) -> str:
-    """``1 action``, ``2 actions``."""
-    return f"{n} {word}" if n == 1 else f"{n} {plural_word or word + 's'}"
-
-
 def some(n: int, word: str, plural_word: str | None = None) -> str:
     """``no actions``, ``1 action``, ``2 actions``: a count as words read in a heading."""
-    return f"no {plural_word or word + 's'}" if n == 0 else plural(n, word, plural_word)
+    return f"no {plural_word or word + 's'}" if n == 0 else formatting.count(n, word, plural_word)
 
 
 def sentence(words: str) -> str:
