@@ -182,3 +182,23 @@ def test_spend_variance_reads_the_same_everywhere(places, period):
         amounts = re.findall(r"£([\d,.]+) (?:over|under) budget", text)
         # Each over/under amount is a whole number of pounds, as on the CSV.
         assert amounts and all("." not in a for a in amounts), amounts
+
+
+def test_retention_and_in_post_say_better_or_worse_or_why_not(places):
+    """NQSW retention is read against 12 months earlier; no comparison says why."""
+    tiles = {
+        _text(li.select_one(".tile-label")): li
+        for li in places["pages"]["workforce"].select(".tiles li")
+    }
+    in_post = _text(tiles[TILE_LABELS["in_post_under_2y"]].select_one(".tile-change"))
+    # A higher share in post under 2 years is worse.
+    up = in_post.startswith("Up")
+    assert in_post.endswith("(worse)" if up else "(better)"), in_post
+    change = tiles[TILE_LABELS["nqsw_retained_1y"]].select_one(".tile-change")
+    assert change is not None, "NQSW retention tile has no comparison"
+    text = _text(change)
+    assert re.search(r"12 months earlier|since September 2024", text), text
+    if text.startswith(("Up", "Down")):
+        assert text.endswith("(better)" if text.startswith("Up") else "(worse)"), text
+    else:
+        assert text.startswith("No comparison yet") and "covers only" in text, text
