@@ -16,13 +16,19 @@ from __future__ import annotations
 
 import pandas as pd
 
+from carelib import formatting
+
 DICTIONARY_COLUMNS = ["file", "name", "kind", "unit", "decimals", "description"]
 
 #: Decimal places shown on the workforce page, by unit.
-WORKFORCE_DECIMALS = {"percent": 1, "cases": 1, "fte": 1, "count": 0, "gbp": 0}
+WORKFORCE_DECIMALS = {
+    u: formatting.DECIMALS[u] for u in ("percent", "cases", "fte", "count", "gbp")
+}
 
 #: Decimal places shown on the plan page, by measure unit (as carelib.plan shows them).
-MEASURE_DECIMALS = {"percent": 1, "days": 0, "count": 0, "ratio": 2, "gbp": 0}
+MEASURE_DECIMALS = {
+    u: formatting.DECIMALS[u] for u in ("percent", "days", "count", "ratio", "gbp", "cases")
+}
 
 WORKFORCE_COLUMNS = {
     "month": "Reporting month (YYYY-MM); figures are at its last day.",

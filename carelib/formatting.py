@@ -26,10 +26,12 @@ from typing import Any
 import pandas as pd
 
 __all__ = [
+    "DECIMALS",
     "data_uri",
     "date",
     "is_missing",
     "measure",
+    "measure_unit",
     "money",
     "month",
     "number",
@@ -38,6 +40,39 @@ __all__ = [
     "plain",
     "value",
 ]
+
+
+#: Decimal places a figure is shown to, by unit: workforce indicators (``percent``,
+#: ``cases``, ``fte``, ``count``, ``gbp``, ``gbp_hour``) and progress measures
+#: (``percent``, ``days``, ``count``, ``ratio``, ``gbp``, and ``cases`` for a measure fed
+#: by the average caseload). Pages, CSVs and the command line round by this one table.
+DECIMALS = {
+    "percent": 1,
+    "cases": 1,
+    "fte": 1,
+    "count": 0,
+    "gbp": 0,
+    "gbp_hour": 2,
+    "days": 0,
+    "ratio": 2,
+}
+
+#: The measure unit a progress measure fed by a workforce indicator is written in, by the
+#: indicator's unit: the figure then reads the same on the plan page as on the workforce
+#: page (an average caseload is ``16.8``, never ``16.79``).
+_MEASURE_UNITS = {"percent": "percent", "cases": "cases", "count": "count", "gbp": "gbp"}
+
+
+def measure_unit(indicator_unit: str, declared: str) -> str:
+    """The unit a measure fed by a workforce indicator is shown in.
+
+    The indicator's own unit where a measure can be written in it, so the same figure
+    reads the same on every page; otherwise the unit the plan declares.
+
+    >>> measure_unit("cases", "ratio"), measure_unit("fte", "count")
+    ('cases', 'count')
+    """
+    return _MEASURE_UNITS.get(indicator_unit, declared)
 
 
 def is_missing(x: Any) -> bool:
@@ -71,8 +106,9 @@ def value(x: Any, unit: str, symbol: str = "") -> str:
 def measure(x: Any, unit: Any) -> str:
     """A progress measure's value in its unit.
 
-    ``83.4%``, ``29.9 days``, ``£1,200``, ``1.23`` (ratio), ``12`` or ``12.5`` (count);
-    missing is ``no value``.
+    ``83.4%``, ``29.9 days``, ``£1,200``, ``1.23`` (ratio), ``16.8`` (cases, as the
+    workforce page writes a caseload), ``12`` or ``12.5`` (count); missing is
+    ``no value``.
     """
     if is_missing(x):
         return "no value"
@@ -84,6 +120,8 @@ def measure(x: Any, unit: Any) -> str:
         return f"£{x:,.0f}"
     if unit == "ratio":
         return f"{x:,.2f}"
+    if unit == "cases":
+        return f"{x:,.1f}"
     if unit == "days":
         return f"{x:,.0f} days" if whole else f"{x:,.1f} days"
     return f"{x:,.0f}" if whole else f"{x:,.1f}"

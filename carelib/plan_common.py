@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from carelib import dates
+from carelib import dates, formatting
 
 if TYPE_CHECKING:  # only for annotations: plan must not pull in the loader at import
     from carelib.config import Config
@@ -32,8 +32,17 @@ PLAN_DUE_WORKING_DAYS = 70
 NOT_COMPARED = "not compared"
 
 # How each unit's distances are written ("3.2 points from target").
-_UNIT_WORDS = {"percent": " points", "days": " days", "count": "", "ratio": "", "gbp": ""}
-_UNIT_DECIMALS = {"percent": 1, "days": 0, "count": 0, "ratio": 2, "gbp": 0}
+_UNIT_WORDS = {
+    "percent": " points",
+    "days": " days",
+    "count": "",
+    "ratio": "",
+    "gbp": "",
+    "cases": "",
+}
+_UNIT_DECIMALS = {
+    u: formatting.DECIMALS[u] for u in ("percent", "days", "count", "ratio", "gbp", "cases")
+}
 
 
 # --------------------------------------------------------------------------- helpers

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from carelib import dates
+from carelib import dates, formatting
 from carelib.rates import is_complete, partial_text
 
 if TYPE_CHECKING:  # only for annotations: plan must not pull in the loader at import
@@ -341,6 +341,25 @@ def _judge_rows(
     return pd.concat([measures.drop(columns=["value"]), judged], axis=1)
 
 
+def _indicator_units(frame: pd.DataFrame) -> pd.DataFrame:
+    """A measure fed by a workforce indicator takes the indicator's unit where it can.
+
+    :func:`carelib.formatting.measure_unit`: the figure then reads the same, with the
+    same rounding, on the plan page, the workforce page and in the CSVs.
+    """
+    from carelib import workforce
+
+    known = frame["kpi"].map(lambda k: not _missing(k) and k in workforce.INDICATORS)
+    if not known.any():
+        return frame
+    out = frame.copy()
+    out.loc[known, "unit"] = [
+        formatting.measure_unit(workforce.INDICATORS[k].unit, declared)
+        for k, declared in zip(out.loc[known, "kpi"], out.loc[known, "unit"], strict=True)
+    ]
+    return out
+
+
 def measure_history(
     history: History,
     config: Config,
@@ -375,6 +394,7 @@ def measure_history(
     if upto is not None:
         frame = frame[frame["month"] <= dates.parse_month(upto)]
     frame = frame[frame["measure_id"].notna()].drop_duplicates(["month", "measure_id"])
+    frame = _indicator_units(frame)
     judged = _judge_rows(frame, plan_start, config["rag"]["amber_gap_share"], kpi_by_month or {})
     judged.insert(0, "reference_date", pd.to_datetime(judged["month"].map(dates.reference_date)))
     return judged.sort_values(["measure_id", "month"], kind="stable").reset_index(drop=True)

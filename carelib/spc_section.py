@@ -371,18 +371,36 @@ def _numbers(s: Series) -> pd.DataFrame:
     )
 
 
+def chart_title(s: Series) -> str:
+    """What the chart shows that its heading does not: the limits and the signal.
+
+    E.g. ``Agency rate, October 2023 to September 2025: latest point 21.2% against
+    limits of 18.9% to 27.0% (mean 23.0%); signal: part of a run of 7 or more points on
+    one side of the mean``. The heading above it states the finding.
+    """
+    months = list(s.chart.index)
+    if not months:
+        return s.label
+    span = f"{s.label}, {dates.month_label(months[0])} to {dates.month_label(months[-1])}"
+    if not _has_limits(s):
+        return f"{span}: too few months for process limits"
+    last = _observed(s).iloc[-1]
+    text = (
+        f"{span}: latest point {_fmt(last['value'], s.unit)} against limits of "
+        f"{_fmt(last['lower'], s.unit)} to {_fmt(last['upper'], s.unit)} "
+        f"(mean {_fmt(last['mean'], s.unit)})"
+    )
+    rule = str(last.get("rule", "") or "")
+    if rule in spc.RULE_LABELS:
+        return f"{text}; signal: {spc.RULE_LABELS[rule]}"
+    return f"{text}; no signal: within the limits"
+
+
 def figure(s: Series, source: str) -> blocks.Figure:
     """The chart as an accessible figure (title, alt text, source, the numbers)."""
-    months = list(s.chart.index)
-    title = (
-        f"{heading(s)} (XmR chart, {dates.month_label(months[0])} to "
-        f"{dates.month_label(months[-1])})"
-        if months
-        else s.label
-    )
     return charts.figure(
         draw(s),
-        title=title,
+        title=chart_title(s),
         alt=f"XmR chart of the {s.label.lower()}. " + reading_sentence(s),
         source=source,
         data=_numbers(s),

@@ -12,6 +12,7 @@ mean), so an added pattern above the mean starts its own run.
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 import pytest
@@ -431,13 +432,19 @@ def test_workforce_page_shows_the_spc_summary(demo_reports, demo_data):
     ]
     # The Making Data Count verdicts the issue names: turnover's two-of-three concern and
     # the agency rate's falling trend, May to July 2024, read as improvement.
-    turnover = next(
-        t for t in tables if t.startswith("Turnover rate (12 months) at ") and "(XmR chart, " in t
-    )
+    # Each chart title says what its heading does not (the limits and the signal), so it
+    # never repeats the h3 above it.
+    headings = {" ".join(h.get_text(" ").split()) for h in bs.soup(html).select("main h3")}
+    charted = [t for t in tables if "against limits of" in t]
+    assert len(charted) == len(SPC_INDICATORS)
+    assert all(re.search(r"\d", t) and "signal" in t for t in charted), charted
+    assert not headings & set(charted)
+    assert not [t for t in charted for h in headings if h and h in t]
+    turnover = next(t for t in charted if t.startswith("Turnover rate (12 months), "))
     rows = {r[0]: r[-1] for r in tables[turnover].rows}
     for month in ("December 2024", "February 2025"):
         assert rows[month].startswith("Special cause concern: two or three of 3"), rows[month]
-    agency = next(t for t in tables if t.startswith("Agency rate at ") and "(XmR chart, " in t)
+    agency = next(t for t in charted if t.startswith("Agency rate, "))
     rows = {r[0]: r[-1] for r in tables[agency].rows}
     for month in ("May 2024", "June 2024", "July 2024"):
         assert rows[month].startswith("Special cause improvement: part of a trend"), rows[month]

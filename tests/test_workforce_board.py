@@ -17,7 +17,7 @@ import browser_support as bs
 import pandas as pd
 import pytest
 
-from carelib import blocks, config, workforce, workforce_plan
+from carelib import blocks, config, dates, workforce, workforce_plan
 from carelib.views import workforce_board as board
 from carelib.views import workforce_words as words
 from carelib.workforce_data import WorkforceData
@@ -189,8 +189,14 @@ def test_completions_are_the_completed_actions_on_the_measures_recommendation():
 
 
 def _data(indicator: str, now: float, before: float, targets: dict) -> WorkforceData:
-    """A two-month indicator table for the wording functions (no report build)."""
+    """A two-month indicator table for the wording functions (no report build).
+
+    The earlier month is the one the indicator's change is read against
+    (:func:`carelib.views.workforce_words.compared_month`: last month, or 12 months
+    earlier for NQSW retention).
+    """
     cfg = config.validate({"targets": targets})
+    earlier = dates.add_months(MONTH, -words.COMPARED_BACK.get(indicator, 1))
     rows = [
         {
             "month": month,
@@ -204,11 +210,11 @@ def _data(indicator: str, now: float, before: float, targets: dict) -> Workforce
             "months_covered": 24,
             "window_months": 24,
         }
-        for month, value in (("2025-08", before), (MONTH, now))
+        for month, value in ((earlier, before), (MONTH, now))
     ]
     ctx = types.SimpleNamespace(month=MONTH, config=cfg, publication=False)
     return WorkforceData(
-        ctx=ctx, table=pd.DataFrame(rows), months=["2025-08", MONTH], history=None, bench=None
+        ctx=ctx, table=pd.DataFrame(rows), months=[earlier, MONTH], history=None, bench=None
     )
 
 

@@ -264,6 +264,9 @@ def nqsw(data: WorkforceData) -> blocks.View:
             f"Newly qualified social workers retained into their second year: {value} "
             "(counts too small to publish are shown as c)."
         )
+    compared = words.change_words(data, "nqsw_retained_1y")
+    if compared:
+        finding += f" {compared}."
     parts = [board.section_heading(data, "nqsw"), blocks.paragraph(finding)]
     against = words.against_target(data, "nqsw_retained_1y")
     if against:

@@ -127,9 +127,43 @@ def comparable(data: WorkforceData, indicator: str, other: str) -> bool:
     return True
 
 
+#: How many months back a change is read, by indicator (default 1, last month): the
+#: NQSW retention figure covers 24 months, so it moves little in a month and last month's
+#: figure rarely covers its whole window; it is read against the figure 12 months earlier.
+COMPARED_BACK = {"nqsw_retained_1y": 12}
+
+
+def compared_month(data: WorkforceData, indicator: str) -> str:
+    """The month a change is read against: last month, or 12 months back for NQSW retention."""
+    return dates.add_months(data.month, -COMPARED_BACK.get(indicator, 1))
+
+
+def no_change_reason(data: WorkforceData, indicator: str) -> str | None:
+    """Why a figure read against an earlier month has no change to say, in plain words.
+
+    Only for the indicators of :data:`COMPARED_BACK`; None when there is a change.
+    """
+    if indicator not in COMPARED_BACK or change(data, indicator) is not None:
+        return None
+    before = compared_month(data, indicator)
+    row = data.row(indicator, month=before)
+    window = int(workforce.INDICATORS[indicator].window)
+    if row is None or formatting.is_missing(row["value"]):
+        have = "the data do not reach back that far"
+    else:
+        have = f"that figure covers only {int(row['months_covered'])} of {window} months"
+    return (
+        f"No comparison yet: it is compared with the figure 12 months earlier "
+        f"({dates.month_label(before)}), and {have}"
+    )
+
+
 def change(data: WorkforceData, indicator: str) -> tuple[float, str] | None:
-    """Change since last month on the figures as shown, and last month's name."""
-    before_month = dates.add_months(data.month, -1)
+    """Change since the compared month (:func:`compared_month`) on the figures as shown.
+
+    Returns the change and the compared month's name.
+    """
+    before_month = compared_month(data, indicator)
     now, before = data.value(indicator), data.value(indicator, month=before_month)
     if (
         formatting.is_missing(now)
@@ -145,7 +179,7 @@ def change_words(data: WorkforceData, indicator: str) -> str | None:
     """``Down 1.2 points since August (better)``, or None when there is no change to say."""
     found = change(data, indicator)
     if found is None:
-        return None
+        return no_change_reason(data, indicator)
     diff, since = found
     if diff == 0:
         return f"No change since {since}"
