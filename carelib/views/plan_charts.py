@@ -28,6 +28,7 @@ _UNIT_AXIS = {
     "days": "Days",
     "count": "Count",
     "ratio": "Ratio",
+    "cases": "Cases per FTE",
     "gbp": "Pounds (£)",
 }
 

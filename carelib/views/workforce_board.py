@@ -161,7 +161,7 @@ def _spc_finding(data: WorkforceData) -> str:
     if not special:
         return f"Real change or noise? None of the {n} charted figures shows a real change"
     parts = [
-        f"{special.count(k)} {words.plural(special.count(k), k)}"
+        f"{special.count(k)} {formatting.noun(special.count(k), k)}"
         for k in ("improvement", "concern")
         if special.count(k)
     ]
@@ -227,7 +227,7 @@ def collapsed(table: blocks.Table, summary: str) -> blocks.Details:
     """A full table collapsed on screen behind a visible summary (printed in full)."""
     rows = len(table.frame)
     return blocks.Details(
-        summary=f"{summary} ({rows} {words.plural(rows, 'row')})",
+        summary=f"{summary} ({rows} {formatting.noun(rows, 'row')})",
         blocks=[table],
         class_="full-table",
     )
@@ -267,7 +267,7 @@ def plan_actions(data: WorkforceData, section: str) -> blocks.Block | None:
     done = int((found["status"] == "complete").sum())
     n = len(found)
     title = (
-        f"Improvement plan: {n} {words.plural(n, 'action')} on this theme, {red} red and "
+        f"Improvement plan: {n} {formatting.noun(n, 'action')} on this theme, {red} red and "
         f"{done} complete"
     )
     items = [
@@ -337,7 +337,7 @@ def after_actions(data: WorkforceData, indicator: str, done: pd.DataFrame) -> st
     n = len(done)
     return (
         f"Did the plan's actions work? The dotted lines mark {n} completed "
-        f"{words.plural(n, 'action')} on the recommendation this figure measures: "
+        f"{formatting.noun(n, 'action')} on the recommendation this figure measures: "
         + "; ".join(parts)
         + "."
     )

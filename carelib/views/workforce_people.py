@@ -164,7 +164,7 @@ def high_caseloads(data: WorkforceData) -> str | None:
     if n == 0:
         return "No case-holding worker held more than 25 cases per FTE."
     return (
-        f"{n} case-holding {words.plural(n, 'worker')} held more than 25 cases per FTE "
+        f"{n} case-holding {formatting.noun(n, 'worker')} held more than 25 cases per FTE "
         f"({formatting.value(n / bands.attrs['total'] * 100, 'percent')} of case holders)."
     )
 

@@ -288,11 +288,6 @@ def suppressed_reason(data: WorkforceData) -> str:
     )
 
 
-def plural(n: float, word: str, plural: str | None = None) -> str:
-    """``word`` for one, its plural otherwise."""
-    return word if n == 1 else (plural or word + "s")
-
-
 def over_under(variance) -> str:
     """``£1,200 over budget``, ``on budget`` or ``not available``."""
     if formatting.is_missing(variance):
