@@ -344,8 +344,9 @@ def test_the_section_answers_the_board_and_agrees_with_the_return(demo_history, 
     text = str(view.sentences) + "".join(t.frame.to_csv() for t in view.tables)
     assert "W0" not in text and "AS-" not in text
     titles = [f.title for f in view.figures]
-    rate = [t for t in titles if t.startswith("Average hourly charge rate at £42.70: ")]
-    assert rate and rate[0].endswith("(XmR chart, October 2023 to September 2025)"), titles
+    rate = [t for t in titles if t.startswith("Average hourly charge rate, October 2023 to ")]
+    assert rate and "latest point £42.70 against limits of" in rate[0], titles
+    assert "; signal: " in rate[0], titles
     spc_alt = view.figures[titles.index(rate[0])].alt
     assert spc_alt.startswith("XmR chart of the average hourly charge rate")
 
