@@ -110,12 +110,12 @@ def _findings(soup) -> list[str]:
     return [_text(n) for n in found]
 
 
-@pytest.mark.parametrize("indicator", list(NAMED))
 def _written(number: str, text: str) -> bool:
     """Whether ``number`` is written in ``text`` as a whole figure (17 is not in 17.5)."""
     return re.search(rf"(?<![\d.,]){re.escape(number)}(?!\d|[.,]\d)", text) is not None
 
 
+@pytest.mark.parametrize("indicator", list(NAMED))
 def test_an_indicator_reads_the_same_everywhere(places, indicator):
     raw = places["kpis"][indicator]["value"]
     unit = workforce.INDICATORS[indicator].unit
