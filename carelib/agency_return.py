@@ -36,10 +36,8 @@ from carelib import agency_rules, dates
 
 _QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$", re.I)
 
-#: Columns only the compliance and monthly cost rows fill.
-_SUMMARY_ONLY = (
-    "la_code",
-    "quarter",
+#: The compliance and monthly cost rows' figures (the last columns of the return).
+_TOTALS = (
     "rule",
     "assessed",
     "compliant",
@@ -48,6 +46,9 @@ _SUMMARY_ONLY = (
     "unapproved",
     "agency_spend_gbp",
 )
+
+#: Columns only the compliance and monthly cost rows fill.
+_SUMMARY_ONLY = ("la_code", "quarter", *_TOTALS)
 
 #: The columns of the return, in order.
 COLUMNS = (
@@ -70,13 +71,7 @@ COLUMNS = (
     "price_cap",
     *(f"{rule}_status" for rule in agency_rules.RULES),
     "breach_approved_by",
-    "rule",
-    "assessed",
-    "compliant",
-    "breaches",
-    "approved",
-    "unapproved",
-    "agency_spend_gbp",
+    *_TOTALS,
 )
 
 

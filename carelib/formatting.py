@@ -118,10 +118,8 @@ def measure(x: Any, unit: Any) -> str:
         return f"{x:,.1f}%"
     if unit == "gbp":
         return f"£{x:,.0f}"
-    if unit == "ratio":
-        return f"{x:,.2f}"
-    if unit == "cases":
-        return f"{x:,.1f}"
+    if unit in ("ratio", "cases"):
+        return f"{x:,.{DECIMALS[unit]}f}"
     if unit == "days":
         return f"{x:,.0f} days" if whole else f"{x:,.1f} days"
     return f"{x:,.0f}" if whole else f"{x:,.1f}"

@@ -56,18 +56,16 @@ def _log(opts: RunOptions, text: str) -> None:
         print(text, file=sys.stderr, flush=True)
 
 
-def _refused_before_run(opts: RunOptions, month: str) -> bool:
-    """Whether publication mode will refuse the month's free text (personal data).
+def _personal_checks(data_dir: Path, month: str) -> list:
+    """The month's free-text checks for personal data (:mod:`carelib.privacy`).
 
-    Data that cannot even be loaded is left to validation, which names the problem.
+    Made before any kernel starts, so that a publication they refuse starts none. Data
+    that cannot even be loaded gives none: validation names the problem.
     """
-    if not opts.publication:
-        return False
     try:
-        checks = privacy.personal_data_checks(loading.load_month(opts.data_dir, month))
+        return privacy.personal_data_checks(loading.load_month(data_dir, month))
     except Exception:  # noqa: BLE001 (validation reports unreadable data properly)
-        return False
-    return any(c.failed for c in checks)
+        return []
 
 
 def shared_validator():
@@ -146,7 +144,9 @@ def build_month(month: str, opts: RunOptions, validator=None) -> MonthResult:
         # A publication that will be refused for personal data in free text starts no
         # kernel: the check is cheap and needs no notebook (validation still runs, so
         # invalid data is reported as such first).
-        to_run = [] if _refused_before_run(opts, month) else notebooks
+        personal = _personal_checks(opts.data_dir, month)
+        early = opts.publication and any(c.failed for c in personal)
+        to_run = [] if early else notebooks
         in_parallel = opts.notebooks_in_parallel
         workers = len(notebooks) if in_parallel or in_parallel is None else 1
         with (
@@ -182,13 +182,9 @@ def build_month(month: str, opts: RunOptions, validator=None) -> MonthResult:
                 warnings=len(report.warnings),
                 seconds=durations["validate"],
             )
-            # Free text the pages may show: the reporting month as read. In publication
-            # mode a hit stops the run here, before the notebooks are waited for.
-            personal = (
-                []
-                if report.has_errors
-                else privacy.personal_data_checks(loading.load_month(opts.data_dir, month))
-            )
+            # Free text the pages may show (checked above): only for data that is valid.
+            if report.has_errors:
+                personal = []
             refused = opts.publication and any(c.failed for c in personal)
             if report.has_errors or refused:
                 _stop_kernels(manager)  # their pages would never be published
