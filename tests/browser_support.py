@@ -164,6 +164,10 @@ class Builds:
         """What a finished build printed on stdout (the path of the month's overview)."""
         return (self.folder / key / "stdout.txt").read_text(encoding="utf-8")
 
+    def stderr(self, key: str) -> str:
+        """What a finished build printed on stderr (its progress and warnings)."""
+        return (self.folder / key / "carelib.log").read_text(encoding="utf-8")
+
     def stop(self) -> None:
         """End the builds this worker started that nobody waited for (a run cut short).
 
@@ -370,13 +374,15 @@ TEAM = f"Team {IMG}"
 PAYLOADS = [SCRIPT, BREAKOUT, TABLE_BREAK, ENTITY, IMG, TEAM]
 
 
-def poison(data: Path) -> None:
+def poison(data: Path, since: str = "") -> None:
     """Put injection payloads into free-text fields, the same way in every month.
 
     A team is renamed in every file that names teams; the first action gets a script
     in its wording, an attribute break-out as its owner and markup in its update; the
     first recommendation closes a table and opens a heading; the first measure's name
-    carries a script and an HTML entity.
+    carries a script and an HTML entity. ``since`` (``YYYY-MM``) poisons only that month
+    and those after it: every page reads the reporting month and the one before, and the
+    earlier months then keep the checksums whose verdicts the validation cache holds.
     """
     import pandas as pd
 
@@ -402,7 +408,7 @@ def poison(data: Path) -> None:
         first = frame["measure_id"] == frame["measure_id"].iloc[0]
         frame.loc[first, "name"] = frame.loc[first, "name"] + f" {SCRIPT} {ENTITY}"
 
-    for month in sorted(p for p in data.iterdir() if p.is_dir()):
+    for month in sorted(p for p in data.iterdir() if p.is_dir() and p.name >= since):
         for dataset in ("workforce", "leavers", "establishment", "agency_spend"):
             rewrite(month / f"{dataset}.csv", teams)
         if (month / "agency_assignments.csv").is_file():  # optional
@@ -426,3 +432,25 @@ def printed_pages(browser, path: Path) -> int:
     finally:
         context.close()
     return len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
+
+
+# --- Free text that looks like personal data -------------------------------------------
+
+EMAIL = "jo.bloggs@example.gov.uk"
+SWE = "SW123456"
+PHONE = "01632 960123"
+
+
+def plant_personal_data(data: Path, month: str = MONTH) -> dict[str, int]:
+    """Put an email, a SWE number and a phone number into free text; return their rows."""
+    import pandas as pd
+
+    folder = data / month
+    actions = pd.read_csv(folder / "actions.csv", dtype=str, keep_default_na=False)
+    actions.loc[2, "update"] = f"Ask {EMAIL} for the audit"
+    actions.loc[4, "action"] = actions.loc[4, "action"] + f" (lead: \uff33\uff37{SWE[2:]})"
+    actions.to_csv(folder / "actions.csv", index=False)
+    measures = pd.read_csv(folder / "measures.csv", dtype=str, keep_default_na=False)
+    measures.loc[1, "name"] = f"Calls to {PHONE} answered"
+    measures.to_csv(folder / "measures.csv", index=False)
+    return {"update": 4, "action": 6, "name": 3}  # header is row 1

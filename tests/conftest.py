@@ -121,11 +121,11 @@ def report_builds(request, demo_data, tmp_path_factory):
         if "publication_reports" in wanted and not builds.started("publication"):
             config = browser_support.config_with_marking(folder / "publication.toml")
             builds.start("publication", demo_data, "--publication", config=config)
-        hostile = "hostile_reports" in wanted and not browser_support.browser_missing()
-        if hostile and not builds.started("hostile"):
+        if "hostile_reports" in wanted and not builds.started("hostile"):
             data = folder / "hostile-data"
             shutil.copytree(demo_data, data)
-            browser_support.poison(data)
+            browser_support.poison(data, since="2025-08")
+            browser_support.plant_personal_data(data)
             builds.start("hostile", data)
     yield builds
     builds.stop()
@@ -149,7 +149,12 @@ def publication_reports(report_builds) -> Path:
 
 @pytest.fixture(scope="session")
 def hostile_reports(report_builds) -> Path:
-    """The demo month built from data full of HTML and script in free text."""
+    """The demo month built from data full of HTML and script in free text.
+
+    Its free text also holds an email address, a Social Work England number and a phone
+    number (``browser_support.plant_personal_data``): outside publication mode those are
+    warnings, in the run's output (``report_builds.stderr("hostile")``) and on the page.
+    """
     return report_builds.wait("hostile")
 
 

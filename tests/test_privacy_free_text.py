@@ -3,27 +3,12 @@
 from __future__ import annotations
 
 import browser_support as bs
-import pandas as pd
 import pytest
 
 from carelib import blocks, loading, privacy, runner, validation
 
-EMAIL = "jo.bloggs@example.gov.uk"
-SWE = "SW123456"
-PHONE = "01632 960123"
-
-
-def _plant(data, month: str = bs.MONTH) -> dict[str, int]:
-    """Put an email, a SWE number and a phone number into free text; return their rows."""
-    folder = data / month
-    actions = pd.read_csv(folder / "actions.csv", dtype=str, keep_default_na=False)
-    actions.loc[2, "update"] = f"Ask {EMAIL} for the audit"
-    actions.loc[4, "action"] = actions.loc[4, "action"] + f" (lead: \uff33\uff37{SWE[2:]})"
-    actions.to_csv(folder / "actions.csv", index=False)
-    measures = pd.read_csv(folder / "measures.csv", dtype=str, keep_default_na=False)
-    measures.loc[1, "name"] = f"Calls to {PHONE} answered"
-    measures.to_csv(folder / "measures.csv", index=False)
-    return {"update": 4, "action": 6, "name": 3}  # header is row 1
+EMAIL, SWE, PHONE = bs.EMAIL, bs.SWE, bs.PHONE
+_plant = bs.plant_personal_data
 
 
 @pytest.mark.parametrize(
@@ -150,20 +135,17 @@ def test_publication_quality_page_shows_no_small_count(month_dir):
     assert frames[2].column("Blank cells") == ["c"]
 
 
-def test_outside_publication_a_hit_is_a_warning_in_the_run_and_on_the_page(demo_copy, tmp_path):
-    _plant(demo_copy)
-    out = tmp_path / "reports"
+def test_outside_publication_a_hit_is_a_warning_in_the_run_and_on_the_page(
+    hostile_reports, report_builds
+):
+    """The session's hostile build has this personal data planted too (conftest)."""
+    stderr = report_builds.stderr("hostile")
 
-    result = bs.report(demo_copy, out)
-
-    assert result.returncode == 0, result.stderr
     assert "WARNING actions.csv: column update: 1 row has what looks like an email address" in (
-        result.stderr
+        stderr
     )
-    assert "WARNING measures.csv: column name: 1 row has what looks like a UK phone" in (
-        result.stderr
-    )
-    assert "(row 4)" in result.stderr and EMAIL not in result.stderr
-    page = (out / bs.MONTH / "data_quality.html").read_text(encoding="utf-8")
+    assert "WARNING measures.csv: column name: 1 row has what looks like a UK phone" in stderr
+    assert "(row 4)" in stderr and EMAIL not in stderr
+    page = (hostile_reports / bs.MONTH / "data_quality.html").read_text(encoding="utf-8")
     assert "free text holds no email address" in page and EMAIL not in page
     assert "Social Work England registration number" in page
