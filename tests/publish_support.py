@@ -126,16 +126,18 @@ display(HTML(f"<p>{title} for {month}.</p>"))
 """
 
 
-def write_standins(folder: Path, extra: str = "") -> Path:
+def write_standins(folder: Path, extra: str = "", names: dict[str, str] | None = None) -> Path:
     """Stand-in report notebooks with the real parameters; ``extra`` ends the first one.
 
-    As a council with customised notebooks would run them (``--notebooks``).
+    As a council with customised notebooks would run them (``--notebooks``). ``names``
+    maps notebook file names to page titles (by default the workforce and plan pages).
     """
     import nbformat
     from nbformat.v4 import new_code_cell, new_notebook
 
     folder.mkdir(parents=True, exist_ok=True)
-    for name, title in [("01_workforce.ipynb", "Workforce"), ("02_improvement_plan.ipynb", "Plan")]:
+    names = names or {"01_workforce.ipynb": "Workforce", "02_improvement_plan.ipynb": "Plan"}
+    for name, title in names.items():
         params = new_code_cell(
             'month = "latest"\ndata_dir = "../data"\nconfig_path = "../carelib.toml"\n'
             'output_dir = ""\npublication = False\n'

@@ -2,8 +2,9 @@
 
 The folder tests read notebooks only (no kernel). One test starts kernels: one
 ``carelib report`` of one month (two months of demo data) in a project with an added
-``03_my_analysis.ipynb``. Each report notebook run as JupyterLab runs it, with an
-analyst's plot added, is in tests/test_notebooks.py.
+``03_my_analysis.ipynb`` (its shipped notebooks stood in for by one-line ones). Each
+report notebook run as JupyterLab runs it, with an analyst's plot added, is in
+tests/test_notebooks.py.
 """
 
 from __future__ import annotations
@@ -224,10 +225,20 @@ def test_an_unknown_parameter_stops_the_run_before_any_kernel_starts(tmp_path, m
 
 @pytest.fixture(scope="module")
 def project(demo_data, tmp_path_factory) -> Path:
-    """``carelib init --with-notebooks`` with the demo's last two months in its data/."""
+    """``carelib init --with-notebooks`` with the demo's last two months in its data/.
+
+    Its report notebooks are then stood in for by one-line notebooks of the same names
+    (real kernels): the page navigation is that of the shipped notebooks, and the one
+    notebook whose output the test reads is the analyst's own.
+    """
+    from tests.publish_support import write_standins
+
     folder = tmp_path_factory.mktemp("notebook-pages") / "council"
     made = carelib(folder.parent, "init", folder.name, "--with-notebooks")
     assert made.returncode == 0, made.stderr
+    shipped = sorted((folder / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    assert len(shipped) >= 2
+    write_standins(folder / "notebooks", names={p.name: p.stem[3:] for p in shipped})
     for month in ("2025-08", MONTH):
         shutil.copytree(demo_data / month, folder / "data" / month)
     return folder

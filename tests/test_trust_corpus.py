@@ -743,8 +743,13 @@ def test_load_history_raises_instead_of_dropping(history_dir):
 
 
 def run_report(config: Path, cwd: Path) -> subprocess.CompletedProcess:
+    """``carelib report`` with stand-in notebooks (the data, not the pages, is tested)."""
+    from tests.publish_support import write_standins
+
+    notebooks = write_standins(cwd / "notebooks")
     return subprocess.run(
-        [sys.executable, "-m", "carelib", "--config", str(config), "report", "--month", MONTH],
+        [sys.executable, "-m", "carelib", "--config", str(config), "report", "--month", MONTH]
+        + ["--notebooks", str(notebooks)],
         cwd=cwd,
         capture_output=True,
         text=True,
