@@ -128,11 +128,15 @@ def test_executed_notebooks_hold_no_row_level_data(demo_reports, publication_rep
 def test_the_personal_data_scan_fails_a_run_whose_notebook_leaks_an_identifier(
     demo_reports, demo_data, tmp_path
 ):
-    """The personal-data scan fails a run whose notebook leaks an identifier."""
-    notebooks = tmp_path / "notebooks"  # the one leaky notebook: one kernel, not three
-    notebooks.mkdir()
+    """The personal-data scan fails a run whose notebook leaks an identifier.
+
+    The one leaky notebook is a stand-in for the plan page (one small kernel) whose one
+    cell shows a worker identifier from the month's data, as an analyst's cell might.
+    """
+    from publish_support import write_standins
+
+    notebooks = write_standins(tmp_path / "notebooks", names={"02_improvement_plan.ipynb": "Plan"})
     leaky = notebooks / "02_improvement_plan.ipynb"
-    shutil.copy(bs.ROOT / "notebooks" / leaky.name, leaky)
     nb = json.loads(leaky.read_text(encoding="utf-8"))
     nb["cells"].append(
         {
@@ -142,8 +146,10 @@ def test_the_personal_data_scan_fails_a_run_whose_notebook_leaks_an_identifier(
             "metadata": {},
             "outputs": [],
             "source": [
+                "import pandas as pd\n",
                 "from IPython.display import HTML, display\n",
-                "display(HTML(ctx.current('workforce')['worker_id'].iloc[0]))",
+                "workers = pd.read_csv(f'{data_dir}/{month}/workforce.csv', dtype=str)\n",
+                "display(HTML(workers['worker_id'].iloc[0]))",
             ],
         }
     )
