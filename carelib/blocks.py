@@ -301,7 +301,7 @@ class Details(Block):
     summary: Any = ""
     blocks: list = field(default_factory=list)
     open: bool = False
-    class_: str | None = None  # ``full-table``: printed only with [report] print_tables
+    class_: str | None = None  # ``full-table``: a table collapsed on screen, printed open
 
     def children(self) -> list:
         return [self.summary, *self.blocks]

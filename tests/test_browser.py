@@ -358,6 +358,12 @@ PRINT_JS = """(width) => {
       .map(t => t.offsetHeight),
     fullTables: [...document.querySelectorAll('details.full-table table')]
       .map(t => t.offsetHeight),
+    // Every table but the numbers behind a chart (and the plan's collapsed detail,
+    // checked below) must print: none hidden, none squeezed to nothing.
+    hiddenTables: [...document.querySelectorAll('table')]
+      .filter(t => !t.closest('details.chart-data, details.plan-detail'))
+      .filter(t => !t.getClientRects().length || t.offsetHeight === 0)
+      .map(t => (t.caption ? t.caption.innerText : t.className).slice(0, 80)),
     tooWide: [...document.querySelectorAll('table, img, figure, .tiles')]
       .filter(e => e.getBoundingClientRect().right > width + 1)
       .map(e => e.tagName + ' ' + (e.getAttribute('aria-label') || e.className)),
@@ -367,6 +373,14 @@ PRINT_JS = """(width) => {
     height: document.documentElement.scrollHeight,
   };
 }"""
+
+
+#: Printed A4 pages at most (issue 14): the overview is the two-sided board summary.
+PRINTED_PAGES = {
+    f"{bs.MONTH}/index.html": 2,
+    f"{bs.MONTH}/workforce.html": 12,
+    f"{bs.MONTH}/improvement_plan.html": 14,
+}
 
 
 @pytest.mark.browser
@@ -399,14 +413,37 @@ def test_print_gives_clean_a4(chromium, demo_reports, name):
                 assert " ".join(heading.get_text(" ").split()) in " ".join(r["text"].split())
     # [report] print_tables is false by default: the numbers behind charts stay on screen.
     assert all(h == 0 for h in r["chartTables"]), "the numbers behind a chart print"
-    # Full tables collapsed on screen (class full-table) print only with print_tables too.
-    assert all(h == 0 for h in r["fullTables"]), "a collapsed full table prints"
+    # Every other table prints, those collapsed on screen (class full-table) included.
+    assert not r["hiddenTables"], f"tables left out of print: {r['hiddenTables']}"
+    assert all(h > 0 for h in r["fullTables"]), "a collapsed full table does not print"
+    if name.endswith("workforce.html"):
+        assert len(r["fullTables"]) >= 8, r["fullTables"]
     assert not r["tooWide"], f"cut off on A4: {r['tooWide'][:5]}"
     assert r["figuresWhole"] and r["rowsWhole"] and r["headsRepeat"]
     # Page count close to the printed height: nothing blank or cut into slivers.
     expected = r["height"] / A4_CONTENT_HEIGHT
     pages = _pdf_pages(pdf)
     assert math.floor(expected * 0.8) <= pages <= math.ceil(expected * 1.4) + 1, (pages, expected)
+    assert pages <= PRINTED_PAGES.get(name, pages), (name, pages)
+
+
+@pytest.mark.browser
+def test_publication_workforce_page_prints_every_table_on_twelve_pages(
+    chromium, publication_reports
+):
+    path = publication_reports / bs.MONTH / "workforce.html"
+    v = bs.visit(chromium, path, width=A4_CONTENT_WIDTH, media="print")
+    try:
+        r = v.page.evaluate(PRINT_JS, A4_CONTENT_WIDTH)
+        pdf = v.page.pdf(format="A4", print_background=True)
+    finally:
+        v.close()
+    assert not r["hiddenTables"], f"tables left out of print: {r['hiddenTables']}"
+    # Publication mode leaves out the sickness table by team: seven full tables print.
+    assert len(r["fullTables"]) >= 7 and all(h > 0 for h in r["fullTables"])
+    assert r["chartTables"] and all(h == 0 for h in r["chartTables"])
+    assert not r["tooWide"], f"cut off on A4: {r['tooWide'][:5]}"
+    assert _pdf_pages(pdf) <= 12
 
 
 @pytest.mark.browser
@@ -417,14 +454,16 @@ def test_print_tables_prints_the_numbers_behind_every_chart(chromium, demo_repor
     )
     try:
         found = v.page.evaluate(PRINT_JS, A4_CONTENT_WIDTH)
-        before = found["chartTables"] + found["fullTables"]
+        before, full = found["chartTables"], found["fullTables"]
         v.page.evaluate("() => document.body.classList.add('print-tables')")
         found = v.page.evaluate(PRINT_JS, A4_CONTENT_WIDTH)
-        after = found["chartTables"] + found["fullTables"]
+        after = found["chartTables"]
     finally:
         v.close()
-    assert before and found["fullTables"] and all(h == 0 for h in before)
+    assert before and all(h == 0 for h in before)
     assert len(after) == len(before) and all(h > 0 for h in after)
+    # The full tables print either way.
+    assert full and all(h > 0 for h in full) and all(h > 0 for h in found["fullTables"])
 
 
 def test_print_tables_setting_marks_the_page(tmp_path):

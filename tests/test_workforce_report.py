@@ -147,6 +147,37 @@ def test_every_chart_has_title_alt_text_source_and_numbers(page):
     assert sum(len(f.png) + len(f.phone_png or b"") for f in figures) < 1_100_000
 
 
+def test_full_tables_are_content_of_their_own_and_pack_for_print(page):
+    # A table collapsed on screen (class full-table) prints by default, so it must not
+    # be a second copy of the numbers behind a chart (those print only with
+    # [report] print_tables): no row of it is a row of any chart's table.
+    _, _, out = page
+    found = [b for view in out.values() for b in blocks.walk(view.blocks)]
+    full = {
+        d.summary.split(" (")[0]: d.blocks[0]
+        for d in found
+        if isinstance(d, blocks.Details) and d.class_ == "full-table"
+    }
+    assert len(full) == 8 and {"Leavers by destination", "Definitions"} <= set(full)
+
+    def rows(frame):
+        return set(map(tuple, frame.astype(str).to_numpy()))
+
+    charted = [rows(f.data.frame) for f in found if isinstance(f, blocks.Figure)]
+    for summary, table in full.items():
+        assert isinstance(table, blocks.Table) and len(table.frame), summary
+        assert not any(rows(table.frame) & chart for chart in charted), summary
+    # Printed, the two leavers tables sit side by side and the starters table beside
+    # the recruitment chart (report.css .print-columns); on screen one after the other.
+    groups = {g.class_: g.blocks for g in found if isinstance(g, blocks.Group) and g.class_}
+    reason, destination = groups["print-columns print-pair"]
+    assert reason.blocks[0] is full["Leavers by reason for leaving"]
+    assert destination.blocks[0] is full["Leavers by destination"]
+    figure, details = groups["print-columns print-beside-chart"]
+    assert isinstance(figure, blocks.Figure) and "hired in" in figure.title
+    assert details.blocks[0] is full["Starters by team"]
+
+
 def test_trend_views_take_the_analysts_arguments(page):
     _, data, _ = page
     view = views.agency(data, months=12, title="Agency rate, the last year", england=False)

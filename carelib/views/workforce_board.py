@@ -224,13 +224,29 @@ def section_heading(data: WorkforceData, section: str) -> blocks.Heading:
 
 
 def collapsed(table: blocks.Table, summary: str) -> blocks.Details:
-    """A full table collapsed on screen behind a visible summary (printed in full)."""
+    """A full table collapsed on screen behind a visible summary, printed in full.
+
+    The table is content of its own, not the numbers behind a chart (those are the
+    chart's "Show the numbers" table, ``details.chart-data``): it prints whatever
+    ``[report] print_tables`` says, compactly (report.css).
+    """
     rows = len(table.frame)
     return blocks.Details(
         summary=f"{summary} ({rows} {formatting.noun(rows, 'row')})",
         blocks=[table],
         class_="full-table",
     )
+
+
+def side_by_side(*parts: blocks.Block, chart: bool = False) -> blocks.Group:
+    """Blocks one after the other on screen, in two columns when printed.
+
+    Two short tables share the printed width equally; with ``chart=True`` the first
+    block is a chart and the second (a short table) sits beside it in the narrower
+    column.
+    """
+    kind = "print-beside-chart" if chart else "print-pair"
+    return blocks.Group(list(parts), class_=f"print-columns {kind}")
 
 
 # --- The plan beside the figures ---------------------------------------------------------

@@ -57,11 +57,17 @@ def turnover(
             + ". They include social workers who moved to another role in the council."
         )
     )
-    for breakdown, title_ in (
-        ("reason", "Leavers by reason for leaving"),
-        ("destination", "Leavers by destination"),
-    ):
-        parts.append(board.collapsed(leavers_table(data, breakdown, title_), title_))
+    parts.append(
+        board.side_by_side(
+            *(
+                board.collapsed(leavers_table(data, breakdown, title_), title_)
+                for breakdown, title_ in (
+                    ("reason", "Leavers by reason for leaving"),
+                    ("destination", "Leavers by destination"),
+                )
+            )
+        )
+    )
     return blocks.View("turnover", None, parts)
 
 

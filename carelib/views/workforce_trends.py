@@ -307,8 +307,11 @@ def vacancies(
     parts += [
         blocks.Heading(recruitment_heading(data), 3),
         blocks.paragraph(recruitment_sentence(data)),
-        recruitment_figure(data),
-        board.collapsed(starters_by_team(data), "Starters by team"),
+        board.side_by_side(
+            recruitment_figure(data),
+            board.collapsed(starters_by_team(data), "Starters by team"),
+            chart=True,
+        ),
     ]
     return blocks.View("vacancies", None, parts, id="detail-recruitment")
 
