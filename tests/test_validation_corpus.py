@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -680,14 +679,20 @@ def test_without_previous_month_the_month_on_month_rules_are_not_made(month_dir,
 # --- Through the real command line ------------------------------------------------------------
 
 
-def run_cli(data: Path, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "carelib", "validate", "--data", str(data), "--month", MONTH],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+def run_cli(data: Path, cwd: Path, capsys, monkeypatch) -> subprocess.CompletedProcess:
+    """``carelib validate`` through the command line's own entry point, in this process.
+
+    The same ``cli.main`` the console script calls, with this worker's Great
+    Expectations already imported; tests/test_report_e2e.py runs the real process.
+    """
+    from carelib import cli
+
+    monkeypatch.chdir(cwd)
+    capsys.readouterr()
+    args = ["validate", "--data", str(data), "--month", MONTH]
+    code = cli.main(args)
+    out = capsys.readouterr()
+    return subprocess.CompletedProcess(args, code, out.out, out.err)
 
 
 @pytest.mark.skipif(
@@ -695,9 +700,9 @@ def run_cli(data: Path, cwd: Path) -> subprocess.CompletedProcess:
     reason="carelib/cli.py (the lead's CLI) is not there yet",
 )
 @pytest.mark.parametrize("name", ["fte_over_one", "orphan_measure", "missing_dataset_file"])
-def test_cli_validate_exits_1_on_bad_data(name, month_dir, tmp_path):
+def test_cli_validate_exits_1_on_bad_data(name, month_dir, tmp_path, capsys, monkeypatch):
     expect = CASES[name](month_dir)
-    result = run_cli(month_dir, tmp_path)
+    result = run_cli(month_dir, tmp_path, capsys, monkeypatch)
     assert result.returncode == 1, result.stdout + result.stderr
     assert error_lines(result.stdout, expect), result.stdout
     if expect.rows:
@@ -708,7 +713,7 @@ def test_cli_validate_exits_1_on_bad_data(name, month_dir, tmp_path):
     not (ROOT / "carelib" / "cli.py").is_file(),
     reason="carelib/cli.py (the lead's CLI) is not there yet",
 )
-def test_cli_validate_exits_0_on_good_data(month_dir, tmp_path):
-    result = run_cli(month_dir, tmp_path)
+def test_cli_validate_exits_0_on_good_data(month_dir, tmp_path, capsys, monkeypatch):
+    result = run_cli(month_dir, tmp_path, capsys, monkeypatch)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "valid" in result.stdout
