@@ -438,7 +438,7 @@ def printed_pages(browser, path: Path) -> int:
 
 EMAIL = "jo.bloggs@example.gov.uk"
 SWE = "SW123456"
-PHONE = "01632 960123"
+PHONE_NUMBER = "01632 960123"
 
 
 def plant_personal_data(data: Path, month: str = MONTH) -> dict[str, int]:
@@ -451,6 +451,6 @@ def plant_personal_data(data: Path, month: str = MONTH) -> dict[str, int]:
     actions.loc[4, "action"] = actions.loc[4, "action"] + f" (lead: \uff33\uff37{SWE[2:]})"
     actions.to_csv(folder / "actions.csv", index=False)
     measures = pd.read_csv(folder / "measures.csv", dtype=str, keep_default_na=False)
-    measures.loc[1, "name"] = f"Calls to {PHONE} answered"
+    measures.loc[1, "name"] = f"Calls to {PHONE_NUMBER} answered"
     measures.to_csv(folder / "measures.csv", index=False)
     return {"update": 4, "action": 6, "name": 3}  # header is row 1

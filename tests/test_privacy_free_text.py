@@ -7,7 +7,7 @@ import pytest
 
 from carelib import blocks, loading, privacy, runner, validation
 
-EMAIL, SWE, PHONE = bs.EMAIL, bs.SWE, bs.PHONE
+EMAIL, SWE, PHONE = bs.EMAIL, bs.SWE, bs.PHONE_NUMBER
 _plant = bs.plant_personal_data
 
 
