@@ -17,8 +17,15 @@ Reading the suites is :mod:`carelib.contract_suites` and the loader's checks are
 :mod:`carelib.loader_checks`; both are importable from here.
 
 Importing this module does not import great_expectations (about 6 s): :class:`Validator`
-imports it, once, when it is created. Build one Validator per process and pass it to
+imports it, once, when it is created (or, made with ``lazy=True``, when a table first
+needs its suite run). Build one Validator per process and pass it to
 :func:`validate_month` for every month.
+
+A table whose file passed every rule of its suite for a month need not be checked again
+while the file, the month and the rules are unchanged: :meth:`Validator.validate` takes
+``verdicts`` (:class:`carelib.history_validation.TableVerdicts`), which remembers such
+passes by the file's checksum. Only a pass is remembered (it holds no value from the
+data); a table with any failed or unchecked rule is run through its suite every time.
 """
 
 from __future__ import annotations
@@ -164,20 +171,31 @@ class Validator:
     ----------
     contracts_dir : path, optional
         Folder holding the suites (default: the repository's ``data_contracts/``).
+    lazy : bool
+        Build the GX context only when a table first needs its suite run, so a month
+        whose tables all passed before (see ``verdicts``) never imports GX.
 
     Raises
     ------
     ContractError
-        When a suite is missing, malformed or did not load fully.
+        When a suite is missing or malformed, or (when it is built) did not load fully.
     """
 
-    def __init__(self, contracts_dir: Path | str | None = None):
+    def __init__(self, contracts_dir: Path | str | None = None, *, lazy: bool = False):
+        from importlib.metadata import version
+
         self.contracts_dir = Path(contracts_dir or CONTRACTS_DIR)
         self.contracts = load_contracts(self.contracts_dir)
         self.rules = {ds: rules(ds, c) for ds, c in self.contracts.items()}
         self._by_rule = {r.rule: r for rs in self.rules.values() for r in rs}
+        self.gx_version = version("great_expectations")
+        self.context = None
+        if not lazy:
+            self._build_context()
+
+    def _build_context(self) -> None:
+        """Import great_expectations and build the context, data assets and suites."""
         gx = _import_gx()
-        self.gx_version = gx.__version__
         from great_expectations.data_context.types.base import ProgressBarsConfig
 
         with _quiet():
@@ -198,8 +216,13 @@ class Validator:
 
     # -- one dataset ------------------------------------------------------------------
 
-    def check_table(self, table: Table, month: str) -> list[Check]:
-        """Run the dataset's suite on a loaded table; return one Check per rule."""
+    def check_table(self, table: Table, month: str, verdicts=None) -> list[Check]:
+        """Run the dataset's suite on a loaded table; return one Check per rule.
+
+        ``verdicts`` (optional) remembers tables that passed every rule: such a table's
+        checks are all passed again without running the suite while its file, the month
+        and the rules are unchanged.
+        """
         ds = table.dataset
         shown = display_parameters(month)
         file = table.path.name if table.path is not None else f"{ds}.csv"
@@ -224,6 +247,13 @@ class Validator:
                 check.status, check.cause, check.reason = NOT_CHECKED, "prerequisite", skipped
             return list(checks.values())
 
+        if verdicts is not None and verdicts.passed(table, month):
+            for rule, check in zip(self.rules[ds], checks.values(), strict=True):
+                check.status = PASSED  # as a passing run fills it (see _fill)
+                check.unexpected_count = 0 if rule.level == "row" else None
+            return list(checks.values())
+        if self.context is None:
+            self._build_context()
         frame = table.data[[c for c in schema.column_names(ds) if c in table.data.columns]]
         with _quiet():
             # Batch.validate rather than ValidationDefinition.run: the latter also
@@ -246,6 +276,8 @@ class Validator:
                         result_format={"result_format": "COMPLETE"},
                     )
                 self._fill(checks[rule.rule], rule, res, table, frame)
+        if verdicts is not None and all(c.status == PASSED for c in checks.values()):
+            verdicts.remember(table, month)
         return list(checks.values())
 
     def _fill(self, check: Check, rule: Rule, res, table: Table, frame: pd.DataFrame) -> None:
@@ -300,6 +332,7 @@ class Validator:
         previous: MonthData | None = None,
         *,
         compare_previous: bool = True,
+        verdicts=None,
     ) -> ValidationReport:
         """Validate a loaded month (and compare it with the month before).
 
@@ -311,13 +344,15 @@ class Validator:
             The month before, when its data exists.
         compare_previous : bool
             Whether to run the month-on-month rules at all.
+        verdicts : carelib.history_validation.TableVerdicts, optional
+            Tables that passed their suite before, by checksum (see the module notes).
         """
         month = month_data.month
         checks: list[Check] = []
         for ds in schema.DATASETS:
             table = month_data.tables[ds]
             checks += loader_checks(table)
-            checks += self.check_table(table, month)
+            checks += self.check_table(table, month, verdicts)
         cross = crosschecks.run(month_data, previous)
         if not compare_previous:
             cross = [c for c in cross if c.rule not in crosschecks.MONTH_ON_MONTH]
@@ -355,10 +390,14 @@ _default: Validator | None = None
 
 
 def default_validator() -> Validator:
-    """Return this process's shared Validator, creating it (and importing GX) once."""
+    """Return this process's shared Validator, created once.
+
+    It imports great_expectations only when a table first needs its suite run: a month
+    whose every table passed before (``verdicts``) is validated without it.
+    """
     global _default
     if _default is None:
-        _default = Validator()
+        _default = Validator(lazy=True)
     return _default
 
 

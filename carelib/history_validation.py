@@ -10,9 +10,14 @@ month makes the reporting month's report invalid, named by month, file, column a
 Results are cached so a monthly run stays fast: an earlier month that passed is not
 checked again while the checksums of its files (and of the month before it, which its
 month-on-month rules read), the contracts, carelib's version and the validation settings
-are unchanged. The cache is a folder under the REPORTS folder (``reports/.cache/
-validation/``), never under the data folder; it holds checksums and counts only, no
-value from the data, and a month with an error is never cached (it is checked every run).
+are unchanged. Within any month, checked or not, a file that passed every rule of its
+suite before is not run through Great Expectations again (:class:`TableVerdicts`); the
+cross-file rules always run. A month whose files all passed before is therefore
+validated without importing Great Expectations at all.
+
+The cache is a folder under the REPORTS folder (``reports/.cache/validation/``), never
+under the data folder; it holds checksums and counts only, no value from the data, and a
+month with an error is never cached (it is checked every run).
 
 The environment variable ``CARELIB_CACHE_DIR`` moves the cache to ``CACHE_DIR/validation``
 so that several reports folders share it (an analyst building into scratch folders, a
@@ -113,6 +118,44 @@ class Cache:
             os.replace(tmp, self.folder / f"{name}.json")
 
 
+class TableVerdicts:
+    """Tables that passed every rule of their suite, by month and file checksum.
+
+    A table is let through without running its suite only when the bytes of its file,
+    the month (its month-relative bounds) and the rules (``version``) are those of a run
+    where every rule passed. Nothing from the data is kept: the key is made of
+    checksums, and a table with any failed or unchecked rule is never remembered.
+
+    Parameters
+    ----------
+    folder : path or None
+        The cache folder (``tables/`` is used inside it); None remembers nothing.
+    version : str
+        :func:`rules_version` of the validator.
+    """
+
+    def __init__(self, folder: Path | None, version: str):
+        self._cache = Cache(Path(folder) / "tables" if folder is not None else None)
+        self._version = version
+
+    def _entry(self, table, month: str) -> tuple[str, str] | None:
+        if self._cache.folder is None or table.path is None or not Path(table.path).is_file():
+            return None
+        checksum = _sha256(Path(table.path))
+        return f"{month}-{table.dataset}", _key(self._version, [month, checksum], {})
+
+    def passed(self, table, month: str) -> bool:
+        """Whether this very file passed every rule of its suite for ``month`` before."""
+        entry = self._entry(table, month)
+        return entry is not None and self._cache.get(*entry) is not None
+
+    def remember(self, table, month: str) -> None:
+        """Remember that the table's file passed every rule for ``month``."""
+        entry = self._entry(table, month)
+        if entry is not None:
+            self._cache.put(*entry, {"passed": True})
+
+
 def _relabel(check, month: str):
     """Label a check of an earlier month with that month (``leavers.csv (2025-06)``)."""
     if check.file is None or "(" not in check.file:
@@ -169,8 +212,10 @@ def validate_upto(
     version = rules_version(validator)
     months = [m for m in loading.available_months(data_dir) if m <= month]
 
+    verdicts = TableVerdicts(cache_dir, version)
     data = loading.load_month(data_dir, month)
-    report = validator.validate(data, contracts.load_previous(data_dir, month))
+    previous = contracts.load_previous(data_dir, month)
+    report = validator.validate(data, previous, verdicts=verdicts)
     report.missing_months = loading.missing_months(data_dir, month)
     checksums = {m: _month_files(data_dir, m) for m in months}
 
@@ -184,7 +229,9 @@ def validate_upto(
             report.earlier_months[earlier] = dict(hit["summary"], cached=True)
             continue
         past = validator.validate(
-            loading.load_month(data_dir, earlier), contracts.load_previous(data_dir, earlier)
+            loading.load_month(data_dir, earlier),
+            contracts.load_previous(data_dir, earlier),
+            verdicts=verdicts,
         )
         summary = {"checks": len(past.checks), "errors": len(past.errors)}
         summary["warnings"] = len(past.warnings)

@@ -612,9 +612,15 @@ def test_demo_history_is_valid_and_cached(history_dir, tmp_path, capsys, monkeyp
     code, text = run_validate(config, capsys)
     assert code == 0, text
     assert "Earlier months also checked (every month a report reads): 4, 2025-05 to 2025-08" in text
-    cached = sorted(p.name for p in (tmp_path / "reports" / ".cache" / "validation").iterdir())
-    assert cached == [f"{m}.json" for m in MONTHS[:-1]] + [f"continuity-{MONTH}.json"]
-    for path in (tmp_path / "reports" / ".cache" / "validation").iterdir():
+    folder = tmp_path / "reports" / ".cache" / "validation"
+    cached = sorted(p.name for p in folder.iterdir())
+    assert cached == [f"{m}.json" for m in MONTHS[:-1]] + [f"continuity-{MONTH}.json", "tables"]
+    # Every file of every month passed its suite: each is remembered by its checksum.
+    files = {p.stem for m in MONTHS for p in (history_dir / m).iterdir()}
+    assert sorted(p.name for p in (folder / "tables").iterdir()) == sorted(
+        f"{m}-{f}.json" for m in MONTHS for f in files
+    )
+    for path in [*folder.glob("*.json"), *(folder / "tables").iterdir()]:
         assert "W0" not in path.read_text(encoding="utf-8")  # no worker id in the cache
     # A change to an earlier month's file is seen: that month is checked again.
     set_cell(history_dir, "workforce", 0, "fte", "2", "2025-06")
