@@ -57,15 +57,41 @@ def check_parameters(notebook: Path, parameters: dict) -> None:
         )
 
 
+#: What nbclient says when a kernel dies or never answers while it starts, before any
+#: cell runs. On a busy machine two kernels starting at once can be handed the same free
+#: port (jupyter_client picks ports before the kernel binds them); the kernel then exits
+#: with "Address already in use". Such a start is tried once more.
+KERNEL_START_FAILURES = ("Kernel died before replying to kernel_info", "Kernel didn't respond")
+
+
+def _failed_to_start(exc: Exception) -> bool:
+    return type(exc).__name__ != "PapermillExecutionError" and any(
+        text in str(exc) for text in KERNEL_START_FAILURES
+    )
+
+
 def execute(notebook: Path, out: Path, parameters: dict, opts: RunOptions, kernel_manager=None):
     """Execute one notebook top to bottom in a fresh kernel; return the executed notebook.
 
     ``kernel_manager`` is the jupyter_client kernel manager class to start it with (see
-    :func:`_kernel_stderr`); by default nbclient's own.
+    :func:`_kernel_stderr`); by default nbclient's own. A kernel that fails to start
+    (:data:`KERNEL_START_FAILURES`: no cell has run) is started once more.
     """
+    check_parameters(notebook, parameters)
+    try:
+        return _execute(notebook, out, parameters, opts, kernel_manager)
+    except Exception as exc:
+        if not _failed_to_start(exc):
+            raise
+        from carelib import runlog
+
+        runlog.event("kernel_start_retried", notebook=notebook.name, reason=str(exc)[:200])
+        return _execute(notebook, out, parameters, opts, kernel_manager)
+
+
+def _execute(notebook: Path, out: Path, parameters: dict, opts: RunOptions, kernel_manager):
     import papermill
 
-    check_parameters(notebook, parameters)
     extra = {"kernel_manager_class": kernel_manager} if kernel_manager else {}
     return papermill.execute_notebook(
         str(notebook),
