@@ -132,16 +132,21 @@ class TableVerdicts:
         The cache folder (``tables/`` is used inside it); None remembers nothing.
     version : str
         :func:`rules_version` of the validator.
+    checksums : dict, optional
+        The files' SHA-256 by month and file name, when already worked out (a file not
+        in it is read and hashed).
     """
 
-    def __init__(self, folder: Path | None, version: str):
+    def __init__(self, folder: Path | None, version: str, checksums: dict | None = None):
         self._cache = Cache(Path(folder) / "tables" if folder is not None else None)
         self._version = version
+        self._checksums = checksums or {}
 
     def _entry(self, table, month: str) -> tuple[str, str] | None:
         if self._cache.folder is None or table.path is None or not Path(table.path).is_file():
             return None
-        checksum = _sha256(Path(table.path))
+        path = Path(table.path)
+        checksum = self._checksums.get(month, {}).get(path.name) or _sha256(path)
         return f"{month}-{table.dataset}", _key(self._version, [month, checksum], {})
 
     def passed(self, table, month: str) -> bool:
@@ -212,12 +217,12 @@ def validate_upto(
     version = rules_version(validator)
     months = [m for m in loading.available_months(data_dir) if m <= month]
 
-    verdicts = TableVerdicts(cache_dir, version)
+    checksums = {m: _month_files(data_dir, m) for m in months}
+    verdicts = TableVerdicts(cache_dir, version, checksums)
     data = loading.load_month(data_dir, month)
     previous = contracts.load_previous(data_dir, month)
     report = validator.validate(data, previous, verdicts=verdicts)
     report.missing_months = loading.missing_months(data_dir, month)
-    checksums = {m: _month_files(data_dir, m) for m in months}
 
     for earlier in months:
         if earlier == month:
