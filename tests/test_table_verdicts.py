@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import subprocess
 import sys
 
@@ -25,20 +26,13 @@ def checks_of(report) -> list[dict]:
 
 
 def tables_run(validator, monkeypatch) -> list[str]:
-    """Record the datasets whose suite Great Expectations actually runs."""
+    """Record the datasets whose suite Great Expectations actually runs.
+
+    The session's validator (conftest) has its GX context built already.
+    """
     ran: list[str] = []
-    real = validator._build_context
-
-    def counting_batches():
-        real()
-        for ds, batch in list(validator._batches.items()):
-            validator._batches[ds] = _Counting(batch, ds, ran)
-
-    if validator.context is None:
-        monkeypatch.setattr(validator, "_build_context", counting_batches)
-    else:
-        for ds, batch in list(validator._batches.items()):
-            monkeypatch.setitem(validator._batches, ds, _Counting(batch, ds, ran))
+    for ds, batch in list(validator._batches.items()):
+        monkeypatch.setitem(validator._batches, ds, _Counting(batch, ds, ran))
     return ran
 
 
@@ -121,14 +115,14 @@ def test_a_month_that_passed_before_is_validated_without_importing_gx(month_dir,
         "print('GX imported' if 'great_expectations' in sys.modules else 'GX not imported')\n"
         "sys.exit(code)\n"
     )
-    env = {"CARELIB_CACHE_DIR": str(tmp_path / "cache")}
+    env = dict(os.environ, CARELIB_CACHE_DIR=str(tmp_path / "cache"))
     runs = [
         subprocess.run(
             [sys.executable, "-c", code],
             cwd=ROOT,
             capture_output=True,
             text=True,
-            env={**_env(), **env},
+            env=env,
             timeout=300,
         )
         for _ in range(2)
@@ -139,9 +133,3 @@ def test_a_month_that_passed_before_is_validated_without_importing_gx(month_dir,
     assert runs[0].stdout.replace("GX imported", "") == runs[1].stdout.replace(
         "GX not imported", ""
     )
-
-
-def _env() -> dict[str, str]:
-    import os
-
-    return {k: v for k, v in os.environ.items() if k != "CARELIB_CACHE_DIR"}
