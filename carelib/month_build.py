@@ -11,9 +11,11 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import shutil
 import sys
 import tempfile
 import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
@@ -385,16 +387,28 @@ def _kernel_stderr():
     (Path, type)
         The file, and the kernel manager class to start the kernels with.
     """
+    import traitlets
     from jupyter_client.manager import AsyncKernelManager
 
     from carelib import notebook
 
     handle = tempfile.NamedTemporaryFile(prefix="carelib-kernel-", suffix=".log", delete=False)
     path = Path(handle.name)
+    sockets = _socket_folder()
 
     class QuietKernelManager(AsyncKernelManager):
         started: list = []  # this run's kernels, for _stop_kernels
         stopped = False
+
+        @traitlets.default("transport")
+        def _carelib_transport(self):
+            return "ipc" if sockets is not None else "tcp"
+
+        @traitlets.default("ip")
+        def _carelib_ip(self):
+            if self.transport == "ipc":
+                return str(sockets / uuid.uuid4().hex[:12])
+            return super()._ip_default()
 
         async def _async_launch_kernel(self, kernel_cmd, **kw):
             if QuietKernelManager.stopped:
@@ -411,6 +425,33 @@ def _kernel_stderr():
         handle.close()
         with contextlib.suppress(OSError):
             path.unlink()
+        if sockets is not None:
+            shutil.rmtree(sockets, ignore_errors=True)
+
+
+#: The longest socket path every POSIX system accepts (macOS: 104 bytes, Linux: 108).
+_SOCKET_PATH_LIMIT = 100
+
+
+def _socket_folder() -> Path | None:
+    """A private folder for the kernels' sockets, or None to use TCP ports instead.
+
+    Kernels talk to this process over local (IPC) sockets where the system has them.
+    Over TCP, jupyter_client picks free ports before the kernel binds them, so a kernel
+    of another process starting at the same moment can take one first: the kernel then
+    exits with "Address already in use" and, worse, the client can block for ever
+    sending to a socket of the wrong kind. A socket file has a unique name, so two runs
+    (or a run and an analyst's JupyterLab) can never collide. Windows has no IPC
+    transport for ZeroMQ and keeps TCP (where :data:`carelib.runner.KERNEL_START_FAILURES`
+    are retried), as does a system whose temporary folder's path is too long for a socket.
+    """
+    if os.name != "posix":
+        return None
+    folder = Path(tempfile.mkdtemp(prefix="carelib-k"))
+    if len(str(folder)) + 20 > _SOCKET_PATH_LIMIT:  # the name and "-<port>" that follow
+        folder.rmdir()
+        return None
+    return folder
 
 
 def _stop_kernels(manager) -> None:

@@ -58,9 +58,10 @@ def check_parameters(notebook: Path, parameters: dict) -> None:
 
 
 #: What nbclient says when a kernel dies or never answers while it starts, before any
-#: cell runs. On a busy machine two kernels starting at once can be handed the same free
-#: port (jupyter_client picks ports before the kernel binds them); the kernel then exits
-#: with "Address already in use". Such a start is tried once more.
+#: cell runs. Over TCP (Windows; elsewhere the run's kernels use socket files, see
+#: ``month_build._socket_folder``) two kernels starting at once can be handed the same
+#: free port, and the second exits with "Address already in use". Such a start is tried
+#: once more.
 KERNEL_START_FAILURES = ("Kernel died before replying to kernel_info", "Kernel didn't respond")
 
 

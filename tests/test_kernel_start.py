@@ -15,7 +15,7 @@ import nbformat
 import pytest
 from jupyter_client.manager import AsyncKernelManager
 
-from carelib import config, runner
+from carelib import config, month_build, runner
 from tests.publish_support import write_standins
 
 MONTH = "2025-09"
@@ -71,3 +71,23 @@ def test_a_failing_cell_is_not_run_again(tmp_path):
         )  # fmt: skip
     assert type(caught.value).__name__ == "PapermillExecutionError"
     assert FirstKernelDies.launched == 2  # one kernel: the cell's error is not retried
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="ZeroMQ has no IPC transport on Windows")
+def test_the_runs_kernels_use_private_sockets_not_tcp_ports(tmp_path):
+    """No port to race for: the run's kernels listen on socket files in a private folder."""
+    notebooks = write_standins(tmp_path / "notebooks")
+    parameters = {"month": MONTH, "data_dir": "", "config_path": "", "output_dir": ""}
+    parameters["publication"] = False
+
+    with month_build._kernel_stderr() as (_, manager):
+        nb = runner.execute(
+            notebooks / "01_workforce.ipynb", tmp_path / "out.ipynb", parameters,
+            options(tmp_path), manager,
+        )  # fmt: skip
+        (km,) = manager.started
+        folder = Path(km.ip).parent
+        assert km.transport == "ipc"
+        assert folder.is_dir() and folder.name.startswith("carelib-k")
+    assert any(f"Workforce for {MONTH}." in str(o) for c in nb.cells for o in c.get("outputs", []))
+    assert not folder.exists()  # the sockets' folder goes with the run
