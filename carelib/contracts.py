@@ -31,6 +31,7 @@ data); a table with any failed or unchecked rule is run through its suite every 
 from __future__ import annotations
 
 import contextlib
+import copy
 import logging
 import os
 import warnings
@@ -113,7 +114,10 @@ def build_suite(gx, contract: dict, path: Path | str):
         Naming the file and the expectations that were not loaded.
     """
     with _quiet():
-        suite = gx.ExpectationSuite(**contract)
+        # A copy: GX writes its version into the ``meta`` it is given, and the contract
+        # must stay as read (its digest keys the validation cache, see
+        # ``history_validation.rules_version``).
+        suite = gx.ExpectationSuite(**copy.deepcopy(contract))
     wanted = [e["meta"]["rule"] for e in contract["expectations"]]
     loaded = {e.meta.get("rule") for e in suite.expectations if e.meta}
     if len(suite.expectations) != len(wanted) or loaded != set(wanted):

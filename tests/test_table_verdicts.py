@@ -106,6 +106,21 @@ def test_another_month_or_other_rules_run_the_suite(month_dir, tmp_path, validat
     assert not history_validation.TableVerdicts(None, version).passed(table, MONTH)
 
 
+def test_the_rules_digest_is_the_same_before_and_after_gx_is_built(validator):
+    """A process that has run a suite serves the verdicts of one that had not.
+
+    Great Expectations writes its version into the suite metadata it is given; were
+    that the contract itself, every verdict remembered before the first suite ran (and
+    by every process that never needed GX) would be missed once it had run.
+    """
+    fresh = contracts.Validator(lazy=True)
+    before = history_validation.rules_version(fresh)
+    assert fresh.context is None
+    assert history_validation.rules_version(validator) == before  # built this session
+    fresh._build_context()
+    assert history_validation.rules_version(fresh) == before
+
+
 def test_a_month_that_passed_before_is_validated_without_importing_gx(month_dir, tmp_path):
     data = month_dir  # a private copy (tmp_path/data)
     code = (
