@@ -369,13 +369,16 @@ class Validator:
         )
 
     def validate_month(
-        self, data_dir: Path | str, month: str, *, previous: bool = True
+        self, data_dir: Path | str, month: str, *, previous: bool = True, verdicts=None
     ) -> ValidationReport:
-        """Load ``month`` from ``data_dir`` (and the month before) and validate it."""
+        """Load ``month`` from ``data_dir`` (and the month before) and validate it.
+
+        ``verdicts`` as for :meth:`validate`.
+        """
         month = dates.parse_month(month)
         data = load_month(data_dir, month)
         before = load_previous(data_dir, month) if previous else None
-        return self.validate(data, before, compare_previous=previous)
+        return self.validate(data, before, compare_previous=previous, verdicts=verdicts)
 
 
 def load_previous(data_dir: Path | str, month: str) -> MonthData | None:

@@ -508,11 +508,10 @@ def blank_target(d):
 
 
 def validate(data: Path, validator) -> contracts.ValidationReport:
-    """Validate ``MONTH`` as ``contracts.validate_month`` does, with the shared verdicts."""
+    """Validate ``MONTH`` (and compare it with the month before), with the shared verdicts."""
     cache = history_validation.cache_dir(data.parent / "reports", data)
     verdicts = history_validation.TableVerdicts(cache, history_validation.rules_version(validator))
-    month = contracts.load_month(data, MONTH)
-    return validator.validate(month, contracts.load_previous(data, MONTH), verdicts=verdicts)
+    return validator.validate_month(data, MONTH, verdicts=verdicts)
 
 
 # --- The tests --------------------------------------------------------------------------------
