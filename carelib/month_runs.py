@@ -165,7 +165,7 @@ def _run_parallel(months: list[str], opts: RunOptions, results: list[MonthResult
 
     jobs = min(opts.jobs, len(months))
     ctx = mp.get_context("spawn" if sys.platform == "win32" else "forkserver")
-    failure: BaseException | None = None
+    failures: dict[str, BaseException] = {}
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker) as pool:
         futures = {pool.submit(_build_in_worker, month, opts): month for month in months}
         for fut in as_completed(futures):
@@ -173,15 +173,30 @@ def _run_parallel(months: list[str], opts: RunOptions, results: list[MonthResult
                 continue
             try:
                 result = fut.result()
-            except BaseException as exc:  # keep the first; let the running months end
-                failure = failure or exc
+            except BaseException as exc:  # stop starting months; let the running ones end
+                failures[futures[fut]] = exc
                 for other in futures:
                     other.cancel()
                 continue
             results.append(result)
             _progress(opts, len(results), len(months), result)
-    if failure is not None:
-        raise failure
+    if failures:
+        raise _oldest_failure(failures)
+
+
+def _oldest_failure(failures: dict[str, BaseException]) -> BaseException:
+    """The failure of the oldest month, naming the other months that failed too.
+
+    Months in worker processes end in any order; the run reports the month a serial run
+    would have stopped at, whichever finished first.
+    """
+    first = min(failures)
+    exc = failures[first]
+    others = [failures[m] for m in sorted(failures) if m != first]
+    if not others or not isinstance(exc, RunFailure):
+        return exc
+    also = "\n".join(f"  {str(o).splitlines()[0]}" for o in others if str(o))
+    return RunFailure(f"{exc}\nAlso not published:\n{also}", exc.exit_code)
 
 
 def _init_worker() -> None:

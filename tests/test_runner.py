@@ -320,7 +320,10 @@ def test_a_failing_month_in_a_worker_exits_with_its_code(data, notebooks, tmp_pa
         notebooks,
     )
     assert result.returncode == 1, result.stderr
-    assert "2025-08: the data is not valid" in result.stderr
+    # Both months fail (2025-09 reads 2025-08 as its month before); whichever worker
+    # ends first, the run reports the oldest month, as a serial run would, then the other.
+    assert result.stderr.startswith("carelib: 2025-08: the data is not valid"), result.stderr
+    assert "Also not published:\n  2025-09: the data is not valid" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (out / "2025-08").exists()
     assert not [p for p in out.iterdir() if p.name.startswith((".staging-", ".previous-"))]
@@ -455,3 +458,18 @@ def test_script_ends_the_process_with_the_exit_code_and_all_output(data):
         timeout=120,
     )
     assert result.returncode == 2 and "2025-13" in result.stderr
+
+
+def test_the_oldest_failed_month_is_reported_whichever_worker_ended_first():
+    from carelib.month_runs import _oldest_failure
+    from carelib.run_options import EXIT_INVALID, EXIT_NOTEBOOK, RunFailure
+
+    ended_first = RunFailure("2025-09: a notebook failed.\nCell 4", EXIT_NOTEBOOK)
+    ended_last = RunFailure("2025-08: the data is not valid.\nworkforce.csv", EXIT_INVALID)
+    failure = _oldest_failure({"2025-09": ended_first, "2025-08": ended_last})
+    assert failure.exit_code == EXIT_INVALID
+    assert str(failure) == (
+        "2025-08: the data is not valid.\nworkforce.csv\n"
+        "Also not published:\n  2025-09: a notebook failed."
+    )
+    assert _oldest_failure({"2025-09": ended_first}) is ended_first
