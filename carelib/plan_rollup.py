@@ -41,6 +41,16 @@ def roll_up(actions: pd.DataFrame, measures: pd.DataFrame) -> dict[str, Any]:
         ``rag``, ``driver_kind`` (``action``/``measure``/None), ``driver_id``,
         ``driver_reason``.
     """
+    return _roll_up(*_worst_first(actions, measures))
+
+
+def _worst_first(actions: pd.DataFrame, measures: pd.DataFrame) -> tuple[list, list]:
+    """The actions and the measures as records, each worst first (the driver order).
+
+    Sorted once for the whole plan: any group's items, taken in this order, are in the
+    order sorting the group alone would give (the sorts are stable). The groups are
+    then rated in plain Python, as pandas costs more per small group than the rating.
+    """
     acts = actions.assign(
         _blocked=actions["status"] == "blocked",
         _due=actions["due_date"].fillna(pd.Timestamp.max),
@@ -54,35 +64,70 @@ def roll_up(actions: pd.DataFrame, measures: pd.DataFrame) -> dict[str, Any]:
             measures["behind_trajectory"] / measures["amber_band"].where(measures["amber_band"] > 0)
         ).fillna(measures["behind_trajectory"] * math.inf)
     ).sort_values(["_severity", "measure_id"], ascending=[False, True], kind="stable")
+    return acts[_ACTION_FIELDS].to_dict("records"), meas[_MEASURE_FIELDS].to_dict("records")
 
-    def pick(colour: str):
-        hit = acts[acts["computed_rag"] == colour]
-        if len(hit):
-            first = hit.iloc[0]
-            return "action", first["action_id"], first["rag_reason"]
-        hit = meas[meas["rag"] == colour]
-        if len(hit):
-            first = hit.iloc[0]
-            return "measure", first["measure_id"], first["rag_reason"]
-        return None
 
+#: The fields a rating and its counts read (the records carry only these).
+_ACTION_FIELDS = [
+    "action_id",
+    "recommendation_id",
+    "theme",
+    "status",
+    "computed_rag",
+    "rag_reason",
+    "due_date",
+    "_due",
+    "overdue",
+    "blocked",
+    "slipped_this_month",
+]
+_MEASURE_FIELDS = [
+    "measure_id",
+    "recommendation_id",
+    "rag",
+    "rag_reason",
+    "progress_text",
+    "target_met",
+]
+
+
+def _is(value: Any, wanted: Any) -> bool:
+    """``value == wanted``, a missing value (None, NaN, pd.NA) being equal to nothing."""
+    return not pd.isna(value) and value == wanted
+
+
+def _true(value: Any) -> bool:
+    """A flag that is set: missing counts as not set, as ``fillna(False)`` does."""
+    return not pd.isna(value) and bool(value)
+
+
+def _roll_up(acts: list[dict], meas: list[dict]) -> dict[str, Any]:
+    """:func:`roll_up` of records already worst first (see :func:`_worst_first`)."""
     for colour in ("red", "amber"):
-        found = pick(colour)
-        if found:
-            kind, ident, reason = found
-            return {"rag": colour, "driver_kind": kind, "driver_id": ident, "driver_reason": reason}
-    open_actions = acts[acts["computed_rag"] != "blue"]
-    if len(open_actions):
-        first = open_actions.sort_values(["_due", "action_id"], kind="stable").iloc[0]
+        for kind, items, rating, ident in (
+            ("action", acts, "computed_rag", "action_id"),
+            ("measure", meas, "rag", "measure_id"),
+        ):
+            first = next((item for item in items if _is(item[rating], colour)), None)
+            if first is not None:
+                return {
+                    "rag": colour,
+                    "driver_kind": kind,
+                    "driver_id": first[ident],
+                    "driver_reason": first["rag_reason"],
+                }
+    open_actions = [a for a in acts if not _is(a["computed_rag"], "blue")]
+    if open_actions:
+        first = min(open_actions, key=lambda a: (a["_due"], a["action_id"]))
         return {
             "rag": "green",
             "driver_kind": "action",
             "driver_id": first["action_id"],
             "driver_reason": f"{first['rag_reason']}; due {_day(_as_date(first['due_date']))}",
         }
-    not_met = meas[~meas["target_met"].fillna(False).astype(bool)]
-    if len(not_met):
-        first = not_met.sort_values("measure_id", kind="stable").iloc[0]
+    not_met = [m for m in meas if not _true(m["target_met"])]
+    if not_met:
+        first = min(not_met, key=lambda m: m["measure_id"])
         reason = (
             "no value this month"
             if first["rag"] == NO_DATA
@@ -94,7 +139,7 @@ def roll_up(actions: pd.DataFrame, measures: pd.DataFrame) -> dict[str, Any]:
             "driver_id": first["measure_id"],
             "driver_reason": reason,
         }
-    if not len(acts) and not len(meas):
+    if not acts and not meas:
         return {
             "rag": pd.NA,
             "driver_kind": None,
@@ -109,25 +154,29 @@ def roll_up(actions: pd.DataFrame, measures: pd.DataFrame) -> dict[str, Any]:
     }
 
 
-def _group_counts(actions: pd.DataFrame, measures: pd.DataFrame) -> dict[str, Any]:
-    n = len(actions)
-    complete = int((actions["status"] == "complete").sum())
-    out: dict[str, Any] = roll_up(actions, measures)
+def _group_counts(acts: list[dict], meas: list[dict]) -> dict[str, Any]:
+    """A group's rating (:func:`_roll_up`) and its counts, from worst-first records."""
+
+    def count(items: list[dict], column: str, wanted: Any = True) -> int:
+        if wanted is True:
+            return sum(_true(item[column]) for item in items)
+        return sum(_is(item[column], wanted) for item in items)
+
+    n = len(acts)
+    complete = count(acts, "status", "complete")
+    out: dict[str, Any] = _roll_up(acts, meas)
     out.update(
         {
             "actions": n,
             "complete": complete,
             "share_complete": complete / n if n else math.nan,
-            **{c: int((actions["computed_rag"] == c).sum()) for c in RAGS_WORST_FIRST},
-            "overdue": int(actions["overdue"].sum()),
-            "blocked": int(actions["blocked"].sum()),
-            "slipped_this_month": int(actions["slipped_this_month"].sum()),
-            "measures": len(measures),
-            **{
-                f"measures_{c.replace(' ', '_')}": int((measures["rag"] == c).sum())
-                for c in MEASURE_RATINGS
-            },
-            "measures_met": int(measures["target_met"].fillna(False).sum()),
+            **{c: count(acts, "computed_rag", c) for c in RAGS_WORST_FIRST},
+            "overdue": count(acts, "overdue"),
+            "blocked": count(acts, "blocked"),
+            "slipped_this_month": count(acts, "slipped_this_month"),
+            "measures": len(meas),
+            **{f"measures_{c.replace(' ', '_')}": count(meas, "rag", c) for c in MEASURE_RATINGS},
+            "measures_met": count(meas, "target_met"),
         }
     )
     return out
@@ -163,17 +212,25 @@ def _recommendations(
             + list(measures["recommendation_id"].dropna())
         )
     )
+    acts, meas = _worst_first(actions, measures)
+    wording: dict[Any, Any] = {}
+    for rid, text in zip(texts["recommendation_id"], texts["recommendation"], strict=True):
+        wording.setdefault(rid, text)
+    in_file_order = list(zip(actions["recommendation_id"], actions["theme"], strict=True))
     rows = []
     for rid in ids:
-        acts = actions[actions["recommendation_id"] == rid]
-        text = texts.loc[texts["recommendation_id"] == rid, "recommendation"]
-        themes = ", ".join(dict.fromkeys(acts["theme"].dropna()))
+        themes = ", ".join(
+            dict.fromkeys(t for r, t in in_file_order if _is(r, rid) and not pd.isna(t))
+        )
         rows.append(
             {
                 "recommendation_id": rid,
-                "recommendation": text.iloc[0] if len(text) else pd.NA,
+                "recommendation": wording.get(rid, pd.NA),
                 "themes": themes,
-                **_group_counts(acts, measures[measures["recommendation_id"] == rid]),
+                **_group_counts(
+                    [a for a in acts if _is(a["recommendation_id"], rid)],
+                    [m for m in meas if _is(m["recommendation_id"], rid)],
+                ),
             }
         )
     return pd.DataFrame(
@@ -182,14 +239,27 @@ def _recommendations(
 
 
 def _themes(actions: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
+    acts, meas = _worst_first(actions, measures)
     rows = []
     for theme in dict.fromkeys(actions["theme"].dropna()):
-        acts = actions[actions["theme"] == theme]
-        recs = set(acts["recommendation_id"].dropna())
+        in_theme = [a for a in acts if _is(a["theme"], theme)]
+        recs = {a["recommendation_id"] for a in in_theme if not pd.isna(a["recommendation_id"])}
         # Measures belong to recommendations; a measure counts in every theme that its
         # recommendation's actions belong to.
-        meas = measures[measures["recommendation_id"].isin(recs)]
-        rows.append({"theme": theme, "recommendations": len(recs), **_group_counts(acts, meas)})
+        rows.append(
+            {
+                "theme": theme,
+                "recommendations": len(recs),
+                **_group_counts(
+                    in_theme,
+                    [
+                        m
+                        for m in meas
+                        if not pd.isna(m["recommendation_id"]) and m["recommendation_id"] in recs
+                    ],
+                ),
+            }
+        )
     return pd.DataFrame(rows, columns=["theme", "recommendations", *_GROUP_COLUMNS])
 
 
