@@ -126,7 +126,11 @@ def leavers_breakdown(history: History, month: str) -> pd.DataFrame:
 
 
 def agency_spend(
-    history: History, month: str, fy_start_month: int = 4, by_team: bool = True
+    history: History,
+    month: str,
+    fy_start_month: int = 4,
+    by_team: bool = True,
+    table: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Agency spend against budget: the month, financial year to date, projected year end.
 
@@ -140,6 +144,9 @@ def agency_spend(
         First month of the financial year (config ``targets.financial_year_start_month``).
     by_team : bool, default True
         Add a row per team after the council row.
+    table : pandas.DataFrame, optional
+        The month's indicators (:func:`indicators`, teams included when ``by_team``),
+        when already computed; computed from ``history`` otherwise.
 
     Returns
     -------
@@ -152,7 +159,11 @@ def agency_spend(
         ``months_covered`` (of those, months with data). The projection is
         straight-line: spend to date / months covered x 12. NaN where there is no data.
     """
-    table = indicators(history, month, by_team=by_team, fy_start_month=fy_start_month)
+    if table is None:
+        table = indicators(history, month, by_team=by_team, fy_start_month=fy_start_month)
+    table = table[table["month"] == month]
+    if not by_team:
+        table = table[table["scope"] == "council"]
     names = {
         "agency_spend_month": "spend_month",
         "agency_budget_month": "budget_month",
@@ -192,7 +203,11 @@ def agency_spend(
 
 
 def recruitment_against_target(
-    history: History, month: str, target: int, fy_start_month: int = 4
+    history: History,
+    month: str,
+    target: int,
+    fy_start_month: int = 4,
+    table: pd.DataFrame | None = None,
 ) -> dict:
     """Qualified social workers started this financial year against the hiring target.
 
@@ -207,6 +222,8 @@ def recruitment_against_target(
         ``targets.qsw_hires_this_year``).
     fy_start_month : int, default 4
         First month of the financial year.
+    table : pandas.DataFrame, optional
+        The month's indicators (:func:`indicators`), when already computed.
 
     Returns
     -------
@@ -218,8 +235,10 @@ def recruitment_against_target(
         expected_by_now), ``financial_year``, ``months_elapsed``, ``months_covered``,
         ``period_start``, ``period_end``.
     """
-    table = indicators(history, month, by_team=False, fy_start_month=fy_start_month)
-    row = table[table["indicator"] == "starters_fytd"].iloc[0]
+    if table is None:
+        table = indicators(history, month, by_team=False, fy_start_month=fy_start_month)
+    council = (table["scope"] == "council") & (table["month"] == month)
+    row = table[council & (table["indicator"] == "starters_fytd")].iloc[0]
     hires = int(row["value"])
     elapsed = int(row["window_months"])
     expected = target * elapsed / 12

@@ -389,6 +389,7 @@ def build(
     history = recent(ctx.history, month, TREND_MONTHS + 24)
     full = workforce.indicators(history, None, by_team=True, fy_start_month=fy_start)
     full = full[full["month"] <= month]
+    now = full[full["month"] == month]  # the month's own figures (spend, recruitment)
     months = sorted(full["month"].unique())[-TREND_MONTHS:]
     table = full.reset_index(drop=True)
     hidden: dict[tuple, bool] = {}
@@ -408,8 +409,10 @@ def build(
         months=months,
         history=history,
         bench=bench if bench is not None else benchmarks.load_benchmarks(cfg),
-        spend=workforce.agency_spend(history, month, fy_start, by_team=True),
-        recruitment=workforce.recruitment_against_target(history, month, target, fy_start),
+        spend=workforce.agency_spend(history, month, fy_start, by_team=True, table=now),
+        recruitment=workforce.recruitment_against_target(
+            history, month, target, fy_start, table=now
+        ),
         plan=plan,
     )
     _breakdowns(data, hidden, threshold)
