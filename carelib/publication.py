@@ -132,12 +132,12 @@ def suppress_table(
     breakdown_hidden = protect_flows(table, masks, history, month, threshold, fy_start)
     hidden = pd.Series(False, index=table.index)
     for m, group in groups.items():
-        mask = masks[m]
-        for pos, team, ind in zip(group.index, group["team"], group["indicator"], strict=True):
-            keys = DEPENDS.get(ind, ())
-            if team in mask.index and any(mask.at[team, k] for k in keys):
-                hidden.at[pos] = True
-    hidden = hidden.to_numpy()
+        mask = masks[m].to_dict("index")  # team -> count -> hidden (plain dicts: fast)
+        hidden.loc[group.index] = [
+            team in mask and any(mask[team][k] for k in DEPENDS.get(ind, ()))
+            for team, ind in zip(group["team"], group["indicator"], strict=True)
+        ]
+    hidden = hidden.to_numpy(dtype=bool)
     table.loc[hidden, ["value", "numerator", "denominator"]] = np.nan
     table.loc[hidden, "symbol"] = suppression.SUPPRESSED
     return table.reset_index(drop=True), breakdown_hidden
@@ -180,10 +180,25 @@ def protect_flows(
 
 def count_frame(group: pd.DataFrame) -> pd.DataFrame:
     """One month's counts behind the suppression test: a row per team (council ``""``)."""
+    # Read in one pass over the rows (a filter and set_index per count cost far more);
+    # each column is the team-indexed Series ``group[indicator == ind][col]`` would be.
+    wanted: dict[str, list[str]] = {}
+    for key, (ind, _) in COUNTS.items():
+        wanted.setdefault(ind, []).append(key)
+    found: dict[str, tuple[list, list]] = {key: ([], []) for key in COUNTS}
+    columns = {col: group[col].to_numpy() for col in {col for _, col in COUNTS.values()}}
+    for i, (ind, team) in enumerate(zip(group["indicator"], group["team"], strict=True)):
+        for key in wanted.get(ind, ()):
+            found[key][0].append(team)
+            found[key][1].append(columns[COUNTS[key][1]][i])
     wide = pd.DataFrame(
         {
-            key: group[group["indicator"] == ind].set_index("team")[col]
-            for key, (ind, col) in COUNTS.items()
+            key: pd.Series(
+                values,
+                index=pd.Index(teams, dtype=group["team"].dtype, name="team"),
+                dtype=group[COUNTS[key][1]].dtype,
+            )
+            for key, (teams, values) in found.items()
         }
     )
     spend = group[group["indicator"] == "agency_spend_fytd"].set_index("team")["value"]
